@@ -1,0 +1,116 @@
+import type { AnyNamedJobDefinition } from '../job/job-definition';
+import type { Execution, ExecutionError, ExecutionStatus, SkipReason } from './execution';
+import type { RunState } from './run-state';
+
+/** The fields every record of this request shares. */
+function requestFields(
+  state: RunState,
+  job: AnyNamedJobDefinition | undefined,
+  codeVersion: string | undefined,
+) {
+  const { request } = state;
+  return {
+    jobName: request.jobName,
+    runId: state.runId,
+    attempt: state.attempt,
+    maxAttempts: job ? job.retries + 1 : 1,
+    trigger: request.trigger,
+    ...(request.triggeredBy !== undefined ? { triggeredBy: request.triggeredBy } : {}),
+    ...(request.scheduledTime !== undefined ? { scheduledTime: request.scheduledTime } : {}),
+    ...(state.idempotencyKey !== undefined ? { idempotencyKey: state.idempotencyKey } : {}),
+    ...(request.input !== undefined ? { input: request.input } : {}),
+    ...(request.retryOf !== undefined ? { retryOf: request.retryOf } : {}),
+    ...(request.parent !== undefined ? { parent: request.parent } : {}),
+    ...(codeVersion !== undefined ? { codeVersion } : {}),
+  };
+}
+
+/** A request that can never run: unknown job, input the schema rejects. */
+export function rejectedExecution(
+  state: RunState,
+  error: ExecutionError,
+  now: number,
+  codeVersion: string | undefined,
+): Execution {
+  const at = new Date(now).toISOString();
+  return {
+    ...requestFields(state, state.job, codeVersion),
+    status: 'rejected',
+    startedAt: at,
+    completedAt: at,
+    durationMs: 0,
+    message: error.message,
+    error,
+    willRetry: false,
+  };
+}
+
+/** The record that claims an attempt and says it is under way. */
+export function runningExecution(
+  state: RunState,
+  job: AnyNamedJobDefinition,
+  now: number,
+  leaseMs: number,
+  codeVersion: string | undefined,
+): Execution {
+  return {
+    ...requestFields(state, job, codeVersion),
+    status: 'running',
+    startedAt: new Date(now).toISOString(),
+    leaseExpiresAt: new Date(now + leaseMs).toISOString(),
+  };
+}
+
+/** A delivery of an attempt that another delivery already claimed; recorded under a new run id. */
+export function duplicateExecution(
+  state: RunState,
+  existing: Execution,
+  newRunId: string,
+  now: number,
+  codeVersion: string | undefined,
+): Execution {
+  const at = new Date(now).toISOString();
+  return {
+    ...requestFields(state, state.job, codeVersion),
+    runId: newRunId,
+    status: 'skipped',
+    skipReason: 'duplicate',
+    duplicateOf: state.runId,
+    startedAt: at,
+    completedAt: at,
+    durationMs: 0,
+    message: `Duplicate delivery of attempt ${state.attempt} of run ${state.runId}, whose attempt ${existing.attempt} is ${existing.status}; not run again`,
+    willRetry: false,
+  };
+}
+
+export interface Outcome {
+  readonly status: Exclude<ExecutionStatus, 'running' | 'rejected'>;
+  readonly message?: string;
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  readonly error?: ExecutionError;
+  readonly skipReason?: SkipReason;
+  /** False for failures that another attempt cannot fix. */
+  readonly retryable: boolean;
+}
+
+/** The claimed attempt with its outcome. */
+export function finishedExecution(running: Execution, outcome: Outcome, now: number): Execution {
+  const { leaseExpiresAt: _lease, ...claimed } = running;
+  const failed =
+    outcome.status === 'failed' || outcome.status === 'timed_out' || outcome.status === 'cancelled';
+  return {
+    ...claimed,
+    status: outcome.status,
+    completedAt: new Date(now).toISOString(),
+    durationMs: Math.max(0, now - Date.parse(running.startedAt)),
+    ...(outcome.message !== undefined ? { message: outcome.message } : {}),
+    ...(outcome.metadata && Object.keys(outcome.metadata).length > 0
+      ? { metadata: outcome.metadata }
+      : {}),
+    ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+    ...(outcome.skipReason !== undefined ? { skipReason: outcome.skipReason } : {}),
+    willRetry: failed && outcome.retryable && running.attempt < running.maxAttempts,
+    memoryUsedMb: Math.round(process.memoryUsage.rss() / 1_048_576),
+  };
+}

@@ -1,0 +1,29 @@
+import type { AnyNamedJobDefinition } from '../job/job-definition';
+import type { Execution } from './execution';
+import type { RunRequest } from './run-request';
+
+export interface ExecuteOptions {
+  /** Cancels the run from outside, for a graceful shutdown; it is recorded as `cancelled`. */
+  readonly signal?: AbortSignal;
+  /**
+   * Epoch ms at which the process will be stopped (Lambda's deadline); the run's signal fires
+   * early enough before it to record the outcome.
+   */
+  readonly deadline?: number;
+}
+
+/** One run on its way through the executor's middleware; each step fills in what it learns. */
+export interface RunState {
+  readonly request: RunRequest;
+  readonly options: ExecuteOptions;
+  readonly runId: string;
+  readonly attempt: number;
+  readonly idempotencyKey?: string;
+  /** When the executor received the request (epoch ms). */
+  readonly receivedAt: number;
+  job?: AnyNamedJobDefinition;
+  /** The input after the job's schema parsed it. */
+  input?: unknown;
+  /** The `running` record this attempt claimed. */
+  running?: Execution;
+}

@@ -1,0 +1,275 @@
+import { z } from 'zod';
+import { type DefinitionIssue, JobDefinitionError, ScheduleExpressionError } from '../errors';
+import { AtExpression } from '../schedule/at-expression';
+import { ScheduleExpression } from '../schedule/schedule-expression';
+import { closestName } from '../support/closest-name';
+import { parseDurationSeconds } from './duration';
+import {
+  type AnyJobDefinition,
+  type InputOf,
+  JOB_DEFINITION,
+  type JobDefinition,
+  type JobOptions,
+  QUEUE_CLASSES,
+} from './job-definition';
+import { jobFileFromStack, jobNameFromFile, jobNameProblem } from './job-name';
+import { isStandardSchema, type StandardSchemaV1 } from './standard-schema';
+
+const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
+const DEFAULT_TIMEOUT_SECONDS = 60;
+
+function isFunction(value: unknown): value is (...args: never[]) => unknown {
+  return typeof value === 'function';
+}
+
+const optionsSchema = z.strictObject({
+  name: z.string({ error: 'must be a string' }).optional(),
+  displayName: z
+    .string({ error: 'must be text of 1 to 128 characters' })
+    .trim()
+    .min(1, { error: 'must be text of 1 to 128 characters' })
+    .max(128, { error: 'must be text of 1 to 128 characters' })
+    .optional(),
+  description: z
+    .string({ error: 'must be text of at most 2000 characters' })
+    .max(2000, { error: 'must be text of at most 2000 characters' })
+    .optional(),
+  schedule: z.unknown().optional(),
+  queue: z.enum(QUEUE_CLASSES, { error: `must be one of ${QUEUE_CLASSES.join(', ')}` }).optional(),
+  retries: z
+    .int({ error: 'must be a whole number from 0 to 10' })
+    .min(0, { error: 'must be a whole number from 0 to 10' })
+    .max(10, { error: 'must be a whole number from 0 to 10' })
+    .optional(),
+  timeout: z.unknown().optional(),
+  memoryMb: z
+    .int({ error: "must be a whole number of MB from 128 to 10240 (Lambda's limits)" })
+    .min(128, { error: "must be a whole number of MB from 128 to 10240 (Lambda's limits)" })
+    .max(10240, { error: "must be a whole number of MB from 128 to 10240 (Lambda's limits)" })
+    .optional(),
+  overlap: z.enum(['allow', 'skip'], { error: "must be 'allow' or 'skip'" }).optional(),
+  input: z
+    .custom<StandardSchemaV1>(isStandardSchema, {
+      error: 'must be a zod schema (or another Standard Schema), such as z.object({ ... })',
+    })
+    .optional(),
+  alerts: z
+    .strictObject(
+      {
+        onFailure: z.boolean({ error: 'must be true or false' }).optional(),
+        onSuccess: z.boolean({ error: 'must be true or false' }).optional(),
+        onDurationOverMs: z
+          .int({ error: 'must be a whole number of milliseconds above 0' })
+          .positive({ error: 'must be a whole number of milliseconds above 0' })
+          .optional(),
+        onDeadLetter: z.boolean({ error: 'must be true or false' }).optional(),
+      },
+      {
+        error:
+          'must be an object of alert rules: { onFailure, onSuccess, onDurationOverMs, onDeadLetter }',
+      },
+    )
+    .optional(),
+  deps: z
+    .custom(isFunction, {
+      error: 'must be a function that builds the dependencies: deps: () => ({ db: new Db() })',
+    })
+    .optional(),
+  run: z.custom(isFunction, {
+    error: 'is required and must be a function: run: async (ctx) => JobResult.success()',
+  }),
+});
+
+const KNOWN_OPTIONS = Object.keys(optionsSchema.shape);
+
+/**
+ * Defines a job. A job file default-exports the result:
+ *
+ * ```ts
+ * export default defineJob({
+ *   schedule: { cron: '0 2 * * *', timezone: 'Europe/London' },
+ *   input: z.object({ days: z.number().default(1) }).default({ days: 1 }),
+ *   run: async (ctx) => JobResult.success(`Reported on ${ctx.input.days} days`),
+ * });
+ * ```
+ *
+ * Every option is checked here, so a bad definition fails when the file loads (in tests, at
+ * discovery and at `cdk synth`) with a JobDefinitionError that lists each problem and its field.
+ * The name defaults to the file name without `.job.ts`.
+ */
+export function defineJob<
+  TSchema extends StandardSchemaV1 | undefined = undefined,
+  TDeps = undefined,
+>(options: JobOptions<TSchema, TDeps>): JobDefinition<InputOf<TSchema>, TDeps> {
+  const inferredName = options?.name === undefined ? inferNameFromCaller() : undefined;
+  return buildDefinition(options, inferredName) as JobDefinition<InputOf<TSchema>, TDeps>;
+}
+
+/** A copy of `definition` named `name`, for definitions whose name comes from their file. */
+export function withJobName<T extends AnyJobDefinition>(definition: T, name: string): T {
+  const problem = jobNameProblem(name);
+  if (problem) throw new JobDefinitionError(name, [{ field: 'name', message: problem }]);
+  return Object.freeze({
+    ...definition,
+    name,
+    displayName: definition.displayName ?? name,
+  });
+}
+
+function inferNameFromCaller(): string | undefined {
+  const file = jobFileFromStack(new Error().stack);
+  return file ? jobNameFromFile(file) : undefined;
+}
+
+function buildDefinition(options: unknown, inferredName: string | undefined): AnyJobDefinition {
+  const raw = (typeof options === 'object' && options !== null ? options : {}) as Record<
+    string,
+    unknown
+  >;
+  const explicitName = typeof raw.name === 'string' ? raw.name : undefined;
+  const name = explicitName ?? inferredName;
+  const issues: DefinitionIssue[] = [];
+
+  if (typeof options !== 'object' || options === null) {
+    throw new JobDefinitionError(undefined, [
+      { field: '(options)', message: 'defineJob takes an object of options: defineJob({ run })' },
+    ]);
+  }
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) issues.push(...parsed.error.issues.flatMap((issue) => describe(issue, raw)));
+
+  if (name !== undefined) {
+    const problem = jobNameProblem(name);
+    if (problem) {
+      issues.push({
+        field: 'name',
+        message:
+          explicitName === undefined
+            ? `the file name gives the job its name, and ${problem}; rename the file or set name`
+            : problem,
+      });
+    }
+  }
+
+  const timeoutSeconds = checkTimeout(raw.timeout, issues);
+  const schedule = checkSchedule(raw.schedule, issues);
+  if (schedule && isStandardSchema(raw.input)) checkTickInput(raw.input, issues);
+
+  if (issues.length > 0) throw new JobDefinitionError(name, issues);
+  const valid = parsed.data as NonNullable<typeof parsed.data>;
+
+  return Object.freeze({
+    [JOB_DEFINITION]: true as const,
+    name,
+    displayName: valid.displayName ?? name,
+    description: valid.description,
+    schedule,
+    queue: valid.queue ?? 'default',
+    retries: valid.retries ?? 3,
+    timeoutSeconds: timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+    memoryMb: valid.memoryMb ?? 256,
+    overlap: valid.overlap ?? 'allow',
+    inputSchema: valid.input,
+    alerts: Object.freeze({
+      onFailure: true,
+      onSuccess: false,
+      onDeadLetter: true,
+      ...valid.alerts,
+    }),
+    deps: valid.deps as AnyJobDefinition['deps'],
+    run: valid.run as AnyJobDefinition['run'],
+  });
+}
+
+function checkTimeout(value: unknown, issues: DefinitionIssue[]): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = parseDurationSeconds(value);
+  const got = `, got ${preview(value)}`;
+  if (seconds === undefined) {
+    issues.push({
+      field: 'timeout',
+      message: `must be a number of seconds or text such as '5 minutes' or '90 seconds'${got}`,
+    });
+  } else if (!Number.isInteger(seconds)) {
+    issues.push({ field: 'timeout', message: `must be a whole number of seconds${got}` });
+  } else if (seconds < 1 || seconds > LAMBDA_MAX_TIMEOUT_SECONDS) {
+    issues.push({
+      field: 'timeout',
+      message: `must be from 1 second to 15 minutes (Lambda's limit)${got}`,
+    });
+  } else {
+    return seconds;
+  }
+  return undefined;
+}
+
+function checkSchedule(value: unknown, issues: DefinitionIssue[]): ScheduleExpression | undefined {
+  if (value === undefined) return undefined;
+  let schedule: ScheduleExpression;
+  try {
+    schedule = ScheduleExpression.parse(value as never);
+  } catch (error) {
+    if (!(error instanceof ScheduleExpressionError)) throw error;
+    issues.push({
+      field: error.field ? `schedule.${error.field}` : 'schedule',
+      message: error.field === 'timezone' ? error.reason : error.message,
+    });
+    return undefined;
+  }
+  if (schedule instanceof AtExpression && schedule.fireTime.getTime() <= Date.now()) {
+    issues.push({
+      field: 'schedule.at',
+      message: `${schedule.localDateTime} (${schedule.timezone}) is in the past, so the job would never run; set a future time, or delete the job file once it has run`,
+    });
+  }
+  return schedule;
+}
+
+// Schedule ticks carry no input; a schema that rejects "no input" would reject every tick.
+function checkTickInput(schema: StandardSchemaV1, issues: DefinitionIssue[]): void {
+  const result = schema['~standard'].validate(undefined);
+  if (result instanceof Promise || !result.issues) return;
+  issues.push({
+    field: 'input',
+    message:
+      'schedule ticks run with no input, and this schema rejects an empty input; make it optional or give it a default, e.g. z.object({ ... }).default({})',
+  });
+}
+
+function describe(
+  issue: z.core.$ZodIssue,
+  raw: Readonly<Record<string, unknown>>,
+): DefinitionIssue[] {
+  if (issue.code === 'unrecognized_keys') {
+    const parent = issue.path.join('.');
+    return issue.keys.map((key) => {
+      const known = parent === '' ? KNOWN_OPTIONS : [];
+      const hint = closestName(key, known);
+      return {
+        field: parent === '' ? key : `${parent}.${key}`,
+        message: `is not an option${hint ? `; did you mean "${hint}"?` : ''}`,
+      };
+    });
+  }
+  const field = issue.path.join('.');
+  const value = issue.path.reduce<unknown>(
+    (node, key) =>
+      typeof node === 'object' && node !== null
+        ? (node as Record<PropertyKey, unknown>)[key as PropertyKey]
+        : undefined,
+    raw,
+  );
+  const got = value === undefined ? '' : `, got ${preview(value)}`;
+  return [{ field, message: `${issue.message}${got}` }];
+}
+
+function preview(value: unknown): string {
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'string') return JSON.stringify(value);
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,76 @@
+import { abandonedAttempt, mayStartAttempt } from '../executor/attempt-claim';
+import type { Execution } from '../executor/execution';
+import type { ClaimResult, ExecutionStore } from '../ports/execution-store';
+
+/** Execution history in memory, for the test invoker and benchmarks. */
+export class InMemoryExecutionStore implements ExecutionStore {
+  /** Every execution in the order it was first recorded; updated in place on completion. */
+  private readonly timeline: Execution[] = [];
+  private readonly runs = new Map<string, { attempts: Execution[]; positions: number[] }>();
+
+  async start(execution: Execution): Promise<ClaimResult> {
+    const key = runKey(execution.jobName, execution.runId);
+    const run = this.runs.get(key);
+    const latestIndex = run ? run.attempts.length - 1 : -1;
+    const latest = run?.attempts[latestIndex];
+    if (!mayStartAttempt(latest, execution)) {
+      return { claimed: false, existing: latest as Execution };
+    }
+    if (run && latest?.status === 'running') {
+      this.replace(run, latestIndex, abandonedAttempt(latest, execution));
+    }
+    this.append(key, execution);
+    return { claimed: true };
+  }
+
+  async complete(execution: Execution): Promise<void> {
+    const run = this.runs.get(runKey(execution.jobName, execution.runId));
+    const index = run?.attempts.findIndex((attempt) => attempt.attempt === execution.attempt) ?? -1;
+    if (!run || index < 0) {
+      throw new Error(
+        `Cannot complete attempt ${execution.attempt} of run ${execution.runId} of job "${execution.jobName}": it was never started`,
+      );
+    }
+    this.replace(run, index, execution);
+  }
+
+  async record(execution: Execution): Promise<void> {
+    this.append(runKey(execution.jobName, execution.runId), execution);
+  }
+
+  async getRun(jobName: string, runId: string): Promise<Execution[]> {
+    return [...(this.runs.get(runKey(jobName, runId))?.attempts ?? [])];
+  }
+
+  /** Executions oldest first, of one job or of all. */
+  list(jobName?: string): Execution[] {
+    return jobName === undefined
+      ? [...this.timeline]
+      : this.timeline.filter((execution) => execution.jobName === jobName);
+  }
+
+  private append(key: string, execution: Execution): void {
+    let run = this.runs.get(key);
+    if (!run) {
+      run = { attempts: [], positions: [] };
+      this.runs.set(key, run);
+    }
+    run.attempts.push(execution);
+    run.positions.push(this.timeline.length);
+    this.timeline.push(execution);
+  }
+
+  private replace(
+    run: { attempts: Execution[]; positions: number[] },
+    index: number,
+    execution: Execution,
+  ): void {
+    run.attempts[index] = execution;
+    const position = run.positions[index];
+    if (position !== undefined) this.timeline[position] = execution;
+  }
+}
+
+function runKey(jobName: string, runId: string): string {
+  return `${jobName}\u0000${runId}`;
+}

@@ -1,0 +1,34 @@
+import type { JobState, JobStateStore, OverlapLock } from '../ports/job-state-store';
+
+const RUNNING_FREELY: JobState = { paused: false };
+
+/** Pause state and overlap locks in memory, for the test invoker and benchmarks. */
+export class InMemoryJobStateStore implements JobStateStore {
+  private readonly states = new Map<string, JobState>();
+  private readonly locks = new Map<string, OverlapLock>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async get(jobName: string): Promise<JobState> {
+    return this.states.get(jobName) ?? RUNNING_FREELY;
+  }
+
+  async setPaused(jobName: string, paused: boolean, by?: string): Promise<JobState> {
+    const state: JobState = paused
+      ? { paused, pausedAt: new Date(this.now()).toISOString(), ...(by ? { pausedBy: by } : {}) }
+      : { paused };
+    this.states.set(jobName, state);
+    return state;
+  }
+
+  async acquireOverlapLock(jobName: string, lock: OverlapLock, now: number): Promise<boolean> {
+    const held = this.locks.get(jobName);
+    if (held && held.runId !== lock.runId && held.expiresAt > now) return false;
+    this.locks.set(jobName, lock);
+    return true;
+  }
+
+  async releaseOverlapLock(jobName: string, runId: string): Promise<void> {
+    if (this.locks.get(jobName)?.runId === runId) this.locks.delete(jobName);
+  }
+}
