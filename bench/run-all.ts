@@ -1,0 +1,3 @@
+// Runs every benchmark in one process, one after the other, so their figures come from one run.
+await import('./discovery.bench');
+await import('./executor.bench');
