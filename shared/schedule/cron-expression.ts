@@ -111,9 +111,10 @@ export class CronExpression implements ScheduleExpression {
 }
 
 function unixFieldsToAws(text: string): string[] {
-  if (/^(rate|at)\(/i.test(text)) {
+  const other = /^(rate|at)\(/i.exec(text)?.[1]?.toLowerCase();
+  if (other) {
     throw new CronFieldProblem(
-      `this is a ${text.slice(0, text.indexOf('(')).toLowerCase()} expression; write it as { ${text.slice(0, text.indexOf('(')).toLowerCase()}: '...' }`,
+      `this is ${other === 'at' ? 'an' : 'a'} ${other} expression, not cron; write it as { ${other}: '${text}' }`,
     );
   }
   if (text.startsWith('@')) return unixCronToAwsFields(text);

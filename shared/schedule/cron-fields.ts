@@ -251,7 +251,12 @@ function parseValue(spec: CronFieldSpec, token: string, fieldText: string): numb
 }
 
 function rangeNote(spec: CronFieldSpec): string {
-  if (spec.name === 'day-of-week') return ' (1 is Sunday, 7 is Saturday) or SUN-SAT';
+  // Unix cron numbers weekdays from 0, Scheduler from 1; the note must match the numbering in use.
+  if (spec.name === 'day-of-week') {
+    return spec.min === 0
+      ? ' (0 and 7 are Sunday) or SUN-SAT'
+      : ' (1 is Sunday, 7 is Saturday) or SUN-SAT';
+  }
   if (spec.names) return ` or ${spec.names[0]}-${spec.names.at(-1)}`;
   return '';
 }

@@ -39,7 +39,8 @@ export class RateExpression implements ScheduleExpression {
     const [, valueText = '', unitText = ''] = match;
     const unit = unitText.toLowerCase();
     const singular = unit.endsWith('s') ? unit.slice(0, -1) : unit;
-    if (['second', 'sec', 'millisecond', 'ms'].includes(singular)) {
+    // "ms" is checked as written: dropping its "s" would leave "m".
+    if (['second', 'sec', 'millisecond'].includes(singular) || unit === 'ms') {
       throw new ScheduleExpressionError(
         source,
         "Scheduler's shortest rate is 1 minute; write rate(1 minute), or run the work in a loop inside one job",

@@ -24,6 +24,8 @@ const WEEKDAYS: Readonly<Record<string, number>> = {
 /** Whether the runtime (and so EventBridge Scheduler, which uses the same IANA names) knows `timezone`. */
 export function isValidTimeZone(timezone: string): boolean {
   if (timezone.trim() === '' || timezone !== timezone.trim()) return false;
+  // Node 22+ accepts UTC offsets ("+01:00") as time zones; Scheduler takes only IANA names.
+  if (/^[+-]\d/.test(timezone)) return false;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: timezone });
     return true;

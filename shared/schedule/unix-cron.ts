@@ -69,36 +69,38 @@ export function unixCronToAwsFields(source: string): string[] {
   ];
 }
 
-// Scheduler documents "0/15" rather than "*/15"; write the start explicitly.
+// Scheduler documents "0/15" rather than "*/15"; write the start explicitly. The text is checked
+// as written, so that a problem is reported in the user's words ("*/0", not "0/0").
 function startStepsAt(spec: CronFieldSpec, text: string): string {
-  const converted = text
+  parseAwsCronField(spec, text);
+  return text
     .split(',')
     .map((element) => (element.startsWith('*/') ? `${spec.min}${element.slice(1)}` : element))
     .join(',');
-  parseAwsCronField(spec, converted);
-  return converted;
 }
 
 /** Unix weekdays to Scheduler's: numbers shift by one, "/" expands to a list, 7 becomes Sunday. */
 function convertWeekdays(text: string): string {
   const calendar = /^(\d|[A-Z]{3})(L|#\d+)$/.exec(text);
   if (calendar?.[1] && calendar[2]) {
+    assertOccurrence(text, calendar[2]);
     return `${toAwsWeekday(calendar[1], text)}${calendar[2]}`;
   }
   if (text === 'L') return 'L';
-  let field: ReturnType<typeof parseAwsCronField>;
-  try {
-    field = parseAwsCronField(UNIX_WEEKDAY, text);
-  } catch (problem) {
-    if (problem instanceof CronFieldProblem) {
-      throw new CronFieldProblem(
-        problem.message.replace('takes 0-7', 'takes 0-7 (0 and 7 are Sunday)'),
-      );
-    }
-    throw problem;
-  }
+  const field = parseAwsCronField(UNIX_WEEKDAY, text);
   const days = new Set([...(field.values ?? [])].map((day) => day % 7));
   return compactWeekdays(days);
+}
+
+// Checked here, before renumbering, so the message quotes the Unix text the user wrote.
+function assertOccurrence(text: string, suffix: string): void {
+  if (!suffix.startsWith('#')) return;
+  const occurrence = Number(suffix.slice(1));
+  if (occurrence < 1 || occurrence > 5) {
+    throw new CronFieldProblem(
+      `day-of-week "${text}" asks for occurrence ${occurrence} of a weekday; "#" takes 1 to 5 (e.g. "1#1" for the first Monday)`,
+    );
+  }
 }
 
 function toAwsWeekday(token: string, text: string): string {
