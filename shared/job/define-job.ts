@@ -22,6 +22,16 @@ function isFunction(value: unknown): value is (...args: never[]) => unknown {
   return typeof value === 'function';
 }
 
+const alertRulesShape = {
+  onFailure: z.boolean({ error: 'must be true or false' }).optional(),
+  onSuccess: z.boolean({ error: 'must be true or false' }).optional(),
+  onDurationOverMs: z
+    .int({ error: 'must be a whole number of milliseconds above 0' })
+    .positive({ error: 'must be a whole number of milliseconds above 0' })
+    .optional(),
+  onDeadLetter: z.boolean({ error: 'must be true or false' }).optional(),
+};
+
 const optionsSchema = z.strictObject({
   name: z.string({ error: 'must be a string' }).optional(),
   displayName: z
@@ -54,21 +64,10 @@ const optionsSchema = z.strictObject({
     })
     .optional(),
   alerts: z
-    .strictObject(
-      {
-        onFailure: z.boolean({ error: 'must be true or false' }).optional(),
-        onSuccess: z.boolean({ error: 'must be true or false' }).optional(),
-        onDurationOverMs: z
-          .int({ error: 'must be a whole number of milliseconds above 0' })
-          .positive({ error: 'must be a whole number of milliseconds above 0' })
-          .optional(),
-        onDeadLetter: z.boolean({ error: 'must be true or false' }).optional(),
-      },
-      {
-        error:
-          'must be an object of alert rules: { onFailure, onSuccess, onDurationOverMs, onDeadLetter }',
-      },
-    )
+    .strictObject(alertRulesShape, {
+      error:
+        'must be an object of alert rules: { onFailure, onSuccess, onDurationOverMs, onDeadLetter }',
+    })
     .optional(),
   deps: z
     .custom(isFunction, {
@@ -81,6 +80,8 @@ const optionsSchema = z.strictObject({
 });
 
 const KNOWN_OPTIONS = Object.keys(optionsSchema.shape);
+const KNOWN_ALERT_RULES = Object.keys(alertRulesShape);
+const SCHEDULE_KEYS = ['cron', 'rate', 'at', 'timezone'];
 
 /**
  * Defines a job. A job file default-exports the result:
@@ -130,14 +131,11 @@ function buildDefinition(options: unknown, inferredName: string | undefined): An
   const name = explicitName ?? inferredName;
   const issues: DefinitionIssue[] = [];
 
-  if (typeof options !== 'object' || options === null) {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new JobDefinitionError(undefined, [
       { field: '(options)', message: 'defineJob takes an object of options: defineJob({ run })' },
     ]);
   }
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) issues.push(...parsed.error.issues.flatMap((issue) => describe(issue, raw)));
-
   if (name !== undefined) {
     const problem = jobNameProblem(name);
     if (problem) {
@@ -150,6 +148,9 @@ function buildDefinition(options: unknown, inferredName: string | undefined): An
       });
     }
   }
+
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) issues.push(...parsed.error.issues.flatMap((issue) => describe(issue, raw)));
 
   const timeoutSeconds = checkTimeout(raw.timeout, issues);
   const schedule = checkSchedule(raw.schedule, issues);
@@ -242,14 +243,10 @@ function describe(
 ): DefinitionIssue[] {
   if (issue.code === 'unrecognized_keys') {
     const parent = issue.path.join('.');
-    return issue.keys.map((key) => {
-      const known = parent === '' ? KNOWN_OPTIONS : [];
-      const hint = closestName(key, known);
-      return {
-        field: parent === '' ? key : `${parent}.${key}`,
-        message: `is not an option${hint ? `; did you mean "${hint}"?` : ''}`,
-      };
-    });
+    return issue.keys.map((key) => ({
+      field: parent === '' ? key : `${parent}.${key}`,
+      message: parent === 'alerts' ? unknownAlertRule(key) : unknownOption(key),
+    }));
   }
   const field = issue.path.join('.');
   const value = issue.path.reduce<unknown>(
@@ -263,13 +260,40 @@ function describe(
   return [{ field, message: `${issue.message}${got}` }];
 }
 
+function unknownOption(key: string): string {
+  if (SCHEDULE_KEYS.includes(key)) {
+    return `is not an option of defineJob; it goes inside schedule: schedule: { ${key}: ... }`;
+  }
+  const hint = closestName(key, KNOWN_OPTIONS);
+  return hint
+    ? `is not an option of defineJob; did you mean "${hint}"?`
+    : `is not an option of defineJob; the options are ${KNOWN_OPTIONS.join(', ')}`;
+}
+
+function unknownAlertRule(key: string): string {
+  const hint = closestName(key, KNOWN_ALERT_RULES);
+  return hint
+    ? `is not an alert rule; did you mean "${hint}"?`
+    : `is not an alert rule; the rules are ${KNOWN_ALERT_RULES.join(', ')} (who is alerted lives in the alert-config table)`;
+}
+
+// What was given, short enough for one line of an error: a long description or a large object
+// is cut, and numbers JSON cannot show (NaN, Infinity) keep their own spelling.
 function preview(value: unknown): string {
+  const max = 60;
   if (typeof value === 'function') return 'a function';
-  if (typeof value === 'string') return JSON.stringify(value);
-  try {
-    const text = JSON.stringify(value);
-    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-  } catch {
+  if (typeof value === 'string') {
+    return JSON.stringify(value.length > max ? `${value.slice(0, max - 3)}...` : value);
+  }
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'symbol') {
     return String(value);
   }
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  text ??= String(value);
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 }
