@@ -1,3 +1,5 @@
 // Runs every benchmark in one process, one after the other, so their figures come from one run.
+export {};
+
 await import('./discovery.bench');
 await import('./executor.bench');

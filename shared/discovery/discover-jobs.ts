@@ -8,7 +8,12 @@ import {
   isJobDefinition,
 } from '../job/job-definition';
 import { jobNameFromFile } from '../job/job-name';
-import { JobBuildError, loadJobModules, messageLocation } from './load-job-modules';
+import {
+  buildFailureMessages,
+  JobBuildError,
+  loadJobModules,
+  messageLocation,
+} from './load-job-modules';
 
 export const DEFAULT_JOBS_DIR = 'functions/jobs';
 const JOB_FILE_SUFFIX = '.job.ts';
@@ -55,7 +60,8 @@ export async function discoverJobs(options: DiscoverJobsOptions = {}): Promise<D
     throw new JobDiscoveryError([
       {
         file: relativeTo(jobsDir),
-        message: `there is no jobs folder here; create it and add a job file, e.g. ${relativeTo(jobsDir)}/daily-report.job.ts`,
+        // The absolute path too: with the default project root, "here" is the working directory.
+        message: `there is no jobs folder at ${jobsDir}; create it and add a job file, e.g. ${relativeTo(jobsDir)}/daily-report.job.ts, or pass the project's root as projectRoot`,
       },
     ]);
   }
@@ -82,7 +88,7 @@ export async function discoverJobs(options: DiscoverJobsOptions = {}): Promise<D
   for (const module of loaded) {
     const relativeFile = relativeTo(module.file);
     if ('error' in module) {
-      problems.push({ file: relativeFile, message: describeLoadError(module.error) });
+      problems.push({ file: relativeFile, message: describeLoadError(module.error, relativeFile) });
       continue;
     }
     const definition = module.exports.default;
@@ -163,8 +169,20 @@ function duplicateNames(jobs: readonly DiscoveredJob[]): DiscoveryProblem[] {
   );
 }
 
-function describeLoadError(error: unknown): string {
+function describeLoadError(error: unknown, relativeFile: string): string {
   if (error instanceof JobDefinitionError) return error.message;
+  const buildMessages = buildFailureMessages(error);
+  if (buildMessages) {
+    // The file's own errors as esbuild gave them; a module it imports, named with its errors.
+    return buildMessages
+      .map((message) => {
+        const line = message.line === undefined ? '' : ` (line ${message.line})`;
+        return message.file === relativeFile
+          ? `${message.text}${line}`
+          : `cannot load ${message.file}: ${message.text}${line}`;
+      })
+      .join('; ');
+  }
   if (error instanceof Error) {
     const frame = error.stack
       ?.split('\n')

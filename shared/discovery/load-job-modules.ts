@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Message, type Plugin } from 'esbuild';
 
@@ -16,6 +16,34 @@ export class JobBuildError extends Error {
   constructor(readonly messages: readonly Message[]) {
     super(messages.map((message) => message.text).join('; '));
   }
+}
+
+/** One esbuild error in a module that could not be built, relative to the project root. */
+export interface BuildFailureMessage {
+  readonly file: string;
+  readonly line: number | undefined;
+  readonly text: string;
+}
+
+const BUILD_FAILURE = 'JobBuildError';
+// Rebuilds after stubbing the files that failed; each pass can only reveal errors (such as a
+// missing export) that the previous pass's errors hid.
+const MAX_BUILD_PASSES = 5;
+
+/**
+ * The build errors that stopped a module from loading, when `error` is what loading a module
+ * that did not compile threw (or a module that imports one); undefined for any other error.
+ */
+export function buildFailureMessages(error: unknown): readonly BuildFailureMessage[] | undefined {
+  if (!(error instanceof Error) || error.name !== BUILD_FAILURE) return undefined;
+  const messages = (error as { buildMessages?: unknown }).buildMessages;
+  return Array.isArray(messages) ? (messages as BuildFailureMessage[]) : undefined;
+}
+
+function buildFailure(messages: readonly BuildFailureMessage[]): Error {
+  const error = new Error(messages.map((message) => message.text).join('; '));
+  error.name = BUILD_FAILURE;
+  return Object.assign(error, { buildMessages: messages });
 }
 
 // "#shared" and other subpath imports stay imports, so that job files share the host's copy of
@@ -45,17 +73,91 @@ export async function loadJobModules(
   const bundle = `${base}.mjs`;
   await mkdir(cacheDir, { recursive: true });
   await writeFile(entryFile, discoveryEntry(files));
+  // Modules that failed to build, by absolute path: each is replaced by one that throws its
+  // errors, so that the other files still load and their problems are reported too.
+  const broken = new Map<string, BuildFailureMessage[]>();
   try {
-    await writeFile(bundle, await bundleJobFiles(entryFile, bundle, projectRoot));
+    await writeFile(bundle, await bundleWithStubs(entryFile, bundle, projectRoot, broken));
     const module = (await import(pathToFileURL(bundle).href)) as { loaded: LoadedModule[] };
     return module.loaded;
   } catch (failure) {
     if (failure instanceof JobBuildError) throw failure;
     // A package a job imports could not be linked; load files one by one to say which.
-    return loadOneByOne(files);
+    return loadOneByOne(files, broken);
   } finally {
     await Promise.all([rm(bundle, { force: true }), rm(entryFile, { force: true })]);
   }
+}
+
+/**
+ * Bundles the job files; when some modules fail to build and esbuild says where, bundles again
+ * with those modules stubbed (recording them in `broken`). Throws JobBuildError for errors it
+ * cannot pin to a module.
+ */
+async function bundleWithStubs(
+  entryFile: string,
+  outfile: string,
+  projectRoot: string,
+  broken: Map<string, BuildFailureMessage[]>,
+): Promise<string> {
+  for (let pass = 1; ; pass++) {
+    try {
+      return await bundleJobFiles(entryFile, outfile, projectRoot, broken);
+    } catch (failure) {
+      if (!(failure instanceof JobBuildError) || pass >= MAX_BUILD_PASSES) throw failure;
+      const located = failure.messages.map((message) => {
+        const file = message.location?.file;
+        return file
+          ? { path: isAbsolute(file) ? file : join(projectRoot, file), message }
+          : undefined;
+      });
+      // Errors without a module, in the generated entry, or in a module already stubbed: the
+      // build cannot be saved, so they are all reported as they are.
+      const unpinned = located.some(
+        (entry) => !entry || entry.path === entryFile || broken.has(entry.path),
+      );
+      if (unpinned) throw failure;
+      for (const entry of located) {
+        if (!entry) continue;
+        const messages = broken.get(entry.path) ?? [];
+        messages.push({
+          file: messageLocation(entry.message, projectRoot) ?? entry.path,
+          line: entry.message.location?.line,
+          text: entry.message.text,
+        });
+        broken.set(entry.path, messages);
+      }
+    }
+  }
+}
+
+// Stands in for a module that did not build. Its `export *` from a built-in module makes
+// esbuild accept any name its importers ask for (it cannot know the built-in's exports), and
+// it throws before any of them is used.
+function stubModule(messages: readonly BuildFailureMessage[]): string {
+  return [
+    `const error = new Error(${JSON.stringify(messages.map((message) => message.text).join('; '))});`,
+    `error.name = ${JSON.stringify(BUILD_FAILURE)};`,
+    `error.buildMessages = ${JSON.stringify(messages)};`,
+    'throw error;',
+    "export * from 'node:util';",
+  ].join('\n');
+}
+
+function stubBrokenModules(broken: ReadonlyMap<string, BuildFailureMessage[]>): Plugin {
+  const escapeRegExp = (path: string) => path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return {
+    name: 'stub-broken-modules',
+    setup(pluginBuild) {
+      pluginBuild.onLoad(
+        { filter: new RegExp(`^(?:${[...broken.keys()].map(escapeRegExp).join('|')})$`) },
+        (args) => {
+          const messages = broken.get(args.path);
+          return messages ? { contents: stubModule(messages), loader: 'js' } : undefined;
+        },
+      );
+    },
+  };
 }
 
 function discoveryEntry(files: readonly string[]): string {
@@ -70,6 +172,7 @@ async function bundleJobFiles(
   entryFile: string,
   outfile: string,
   projectRoot: string,
+  broken: ReadonlyMap<string, BuildFailureMessage[]>,
 ): Promise<string> {
   try {
     const result = await build({
@@ -80,7 +183,10 @@ async function bundleJobFiles(
       platform: 'node',
       target: 'node20',
       packages: 'external',
-      plugins: [keepSubpathImportsExternal],
+      plugins:
+        broken.size === 0
+          ? [keepSubpathImportsExternal]
+          : [keepSubpathImportsExternal, stubBrokenModules(broken)],
       sourcemap: 'inline',
       sourcesContent: false,
       outfile,
@@ -95,9 +201,17 @@ async function bundleJobFiles(
   }
 }
 
-async function loadOneByOne(files: readonly string[]): Promise<LoadedModule[]> {
+async function loadOneByOne(
+  files: readonly string[],
+  broken: ReadonlyMap<string, readonly BuildFailureMessage[]>,
+): Promise<LoadedModule[]> {
   const loaded: LoadedModule[] = [];
   for (const file of files) {
+    const buildMessages = broken.get(file);
+    if (buildMessages) {
+      loaded.push({ file, error: buildFailure(buildMessages) });
+      continue;
+    }
     try {
       loaded.push({ file, exports: await import(pathToFileURL(file).href) });
     } catch (error) {
