@@ -1,6 +1,8 @@
 // The executor's cost per run with in-memory stores, against calling the job body directly,
 // and runs per second through the test invoker. Targets: overhead under 50 µs per run;
 // 20,000 runs per second through the invoker.
+
+import { z } from 'zod';
 import {
   createExecutor,
   defineJob,
@@ -11,7 +13,6 @@ import {
   silentLogger,
 } from '#shared';
 import { createTestInvoker } from '#shared/testing';
-import { z } from 'zod';
 import { median, report } from './report';
 
 const RUNS = Number(process.env.RUNS ?? 20_000);
@@ -87,13 +88,20 @@ async function main(): Promise<void> {
   const executedUs = median(executed.slice(1));
   const withInputUs = median(executedWithInput.slice(1));
   const invokedUs = median(invoked.slice(1));
-  process.stdout.write(`\nExecutor, ${RUNS} sequential runs per round, median of ${ROUNDS - 1} rounds\n`);
+  process.stdout.write(
+    `\nExecutor, ${RUNS} sequential runs per round, median of ${ROUNDS - 1} rounds\n`,
+  );
   report('job body called directly', directUs, 'µs/run');
   report('through the executor (in-memory stores)', executedUs, 'µs/run');
   report('executor overhead per run', executedUs - directUs, 'µs', 'target: < 50 µs');
   report('executor / direct', executedUs / directUs, 'x');
   report('through the executor, with a zod input schema', withInputUs, 'µs/run');
-  report('runs per second through the test invoker', 1_000_000 / invokedUs, 'runs/s', 'target: 20,000/s');
+  report(
+    'runs per second through the test invoker',
+    1_000_000 / invokedUs,
+    'runs/s',
+    'target: 20,000/s',
+  );
 }
 
 await main();

@@ -1,6 +1,7 @@
 /** Prints one benchmark figure as an aligned line, and returns it for the summary. */
 export function report(name: string, value: number, unit: string, note = ''): string {
-  const figure = value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
+  const figure =
+    value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
   const line = `${name.padEnd(58)} ${figure.padStart(10)} ${unit}${note ? `  (${note})` : ''}`;
   process.stdout.write(`${line}\n`);
   return line;

@@ -1,5 +1,5 @@
-import { discoverJobs } from '#shared/discovery';
 import { App } from 'aws-cdk-lib';
+import { discoverJobs } from '#shared/discovery';
 
 // Discovery runs first, so that `cdk synth` fails on an invalid job file, naming the file and
 // the field, before anything reaches CloudFormation.
