@@ -1,11 +1,6 @@
 export const MAX_JOB_NAME_LENGTH = 48;
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const JOB_FILE = /([^/\\]+)\.job\.[cm]?[jt]s$/;
-// A stack frame's file: "at fn (file:///x/y.job.ts:3:7)", "at /x/y.job.ts:3:7", "at file:///x/y.job.ts:3:7",
-// "at file:///C:/x/y.job.ts:3:7" (the drive letter keeps no leading slash), "at C:\\x\\y.job.ts:3:7".
-const STACK_JOB_FILE =
-  /(file:\/\/(?:\/(?=[A-Za-z]:))?)?((?:[A-Za-z]:)?[^\s()]*?[^/\\\s()]+\.job\.[cm]?[jt]s)(?::\d+){0,2}\)?$/;
-
 /** Why `name` is not a valid job name, or undefined when it is. */
 export function jobNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'must not be empty; use lower-case kebab, such as "daily-report"';
@@ -29,12 +24,24 @@ export function jobNameFromFile(path: string): string | undefined {
   return JOB_FILE.exec(path)?.[1];
 }
 
-/** The job file that called `defineJob`, read from a stack trace. */
+/**
+ * The nearest job file among a stack trace's frames: "at fn (file:///x/y.job.ts:3:7)",
+ * "at /x/y.job.ts:3:7", "at file:///C:/x/y.job.ts:3:7", "at C:\\x\\y.job.ts:3:7". Read line by
+ * line without a pattern over the whole frame: one that backtracks over long paths cost more
+ * than loading the job.
+ */
 export function jobFileFromStack(stack: string | undefined): string | undefined {
-  for (const line of (stack ?? '').split('\n')) {
-    const match = STACK_JOB_FILE.exec(line.trim());
-    const file = match?.[2];
-    if (file) return match?.[1] ? decodeFileUrlPath(file) : file;
+  for (const frame of (stack ?? '').split('\n')) {
+    const line = frame.trim();
+    if (!line.startsWith('at ')) continue;
+    let location = line.slice(3);
+    const open = location.lastIndexOf('(');
+    if (open >= 0 && location.endsWith(')')) location = location.slice(open + 1, -1);
+    location = location.replace(/(?::\d+){1,2}$/, '');
+    if (!JOB_FILE.test(location)) continue;
+    if (!location.startsWith('file://')) return location;
+    // The drive letter of a Windows file URL keeps no leading slash: file:///C:/x -> C:/x.
+    return decodeFileUrlPath(location.slice('file://'.length).replace(/^\/(?=[A-Za-z]:)/, ''));
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 import { ScheduleExpressionError } from '../errors';
 import type { NextFireTimesOptions, ScheduleExpression } from './schedule-expression';
-import { ZonedClock } from './time-zone';
+import type { ZonedClock } from './time-zone';
 
 /** `at(yyyy-mm-ddThh:mm:ss)`: one run at a local time in the schedule's time zone. */
 export class AtExpression implements ScheduleExpression {
@@ -18,7 +18,7 @@ export class AtExpression implements ScheduleExpression {
   }
 
   /** Parses `'2026-12-31T23:00:00'` (seconds optional) or `'at(2026-12-31T23:00:00)'`. */
-  static parse(source: string, timezone: string): AtExpression {
+  static parse(source: string, zonedClock: ZonedClock): AtExpression {
     const trimmed = source.trim();
     const inner = /^at\((.*)\)$/i.exec(trimmed)?.[1] ?? trimmed;
     if (/(Z|[+-]\d{2}:?\d{2})$/i.test(inner) && inner.includes('T')) {
@@ -56,8 +56,8 @@ export class AtExpression implements ScheduleExpression {
       throw new ScheduleExpressionError(source, `${inner.slice(11)} is not a time of day`);
     }
     const local = `${inner.slice(0, 16)}:${String(wall.second).padStart(2, '0')}`;
-    const fireTime = new Date(new ZonedClock(timezone).toInstant(wall));
-    return new AtExpression(source, timezone, local, fireTime);
+    const fireTime = new Date(zonedClock.toInstant(wall));
+    return new AtExpression(source, zonedClock.timezone, local, fireTime);
   }
 
   nextFireTimes({ count, after = new Date() }: NextFireTimesOptions): Date[] {

@@ -7,7 +7,7 @@ import {
   parseAwsCronField,
 } from './cron-fields';
 import type { NextFireTimesOptions, ScheduleExpression } from './schedule-expression';
-import { ZonedClock } from './time-zone';
+import type { ZonedClock } from './time-zone';
 import { unixCronToAwsFields } from './unix-cron';
 
 const AWS_FORM = 'cron(minutes hours day-of-month month day-of-week year)';
@@ -20,23 +20,23 @@ const MAX_DROPPED_CANDIDATES = 10_000;
 export class CronExpression implements ScheduleExpression {
   readonly kind = 'cron';
   readonly expression: string;
+  readonly timezone: string;
   private readonly evaluator: Cron;
-  private readonly zonedClock: ZonedClock;
   private readonly minutes: ReadonlySet<number>;
   private readonly hours: ReadonlySet<number>;
 
   private constructor(
     readonly source: string,
-    readonly timezone: string,
+    private readonly zonedClock: ZonedClock,
     readonly fields: readonly CronField[],
   ) {
     const texts = fields.map((field) => field.text);
     this.expression = `cron(${texts.join(' ')})`;
-    this.zonedClock = new ZonedClock(timezone);
+    this.timezone = zonedClock.timezone;
     this.minutes = fields[0]?.values ?? new Set();
     this.hours = fields[1]?.values ?? new Set();
     this.evaluator = new Cron(toCronerPattern(fields), {
-      timezone,
+      timezone: this.timezone,
       mode: '7-part',
       alternativeWeekdays: true,
       domAndDow: true,
@@ -44,7 +44,7 @@ export class CronExpression implements ScheduleExpression {
   }
 
   /** Parses 5-field Unix cron or `cron(...)` with Scheduler's 6 fields. */
-  static parse(source: string, timezone: string): CronExpression {
+  static parse(source: string, zonedClock: ZonedClock): CronExpression {
     const trimmed = source.trim();
     const wrapped = /^cron\((.*)\)$/i.exec(trimmed);
     let awsTexts: string[];
@@ -73,7 +73,7 @@ export class CronExpression implements ScheduleExpression {
     }
     assertOneDayFieldIsQuestionMark(source, fields);
     try {
-      return new CronExpression(source, timezone, fields);
+      return new CronExpression(source, zonedClock, fields);
     } catch (problem) {
       throw asExpressionError(source, problem);
     }

@@ -2,7 +2,7 @@ import { ScheduleExpressionError } from '../errors';
 import { AtExpression } from './at-expression';
 import { CronExpression } from './cron-expression';
 import { RateExpression } from './rate-expression';
-import { isValidTimeZone } from './time-zone';
+import { ZonedClock } from './time-zone';
 
 /** How a job file writes its schedule: one of `cron`, `rate` or `at`. */
 export type ScheduleSpec =
@@ -44,8 +44,7 @@ export interface ScheduleExpression {
 export const ScheduleExpression = {
   /** A 5-field Unix cron expression, or Scheduler's own `cron(...)` with 6 fields. */
   cron(expression: string, timezone = 'UTC'): ScheduleExpression {
-    assertTimeZone(timezone);
-    return CronExpression.parse(expression, timezone);
+    return CronExpression.parse(expression, zonedClockFor(timezone));
   },
 
   /** `'15 minutes'` or `'rate(15 minutes)'`; minutes, hours or days. */
@@ -55,8 +54,7 @@ export const ScheduleExpression = {
 
   /** A local date-time, `'2026-12-31T23:00:00'` or `'at(2026-12-31T23:00:00)'`, in `timezone`. */
   at(dateTime: string, timezone = 'UTC'): ScheduleExpression {
-    assertTimeZone(timezone);
-    return AtExpression.parse(dateTime, timezone);
+    return AtExpression.parse(dateTime, zonedClockFor(timezone));
   },
 
   /** The schedule a job file wrote, as `{ cron }`, `{ rate }` or `{ at }`. */
@@ -101,22 +99,23 @@ export const ScheduleExpression = {
       }
       return withField('rate', () => RateExpression.parse(value));
     }
-    const zone = timezone ?? 'UTC';
-    assertTimeZone(zone);
+    const zone = zonedClockFor(timezone ?? 'UTC');
     return kind === 'cron'
       ? withField('cron', () => CronExpression.parse(value, zone))
       : withField('at', () => AtExpression.parse(value, zone));
   },
 };
 
-function assertTimeZone(timezone: unknown): asserts timezone is string {
-  if (typeof timezone !== 'string' || !isValidTimeZone(timezone)) {
+function zonedClockFor(timezone: unknown): ZonedClock {
+  const clock = typeof timezone === 'string' ? ZonedClock.of(timezone) : undefined;
+  if (!clock) {
     throw new ScheduleExpressionError(
       String(timezone),
       `unknown time zone "${String(timezone)}"; use an IANA name such as "Europe/London", "America/New_York" or "UTC"`,
       'timezone',
     );
   }
+  return clock;
 }
 
 function withField(field: string, parse: () => ScheduleExpression): ScheduleExpression {

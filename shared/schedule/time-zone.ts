@@ -23,15 +23,7 @@ const WEEKDAYS: Readonly<Record<string, number>> = {
 
 /** Whether the runtime (and so EventBridge Scheduler, which uses the same IANA names) knows `timezone`. */
 export function isValidTimeZone(timezone: string): boolean {
-  if (timezone.trim() === '' || timezone !== timezone.trim()) return false;
-  // Node 22+ accepts UTC offsets ("+01:00") as time zones; Scheduler takes only IANA names.
-  if (/^[+-]\d/.test(timezone)) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
-    return true;
-  } catch {
-    return false;
-  }
+  return ZonedClock.of(timezone) !== undefined;
 }
 
 /**
@@ -40,6 +32,21 @@ export function isValidTimeZone(timezone: string): boolean {
  */
 export class ZonedClock {
   private readonly formatter: Intl.DateTimeFormat;
+
+  /**
+   * The clock for `timezone`, or undefined when it is not an IANA zone name. Validating by
+   * building the clock costs one formatter instead of two.
+   */
+  static of(timezone: string): ZonedClock | undefined {
+    if (timezone.trim() === '' || timezone !== timezone.trim()) return undefined;
+    // Node 22+ accepts UTC offsets ("+01:00") as time zones; Scheduler takes only IANA names.
+    if (/^[+-]\d/.test(timezone)) return undefined;
+    try {
+      return new ZonedClock(timezone);
+    } catch {
+      return undefined;
+    }
+  }
 
   constructor(readonly timezone: string) {
     this.formatter = new Intl.DateTimeFormat('en-US', {
