@@ -64,8 +64,3 @@ export interface Execution {
   /** While `running`: when a crashed attempt may be taken over by a redelivery. */
   readonly leaseExpiresAt?: string;
 }
-
-/** Statuses after which nothing more happens to an attempt. */
-export function isFinished(status: ExecutionStatus): boolean {
-  return status !== 'running';
-}

@@ -100,7 +100,6 @@ export function createExecutor(dependencies: ExecutorDependencies): Executor {
             : runIdForKey(request.jobName, idempotencyKey)),
         attempt: request.attempt ?? 1,
         ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
-        receivedAt: now,
       };
       return chain(state, NO_LAMBDA_CONTEXT);
     },

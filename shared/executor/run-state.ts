@@ -19,8 +19,6 @@ export interface RunState {
   readonly runId: string;
   readonly attempt: number;
   readonly idempotencyKey?: string;
-  /** When the executor received the request (epoch ms). */
-  readonly receivedAt: number;
   job?: AnyNamedJobDefinition;
   /** The input after the job's schema parsed it. */
   input?: unknown;

@@ -1,17 +1,11 @@
 import type { MiddlewareObj } from '@middy/core';
 import { type InputIssue, InputValidationError } from '../../errors';
 import type { StandardSchemaV1 } from '../../job/standard-schema';
-import type { Clock } from '../../ports/clock';
-import type { ExecutionStore } from '../../ports/execution-store';
 import type { Execution } from '../execution';
-import { rejectedExecution } from '../execution-records';
 import type { RunState } from '../run-state';
+import { type RecordRejectionOptions, recordRejection } from './record-rejection';
 
-export interface ValidateInputOptions {
-  readonly executionStore: ExecutionStore;
-  readonly clock: Clock;
-  readonly codeVersion?: string;
-}
+export type ValidateInputOptions = RecordRejectionOptions;
 
 /**
  * Parses the input with the job's schema before anything runs; input that fails it is recorded
@@ -36,14 +30,7 @@ export function validateInput(options: ValidateInputOptions): MiddlewareObj<RunS
         state.request.jobName,
         result.issues.map(toInputIssue),
       );
-      const rejected = rejectedExecution(
-        state,
-        { name: error.name, message: error.message },
-        options.clock.now(),
-        options.codeVersion,
-      );
-      await options.executionStore.record(rejected);
-      return rejected;
+      return recordRejection(options, state, error);
     },
   };
 }
