@@ -1,0 +1,94 @@
+/**
+ * The DynamoDB tables: keys, indexes and TTL, in one place. The stores build their keys from
+ * these names, the CDK stack creates the tables from them, and the integration tests and the
+ * local runtime create the same tables on dynalite.
+ */
+
+export type AttributeType = 'S' | 'N';
+
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: AttributeType;
+}
+
+export interface GlobalIndexDefinition {
+  readonly indexName: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+}
+
+export interface TableDefinition {
+  /** The role of the table, used to name it (`<app>-<id>`) and its environment variable. */
+  readonly id: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  /** Every index projects all attributes: list pages show each run's latest attempt in full. */
+  readonly globalIndexes: readonly GlobalIndexDefinition[];
+  /** Epoch seconds after which DynamoDB deletes the item. */
+  readonly timeToLiveAttribute?: string;
+  /** Whether the table's stream feeds the alerts pipeline (new images). */
+  readonly stream: boolean;
+}
+
+/**
+ * One item per run: the latest attempt's state at the top level (what the claim's condition
+ * reads) and every attempt in full under `attempt_<n>`.
+ * - a job's runs, newest first: `byJob` (jobName, startedKey);
+ * - recent runs of all jobs, newest first: `recentRuns` (startedDay, startedKey), a day at a time;
+ * - recent failures: `recentFailures` (failedDay, failedKey), sparse: only runs whose latest
+ *   attempt failed carry `failedDay`, the day it ended.
+ */
+export const EXECUTIONS_TABLE = {
+  id: 'executions',
+  partitionKey: { name: 'jobName', type: 'S' },
+  sortKey: { name: 'runId', type: 'S' },
+  globalIndexes: [
+    {
+      indexName: 'byJob',
+      partitionKey: { name: 'jobName', type: 'S' },
+      sortKey: { name: 'startedKey', type: 'S' },
+    },
+    {
+      indexName: 'recentRuns',
+      partitionKey: { name: 'startedDay', type: 'S' },
+      sortKey: { name: 'startedKey', type: 'S' },
+    },
+    {
+      indexName: 'recentFailures',
+      partitionKey: { name: 'failedDay', type: 'S' },
+      sortKey: { name: 'failedKey', type: 'S' },
+    },
+  ],
+  timeToLiveAttribute: 'expiresAt',
+  stream: true,
+} as const satisfies TableDefinition;
+
+/** Pause state and the overlap lock, one item per job; never expires, never reset by a deploy. */
+export const JOB_STATE_TABLE = {
+  id: 'job-state',
+  partitionKey: { name: 'jobName', type: 'S' },
+  globalIndexes: [],
+  stream: false,
+} as const satisfies TableDefinition;
+
+/**
+ * Alert configuration: the `config` entry of each job and of `_default`, which applies to every
+ * job without its own; alert throttling keeps its counters as other entries of the same job.
+ */
+export const ALERT_CONFIG_TABLE = {
+  id: 'alert-config',
+  partitionKey: { name: 'jobName', type: 'S' },
+  sortKey: { name: 'entry', type: 'S' },
+  globalIndexes: [],
+  timeToLiveAttribute: 'expiresAt',
+  stream: false,
+} as const satisfies TableDefinition;
+
+export const TABLES = [EXECUTIONS_TABLE, JOB_STATE_TABLE, ALERT_CONFIG_TABLE] as const;
+
+/** The names the deployed (or local) tables have, as the stores are told them. */
+export interface TableNames {
+  readonly executions: string;
+  readonly jobState: string;
+  readonly alertConfig: string;
+}
