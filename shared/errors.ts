@@ -1,3 +1,4 @@
+import type { Execution } from './executor/execution';
 import { closestName } from './support/closest-name';
 
 /**
@@ -136,10 +137,75 @@ export class EnqueueError extends JobsError {
   override name = 'EnqueueError';
 }
 
+/** A DynamoDB table a store needs does not exist where the store looked for it. */
+export class MissingTableError extends JobsError {
+  override name = 'MissingTableError';
+
+  constructor(
+    readonly tableName: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `DynamoDB table "${tableName}" does not exist in this account and region. ` +
+        "Deploy the app (npx cdk deploy), or check the table name in the function's environment.",
+      options,
+    );
+  }
+}
+
+/**
+ * History could not be written, even after retries. Carries what was to be written, so that the
+ * outcome can be logged whole and replayed rather than lost.
+ */
+export class HistoryWriteError extends JobsError {
+  override name = 'HistoryWriteError';
+
+  constructor(
+    readonly operation: 'start' | 'complete' | 'record',
+    readonly execution: Execution,
+    options: { cause: unknown },
+  ) {
+    super(
+      `Could not ${operation} history for a run: ${(options.cause as Error)?.message ?? String(options.cause)}`,
+      options,
+    );
+  }
+}
+
+/** A message or event that is not a run message; says what was wrong and what to send. */
+export class InvalidRunMessageError extends JobsError {
+  override name = 'InvalidRunMessageError';
+}
+
+/** A page request that cannot be served: a cursor from elsewhere, or a limit out of range. */
+export class InvalidCursorError extends JobsError {
+  override name = 'InvalidCursorError';
+}
+
 function indent(text: string): string {
   return text.replaceAll('\n', '\n    ');
 }
 
 function formatMs(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+/** One field of an alert configuration that failed validation. */
+export interface AlertConfigIssue {
+  /** The field's path, such as `maxAlertsPerHour` or `emailRecipients.0`. */
+  readonly field: string;
+  readonly message: string;
+}
+
+/** An alert configuration that cannot be stored; lists every problem found, not only the first. */
+export class AlertConfigError extends JobsError {
+  override name = 'AlertConfigError';
+
+  constructor(
+    readonly jobName: string,
+    readonly issues: readonly AlertConfigIssue[],
+  ) {
+    const lines = issues.map((issue) => `  - ${issue.field}: ${issue.message}`);
+    super(`Invalid alert config for "${jobName}"; nothing was saved:\n${lines.join('\n')}`);
+  }
 }

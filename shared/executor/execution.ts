@@ -63,4 +63,9 @@ export interface Execution {
   readonly parent?: { readonly jobName: string; readonly runId: string };
   /** While `running`: when a crashed attempt may be taken over by a redelivery. */
   readonly leaseExpiresAt?: string;
+  /**
+   * Fields that history shortened or dropped to keep the record within DynamoDB's 400 KB item
+   * limit, such as `error.stack` or `input`.
+   */
+  readonly truncated?: readonly string[];
 }

@@ -1,8 +1,8 @@
 export type LogAttributes = Readonly<Record<string, unknown>>;
 
 /**
- * Structured logging. Powertools' Logger satisfies it in Lambda; the test invoker captures
- * entries in memory.
+ * Structured logging. Powertools' Logger serves it in Lambda (through `powertoolsLogger`); the
+ * test invoker captures entries in memory.
  */
 export interface Logger {
   debug(message: string, attributes?: LogAttributes): void;

@@ -1,0 +1,399 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { systemClock } from '../../clock/system-clock';
+import { InvalidCursorError } from '../../errors';
+import type { Execution, ExecutionStatus } from '../../executor/execution';
+import type { Clock } from '../../ports/clock';
+import type { ExecutionHistory, Page, PageRequest } from '../../ports/execution-history';
+import type { ClaimResult, ExecutionStore } from '../../ports/execution-store';
+import { EXECUTIONS_TABLE } from '../../tables/table-definitions';
+import { type DynamoDbClientOption, documentClientFor } from './document-client';
+import {
+  attemptAttribute,
+  attemptsOfItem,
+  latestAttemptOfItem,
+  storedAttempt,
+  storedInput,
+} from './execution-item';
+import { retryWrite, type WriteRetryPolicy } from './retry-writes';
+import { isConditionalCheckFailed, translateStoreError } from './store-errors';
+
+export type DynamoDbExecutionStoreOptions = DynamoDbClientOption & {
+  readonly tableName: string;
+  /**
+   * Days a run stays in history before DynamoDB's TTL deletes it.
+   * @default 90
+   */
+  readonly retentionDays?: number;
+  /** @default - the system clock; dates the listings of recent runs. */
+  readonly clock?: Clock;
+  /** @default - five tries with exponential backoff */
+  readonly writeRetry?: WriteRetryPolicy;
+};
+
+const [BY_JOB, RECENT_RUNS, RECENT_FAILURES] = EXECUTIONS_TABLE.globalIndexes;
+const FAILURE_STATUSES: ReadonlySet<ExecutionStatus> = new Set([
+  'failed',
+  'timed_out',
+  'cancelled',
+  'rejected',
+]);
+const DAY_MS = 86_400_000;
+const DEFAULT_PAGE_SIZE = 20;
+const MAX_PAGE_SIZE = 100;
+
+/**
+ * Execution history in DynamoDB: one item per run (see `EXECUTIONS_TABLE`). A run costs two
+ * writes: the conditional update that claims its attempt, and the update with its outcome.
+ */
+export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory {
+  private readonly documents: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly retentionSeconds: number;
+  private readonly clock: Clock;
+  private readonly writeRetry: WriteRetryPolicy;
+
+  constructor(options: DynamoDbExecutionStoreOptions) {
+    this.documents = documentClientFor(options);
+    this.tableName = options.tableName;
+    this.retentionSeconds = (options.retentionDays ?? 90) * 86_400;
+    this.clock = options.clock ?? systemClock;
+    this.writeRetry = options.writeRetry ?? {};
+  }
+
+  /**
+   * Claims the attempt in one conditional update whose condition is `mayStartAttempt`: a new
+   * run, a retry after a failed attempt that said it would retry, or a takeover of an attempt
+   * whose lease expired.
+   */
+  async start(execution: Execution): Promise<ClaimResult> {
+    const update = new UpdateBuilder();
+    this.setRunFields(update, execution);
+    update.set('latestAttempt', execution.attempt);
+    update.set('leaseExpiresAt', execution.leaseExpiresAt);
+    update.remove('willRetry', 'failedDay', 'failedKey');
+    try {
+      await this.write('start', () =>
+        this.documents.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keyOf(execution),
+            ...update.build(),
+            ConditionExpression:
+              'attribute_not_exists(#runId) OR (#latestAttempt < :attempt AND (#willRetry = :true OR (#status = :running AND #leaseExpiresAt <= :startedAt)))',
+            ExpressionAttributeNames: {
+              ...update.names,
+              '#runId': 'runId',
+              '#latestAttempt': 'latestAttempt',
+              '#willRetry': 'willRetry',
+              '#status': 'status',
+              '#leaseExpiresAt': 'leaseExpiresAt',
+            },
+            ExpressionAttributeValues: {
+              ...update.values,
+              ':attempt': execution.attempt,
+              ':true': true,
+              ':running': 'running',
+              ':startedAt': execution.startedAt,
+            },
+          }),
+        ),
+      );
+      return { claimed: true };
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw translateStoreError(error, this.tableName);
+    }
+    const [latest] = (await this.getRun(execution.jobName, execution.runId)).slice(-1);
+    if (!latest) throw new Error(`Run ${execution.runId} refused a claim but cannot be read`);
+    return { claimed: false, existing: latest };
+  }
+
+  /** Records the attempt's outcome; the run's own fields only while this attempt is its latest. */
+  async complete(execution: Execution): Promise<void> {
+    const update = new UpdateBuilder();
+    this.setOutcomeFields(update, execution);
+    update.remove('leaseExpiresAt');
+    try {
+      await this.write('complete', () =>
+        this.documents.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keyOf(execution),
+            ...update.build(),
+            ConditionExpression: '#latestAttempt = :attempt',
+            ExpressionAttributeNames: { ...update.names, '#latestAttempt': 'latestAttempt' },
+            ExpressionAttributeValues: { ...update.values, ':attempt': execution.attempt },
+          }),
+        ),
+      );
+      return;
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw translateStoreError(error, this.tableName);
+    }
+    // A later attempt took this run over (this one outlived its lease): keep this attempt's
+    // outcome in its own entry without touching the run's state, which is the later attempt's.
+    const entry = new UpdateBuilder();
+    entry.set(attemptAttribute(execution.attempt), storedAttempt(execution));
+    await this.write('complete', () =>
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(execution),
+          ...entry.build(),
+          ConditionExpression: 'attribute_exists(#runId)',
+          ExpressionAttributeNames: { ...entry.names, '#runId': 'runId' },
+          ExpressionAttributeValues: entry.values,
+        }),
+      ),
+    ).catch((error: unknown) => {
+      if (isConditionalCheckFailed(error)) {
+        throw new Error(
+          `Cannot complete attempt ${execution.attempt} of run ${execution.runId} of job "${execution.jobName}": it was never started`,
+        );
+      }
+      throw translateStoreError(error, this.tableName);
+    });
+  }
+
+  /** Records an execution that never started: a rejection, or a skipped duplicate delivery. */
+  async record(execution: Execution): Promise<void> {
+    const update = new UpdateBuilder();
+    this.setRunFields(update, execution);
+    this.setOutcomeFields(update, execution);
+    update.set('latestAttempt', execution.attempt);
+    await this.write('record', () =>
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(execution),
+          ...update.build(),
+          ExpressionAttributeNames: update.names,
+          ExpressionAttributeValues: update.values,
+        }),
+      ),
+    ).catch((error: unknown) => {
+      throw translateStoreError(error, this.tableName);
+    });
+  }
+
+  async getRun(jobName: string, runId: string): Promise<Execution[]> {
+    try {
+      const { Item } = await this.documents.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { jobName, runId },
+          ConsistentRead: true,
+        }),
+      );
+      return Item ? attemptsOfItem(Item) : [];
+    } catch (error) {
+      throw translateStoreError(error, this.tableName);
+    }
+  }
+
+  async listRuns(jobName: string, page: PageRequest = {}): Promise<Page<Execution>> {
+    const limit = pageSize(page);
+    const startKey = page.cursor === undefined ? undefined : decodeCursor(page.cursor).key;
+    const result = await this.query({
+      IndexName: BY_JOB.indexName,
+      KeyConditionExpression: '#jobName = :jobName',
+      ExpressionAttributeNames: { '#jobName': BY_JOB.partitionKey.name },
+      ExpressionAttributeValues: { ':jobName': jobName },
+      Limit: limit,
+      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+    });
+    return {
+      items: result.items,
+      ...(result.lastKey ? { nextCursor: encodeCursor({ key: result.lastKey }) } : {}),
+    };
+  }
+
+  listRecentRuns(page: PageRequest = {}): Promise<Page<Execution>> {
+    return this.listByDay(RECENT_RUNS, page);
+  }
+
+  listRecentFailures(page: PageRequest = {}): Promise<Page<Execution>> {
+    return this.listByDay(RECENT_FAILURES, page);
+  }
+
+  /**
+   * Walks the day buckets of a cross-job index from today back to the retention horizon,
+   * newest first, until the page is full.
+   */
+  private async listByDay(
+    index: (typeof EXECUTIONS_TABLE.globalIndexes)[number],
+    page: PageRequest,
+  ): Promise<Page<Execution>> {
+    const limit = pageSize(page);
+    const cursor = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
+    const now = this.clock.now();
+    const horizon = dayOf(now - this.retentionSeconds * 1000);
+    let day = cursor?.day ?? dayOf(now);
+    let startKey = cursor?.key;
+    const items: Execution[] = [];
+    while (day >= horizon) {
+      const result = await this.query({
+        IndexName: index.indexName,
+        KeyConditionExpression: '#day = :day',
+        ExpressionAttributeNames: { '#day': index.partitionKey.name },
+        ExpressionAttributeValues: { ':day': day },
+        Limit: limit - items.length,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      });
+      items.push(...result.items);
+      if (result.lastKey) {
+        if (items.length >= limit) {
+          return { items, nextCursor: encodeCursor({ day, key: result.lastKey }) };
+        }
+        startKey = result.lastKey;
+        continue;
+      }
+      startKey = undefined;
+      day = dayOf(Date.parse(`${day}T00:00:00Z`) - DAY_MS);
+      if (items.length >= limit) {
+        return day >= horizon ? { items, nextCursor: encodeCursor({ day }) } : { items };
+      }
+    }
+    return { items };
+  }
+
+  private async query(
+    input: Omit<QueryCommandInput, 'TableName'>,
+  ): Promise<{ items: Execution[]; lastKey?: Record<string, unknown> }> {
+    try {
+      const result = await this.documents.send(
+        new QueryCommand({ TableName: this.tableName, ScanIndexForward: false, ...input }),
+      );
+      const items = (result.Items ?? []).flatMap((item) => latestAttemptOfItem(item) ?? []);
+      return { items, ...(result.LastEvaluatedKey ? { lastKey: result.LastEvaluatedKey } : {}) };
+    } catch (error) {
+      throw translateStoreError(error, this.tableName);
+    }
+  }
+
+  /** Fields of the run set by its first write, and the attempt itself. */
+  private setRunFields(update: UpdateBuilder, execution: Execution): void {
+    update.set(attemptAttribute(execution.attempt), storedAttempt(execution));
+    update.set('status', execution.status);
+    update.set('updatedAt', execution.completedAt ?? execution.startedAt);
+    update.setIfMissing('startedKey', `${execution.startedAt}#${execution.runId}`);
+    update.setIfMissing('startedDay', execution.startedAt.slice(0, 10));
+    update.setIfMissing(
+      'expiresAt',
+      Math.floor(Date.parse(execution.startedAt) / 1000) + this.retentionSeconds,
+    );
+    const { input, dropped } = storedInput(execution.input);
+    if (input !== undefined) update.setIfMissing('input', input);
+    if (dropped) update.set('inputDropped', true);
+  }
+
+  /** The run's state after an attempt ended, and the sparse failure index's keys. */
+  private setOutcomeFields(update: UpdateBuilder, execution: Execution): void {
+    update.set(attemptAttribute(execution.attempt), storedAttempt(execution));
+    update.set('status', execution.status);
+    update.set('willRetry', execution.willRetry === true);
+    const endedAt = execution.completedAt ?? execution.startedAt;
+    update.set('updatedAt', endedAt);
+    if (FAILURE_STATUSES.has(execution.status)) {
+      update.set('failedDay', endedAt.slice(0, 10));
+      update.set('failedKey', `${endedAt}#${execution.jobName}#${execution.runId}`);
+    } else {
+      update.remove('failedDay', 'failedKey');
+    }
+  }
+
+  private write<T>(operation: string, send: () => Promise<T>): Promise<T> {
+    return retryWrite(`executions.${operation}`, send, this.writeRetry);
+  }
+}
+
+function keyOf(execution: Execution): { jobName: string; runId: string } {
+  return { jobName: execution.jobName, runId: execution.runId };
+}
+
+function dayOf(epochMs: number): string {
+  return new Date(epochMs).toISOString().slice(0, 10);
+}
+
+function pageSize(page: PageRequest): number {
+  const limit = page.limit ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new InvalidCursorError(
+      `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}, got ${limit}`,
+    );
+  }
+  return limit;
+}
+
+interface Cursor {
+  readonly day?: string;
+  readonly key?: Record<string, unknown>;
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+}
+
+function decodeCursor(text: string): Cursor {
+  try {
+    const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
+    const validDay = cursor.day === undefined || /^\d{4}-\d{2}-\d{2}$/.test(cursor.day);
+    const validKey =
+      cursor.key === undefined || (typeof cursor.key === 'object' && cursor.key !== null);
+    if (typeof cursor === 'object' && cursor !== null && validDay && validKey) return cursor;
+  } catch {
+    // reported below
+  }
+  throw new InvalidCursorError(
+    `"${text}" is not a cursor from this list; pass the nextCursor of the previous page, or none for the first page`,
+  );
+}
+
+/** Collects an update expression's SET and REMOVE clauses with their placeholders. */
+class UpdateBuilder {
+  readonly names: Record<string, string> = {};
+  readonly values: Record<string, unknown> = {};
+  private readonly sets = new Map<string, string>();
+  private readonly removes = new Set<string>();
+
+  set(attribute: string, value: unknown): void {
+    if (value === undefined) return;
+    const name = this.name(attribute);
+    this.values[`:${attribute}`] = value;
+    this.sets.set(attribute, `${name} = :${attribute}`);
+    this.removes.delete(attribute);
+  }
+
+  setIfMissing(attribute: string, value: unknown): void {
+    const name = this.name(attribute);
+    this.values[`:${attribute}`] = value;
+    this.sets.set(attribute, `${name} = if_not_exists(${name}, :${attribute})`);
+  }
+
+  remove(...attributes: string[]): void {
+    for (const attribute of attributes) {
+      if (this.sets.has(attribute)) continue;
+      this.name(attribute);
+      this.removes.add(attribute);
+    }
+  }
+
+  build(): { UpdateExpression: string } {
+    const clauses: string[] = [];
+    if (this.sets.size > 0) clauses.push(`SET ${[...this.sets.values()].join(', ')}`);
+    if (this.removes.size > 0) {
+      clauses.push(`REMOVE ${[...this.removes].map((attribute) => `#${attribute}`).join(', ')}`);
+    }
+    return { UpdateExpression: clauses.join(' ') };
+  }
+
+  private name(attribute: string): string {
+    this.names[`#${attribute}`] = attribute;
+    return `#${attribute}`;
+  }
+}

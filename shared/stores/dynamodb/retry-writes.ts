@@ -1,0 +1,75 @@
+import type { Logger } from '../../ports/logger';
+
+export interface WriteRetryPolicy {
+  /** Tries in all, the first included. @default 5 */
+  readonly attempts?: number;
+  /** @default 50 */
+  readonly baseDelayMs?: number;
+  /** @default 2000 */
+  readonly maxDelayMs?: number;
+  /** Waits between tries; replaced in tests. @default - a timer */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly logger?: Logger;
+}
+
+// Errors that a later try can get past: throttling, DynamoDB's internal errors, the network.
+const RETRYABLE_NAMES = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TransactionConflictException',
+  'LimitExceededException',
+  'TimeoutError',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+]);
+
+/** Whether a failed DynamoDB call may succeed if tried again. */
+export function isRetryableError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const { name, $retryable, $metadata, code } = error as Error & {
+    $retryable?: unknown;
+    $metadata?: { httpStatusCode?: number };
+    code?: string;
+  };
+  if (RETRYABLE_NAMES.has(name) || (code !== undefined && RETRYABLE_NAMES.has(code))) return true;
+  if ($retryable) return true;
+  return ($metadata?.httpStatusCode ?? 0) >= 500;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `write`, trying again with exponential backoff and full jitter while it fails with a
+ * retryable error. Beyond the SDK's own few retries, this rides out a longer throttling spell,
+ * since losing a run's outcome costs more than waiting for it.
+ */
+export async function retryWrite<T>(
+  description: string,
+  write: () => Promise<T>,
+  policy: WriteRetryPolicy = {},
+): Promise<T> {
+  const attempts = policy.attempts ?? 5;
+  const baseDelayMs = policy.baseDelayMs ?? 50;
+  const maxDelayMs = policy.maxDelayMs ?? 2000;
+  const sleep = policy.sleep ?? defaultSleep;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= attempts || !isRetryableError(error)) throw error;
+      const delayMs = Math.round(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt));
+      policy.logger?.warn('History write failed; trying again', {
+        write: description,
+        attempt,
+        delayMs,
+        error: (error as Error).name,
+      });
+      await sleep(delayMs);
+    }
+  }
+}
