@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { Context as LambdaContext } from 'aws-lambda';
 import { systemClock } from '../clock/system-clock';
+import type { JobsError } from '../errors';
 import type { AnyJobDefinition, AnyNamedJobDefinition } from '../job/job-definition';
 import { silentLogger } from '../logging/silent-logger';
 import type { Clock } from '../ports/clock';
@@ -9,9 +10,11 @@ import type { ExecutionStore } from '../ports/execution-store';
 import type { JobStateStore } from '../ports/job-state-store';
 import type { Logger } from '../ports/logger';
 import type { Execution } from './execution';
+import { withHistoryWriteErrors } from './history-writes';
 import { JobRegistry } from './job-registry';
 import { claimAttempt } from './middleware/claim-attempt';
 import { preventOverlap } from './middleware/prevent-overlap';
+import { recordRejection } from './middleware/record-rejection';
 import { resolveJob } from './middleware/resolve-job';
 import { skipWhenPaused } from './middleware/skip-when-paused';
 import { validateInput } from './middleware/validate-input';
@@ -46,9 +49,15 @@ export interface Executor {
   /**
    * Runs one attempt of `request` and resolves with its execution as recorded: the outcome of
    * the body, or a `skipped`/`rejected` record when the body did not run. Rejects only when
-   * history cannot be written, so that the caller can leave the message for redelivery.
+   * history cannot be written (with a `HistoryWriteError` that carries the outcome), so that
+   * the caller can log it and leave the message for redelivery.
    */
   execute(request: RunRequest, options?: ExecuteOptions): Promise<Execution>;
+  /**
+   * Records `request` as rejected for `reason` without trying to run it: for a message that
+   * could not even be read as a request.
+   */
+  reject(request: RunRequest, reason: JobsError): Promise<Execution>;
 }
 
 // Middy wants a Lambda context; the executor's steps take everything from the run state.
@@ -66,7 +75,8 @@ export function createExecutor(dependencies: ExecutorDependencies): Executor {
   const clock = dependencies.clock ?? systemClock;
   const logger = dependencies.logger ?? silentLogger;
   const recordingReserveMs = dependencies.recordingReserveMs ?? 2000;
-  const { executionStore, jobStateStore, codeVersion } = dependencies;
+  const { jobStateStore, codeVersion } = dependencies;
+  const executionStore = withHistoryWriteErrors(dependencies.executionStore);
   const shared = { executionStore, clock, ...(codeVersion !== undefined ? { codeVersion } : {}) };
 
   const runJobBody = createRunJobBody({
@@ -85,23 +95,31 @@ export function createExecutor(dependencies: ExecutorDependencies): Executor {
     .use(preventOverlap({ jobStateStore, executionStore, clock }))
     .handler((state) => runJobBody(state));
 
+  const stateOf = (request: RunRequest, options: ExecuteOptions): RunState => {
+    const idempotencyKey = idempotencyKeyOf(request);
+    return {
+      request,
+      options,
+      runId:
+        request.runId ??
+        (idempotencyKey === undefined
+          ? newRunId(clock.now())
+          : runIdForKey(request.jobName, idempotencyKey)),
+      attempt: request.attempt ?? 1,
+      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+    };
+  };
+
   return {
     jobs,
     execute(request, options = {}) {
-      const now = clock.now();
-      const idempotencyKey = idempotencyKeyOf(request);
-      const state: RunState = {
-        request,
-        options,
-        runId:
-          request.runId ??
-          (idempotencyKey === undefined
-            ? newRunId(now)
-            : runIdForKey(request.jobName, idempotencyKey)),
-        attempt: request.attempt ?? 1,
-        ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
-      };
-      return chain(state, NO_LAMBDA_CONTEXT);
+      return chain(stateOf(request, options), NO_LAMBDA_CONTEXT);
+    },
+    reject(request, reason) {
+      const state = stateOf(request, {});
+      const job = jobs.get(request.jobName);
+      if (job) state.job = job;
+      return recordRejection(shared, state, reason);
     },
   };
 }

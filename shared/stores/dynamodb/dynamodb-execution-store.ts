@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
@@ -72,69 +74,103 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory 
    * whose lease expired.
    */
   async start(execution: Execution): Promise<ClaimResult> {
-    const update = new UpdateBuilder();
-    this.setRunFields(update, execution);
-    update.set('latestAttempt', execution.attempt);
-    update.set('leaseExpiresAt', execution.leaseExpiresAt);
-    update.remove('willRetry', 'failedDay', 'failedKey');
+    // Tells this claim from a concurrent one of the same attempt, should a retried write be
+    // refused by its own first try, whose answer was lost.
+    const claimId = randomUUID();
     try {
-      await this.write('start', () =>
-        this.documents.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keyOf(execution),
-            ...update.build(),
-            ConditionExpression:
-              'attribute_not_exists(#runId) OR (#latestAttempt < :attempt AND (#willRetry = :true OR (#status = :running AND #leaseExpiresAt <= :startedAt)))',
-            ExpressionAttributeNames: {
-              ...update.names,
-              '#runId': 'runId',
-              '#latestAttempt': 'latestAttempt',
-              '#willRetry': 'willRetry',
-              '#status': 'status',
-              '#leaseExpiresAt': 'leaseExpiresAt',
-            },
-            ExpressionAttributeValues: {
-              ...update.values,
-              ':attempt': execution.attempt,
-              ':true': true,
-              ':running': 'running',
-              ':startedAt': execution.startedAt,
-            },
-          }),
-        ),
-      );
+      await (execution.attempt === 1
+        ? this.putFirstAttempt('start', execution, 'attribute_not_exists(#runId)', {
+            names: { '#runId': 'runId' },
+            claimId,
+          })
+        : this.claimLaterAttempt(execution, claimId));
       return { claimed: true };
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw translateStoreError(error, this.tableName);
     }
-    const [latest] = (await this.getRun(execution.jobName, execution.runId)).slice(-1);
-    if (!latest) throw new Error(`Run ${execution.runId} refused a claim but cannot be read`);
+    const item = await this.getItem(execution.jobName, execution.runId);
+    const latest = item ? attemptsOfItem(item).at(-1) : undefined;
+    if (!item || !latest) {
+      throw new Error(`Run ${execution.runId} refused a claim but cannot be read`);
+    }
+    if (item.claimId === claimId) return { claimed: true };
     return { claimed: false, existing: latest };
+  }
+
+  /**
+   * A retry or a takeover: earlier attempts stay in the item, so this is an update whose
+   * condition is `mayStartAttempt`.
+   */
+  private async claimLaterAttempt(execution: Execution, claimId: string): Promise<void> {
+    const update = new UpdateBuilder();
+    this.setRunFields(update, execution);
+    update.set('claimId', claimId);
+    update.set('latestAttempt', execution.attempt);
+    update.set('leaseExpiresAt', execution.leaseExpiresAt);
+    update.remove('willRetry', 'failedDay', 'failedKey');
+    await this.write('start', () =>
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(execution),
+          ...update.build(),
+          ConditionExpression:
+            'attribute_not_exists(#runId) OR (#latestAttempt < :attempt AND (#willRetry = :true OR (#status = :running AND #leaseExpiresAt <= :startedAt)))',
+          ExpressionAttributeNames: {
+            ...update.names,
+            '#runId': 'runId',
+            '#latestAttempt': 'latestAttempt',
+            '#willRetry': 'willRetry',
+            '#status': 'status',
+            '#leaseExpiresAt': 'leaseExpiresAt',
+          },
+          ExpressionAttributeValues: {
+            ...update.values,
+            ':attempt': execution.attempt,
+            ':true': true,
+            ':running': 'running',
+            ':startedAt': execution.startedAt,
+          },
+        }),
+      ),
+    );
   }
 
   /** Records the attempt's outcome; the run's own fields only while this attempt is its latest. */
   async complete(execution: Execution): Promise<void> {
-    const update = new UpdateBuilder();
-    this.setOutcomeFields(update, execution);
-    update.remove('leaseExpiresAt');
     try {
-      await this.write('complete', () =>
-        this.documents.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keyOf(execution),
-            ...update.build(),
-            ConditionExpression: '#latestAttempt = :attempt',
-            ExpressionAttributeNames: { ...update.names, '#latestAttempt': 'latestAttempt' },
-            ExpressionAttributeValues: { ...update.values, ':attempt': execution.attempt },
-          }),
-        ),
-      );
+      await (execution.attempt === 1
+        ? this.putFirstAttempt('complete', execution, '#latestAttempt = :attempt', {
+            names: { '#latestAttempt': 'latestAttempt' },
+            values: { ':attempt': 1 },
+          })
+        : this.completeLatestAttempt(execution));
       return;
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw translateStoreError(error, this.tableName);
     }
+    await this.completeSupersededAttempt(execution);
+  }
+
+  private async completeLatestAttempt(execution: Execution): Promise<void> {
+    const update = new UpdateBuilder();
+    this.setOutcomeFields(update, execution);
+    update.remove('leaseExpiresAt');
+    await this.write('complete', () =>
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(execution),
+          ...update.build(),
+          ConditionExpression: '#latestAttempt = :attempt',
+          ExpressionAttributeNames: { ...update.names, '#latestAttempt': 'latestAttempt' },
+          ExpressionAttributeValues: { ...update.values, ':attempt': execution.attempt },
+        }),
+      ),
+    );
+  }
+
+  private async completeSupersededAttempt(execution: Execution): Promise<void> {
     // A later attempt took this run over (this one outlived its lease): keep this attempt's
     // outcome in its own entry without touching the run's state, which is the later attempt's.
     const entry = new UpdateBuilder();
@@ -182,6 +218,14 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory 
   }
 
   async getRun(jobName: string, runId: string): Promise<Execution[]> {
+    const item = await this.getItem(jobName, runId);
+    return item ? attemptsOfItem(item) : [];
+  }
+
+  private async getItem(
+    jobName: string,
+    runId: string,
+  ): Promise<Record<string, unknown> | undefined> {
     try {
       const { Item } = await this.documents.send(
         new GetCommand({
@@ -190,7 +234,7 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory 
           ConsistentRead: true,
         }),
       );
-      return Item ? attemptsOfItem(Item) : [];
+      return Item;
     } catch (error) {
       throw translateStoreError(error, this.tableName);
     }
@@ -233,7 +277,11 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory 
     const cursor = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
     const now = this.clock.now();
     const horizon = dayOf(now - this.retentionSeconds * 1000);
-    let day = cursor?.day ?? dayOf(now);
+    const today = dayOf(now);
+    if (cursor?.day !== undefined && (cursor.day > today || cursor.day < horizon)) {
+      throw invalidCursor(page.cursor ?? '');
+    }
+    let day = cursor?.day ?? today;
     let startKey = cursor?.key;
     const items: Execution[] = [];
     while (day >= horizon) {
@@ -276,6 +324,58 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory 
     }
   }
 
+  /**
+   * Writes a run whose only attempt is the first, whole: the common case, and one PutItem, which
+   * costs less than an update with the same effect.
+   */
+  private putFirstAttempt(
+    operation: string,
+    execution: Execution,
+    condition: string,
+    placeholders: {
+      names: Record<string, string>;
+      values?: Record<string, unknown>;
+      claimId?: string;
+    },
+  ): Promise<unknown> {
+    const { input, dropped } = storedInput(execution.input);
+    const item: Record<string, unknown> = {
+      jobName: execution.jobName,
+      runId: execution.runId,
+      [attemptAttribute(1)]: storedAttempt(execution),
+      latestAttempt: 1,
+      status: execution.status,
+      updatedAt: execution.completedAt ?? execution.startedAt,
+      startedKey: `${execution.startedAt}#${execution.runId}`,
+      startedDay: execution.startedAt.slice(0, 10),
+      expiresAt: this.expiresAt(execution),
+    };
+    if (input !== undefined) item.input = input;
+    if (dropped) item.inputDropped = true;
+    if (placeholders.claimId !== undefined) item.claimId = placeholders.claimId;
+    if (execution.status === 'running') {
+      item.leaseExpiresAt = execution.leaseExpiresAt;
+    } else {
+      item.willRetry = execution.willRetry === true;
+      Object.assign(item, failureKeys(execution));
+    }
+    return this.write(operation, () =>
+      this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: placeholders.names,
+          ...(placeholders.values ? { ExpressionAttributeValues: placeholders.values } : {}),
+        }),
+      ),
+    );
+  }
+
+  private expiresAt(execution: Execution): number {
+    return Math.floor(Date.parse(execution.startedAt) / 1000) + this.retentionSeconds;
+  }
+
   /** Fields of the run set by its first write, and the attempt itself. */
   private setRunFields(update: UpdateBuilder, execution: Execution): void {
     update.set(attemptAttribute(execution.attempt), storedAttempt(execution));
@@ -283,10 +383,7 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory 
     update.set('updatedAt', execution.completedAt ?? execution.startedAt);
     update.setIfMissing('startedKey', `${execution.startedAt}#${execution.runId}`);
     update.setIfMissing('startedDay', execution.startedAt.slice(0, 10));
-    update.setIfMissing(
-      'expiresAt',
-      Math.floor(Date.parse(execution.startedAt) / 1000) + this.retentionSeconds,
-    );
+    update.setIfMissing('expiresAt', this.expiresAt(execution));
     const { input, dropped } = storedInput(execution.input);
     if (input !== undefined) update.setIfMissing('input', input);
     if (dropped) update.set('inputDropped', true);
@@ -299,9 +396,10 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory 
     update.set('willRetry', execution.willRetry === true);
     const endedAt = execution.completedAt ?? execution.startedAt;
     update.set('updatedAt', endedAt);
-    if (FAILURE_STATUSES.has(execution.status)) {
-      update.set('failedDay', endedAt.slice(0, 10));
-      update.set('failedKey', `${endedAt}#${execution.jobName}#${execution.runId}`);
+    const failure = failureKeys(execution);
+    if (failure.failedDay !== undefined) {
+      update.set('failedDay', failure.failedDay);
+      update.set('failedKey', failure.failedKey);
     } else {
       update.remove('failedDay', 'failedKey');
     }
@@ -312,12 +410,22 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory 
   }
 }
 
+/** The sparse failure index's keys, for a run whose latest attempt failed. */
+function failureKeys(execution: Execution): { failedDay?: string; failedKey?: string } {
+  if (!FAILURE_STATUSES.has(execution.status)) return {};
+  const endedAt = execution.completedAt ?? execution.startedAt;
+  return {
+    failedDay: endedAt.slice(0, 10),
+    failedKey: `${endedAt}#${execution.jobName}#${execution.runId}`,
+  };
+}
+
 function keyOf(execution: Execution): { jobName: string; runId: string } {
   return { jobName: execution.jobName, runId: execution.runId };
 }
 
 function dayOf(epochMs: number): string {
-  return new Date(epochMs).toISOString().slice(0, 10);
+  return Number.isFinite(epochMs) ? new Date(epochMs).toISOString().slice(0, 10) : '';
 }
 
 function pageSize(page: PageRequest): number {
@@ -342,14 +450,21 @@ function encodeCursor(cursor: Cursor): string {
 function decodeCursor(text: string): Cursor {
   try {
     const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
-    const validDay = cursor.day === undefined || /^\d{4}-\d{2}-\d{2}$/.test(cursor.day);
+    const validDay =
+      cursor.day === undefined ||
+      (/^\d{4}-\d{2}-\d{2}$/.test(cursor.day) &&
+        dayOf(Date.parse(`${cursor.day}T00:00:00Z`) || Number.NaN) === cursor.day);
     const validKey =
       cursor.key === undefined || (typeof cursor.key === 'object' && cursor.key !== null);
     if (typeof cursor === 'object' && cursor !== null && validDay && validKey) return cursor;
   } catch {
     // reported below
   }
-  throw new InvalidCursorError(
+  throw invalidCursor(text);
+}
+
+function invalidCursor(text: string): InvalidCursorError {
+  return new InvalidCursorError(
     `"${text}" is not a cursor from this list; pass the nextCursor of the previous page, or none for the first page`,
   );
 }

@@ -1,0 +1,59 @@
+import { HistoryWriteError } from '../errors';
+import type { ExecutionStore } from '../ports/execution-store';
+import type { Execution } from './execution';
+
+/**
+ * The store as the executor uses it: a write that fails (after the store's own retries) becomes
+ * a `HistoryWriteError` carrying the execution, so that whoever gave up on it can log the
+ * outcome whole instead of losing it.
+ */
+export function withHistoryWriteErrors(store: ExecutionStore): ExecutionStore {
+  const guard = async <T>(
+    operation: HistoryWriteError['operation'],
+    execution: Execution,
+    write: () => Promise<T>,
+  ): Promise<T> => {
+    try {
+      return await write();
+    } catch (error) {
+      throw new HistoryWriteError(operation, execution, { cause: error });
+    }
+  };
+  return {
+    start: (execution) => guard('start', execution, () => store.start(execution)),
+    complete: (execution) => guard('complete', execution, () => store.complete(execution)),
+    record: (execution) => guard('record', execution, () => store.record(execution)),
+    getRun: (jobName, runId) => store.getRun(jobName, runId),
+  };
+}
+
+/** A history write that failed, as one log entry's `replay` attribute holds it. */
+export interface HistoryReplay {
+  readonly operation: HistoryWriteError['operation'];
+  readonly execution: Execution;
+}
+
+/** The `replay` attribute that the worker logs for a write it gave up on. */
+export function historyReplayOf(error: HistoryWriteError): HistoryReplay {
+  return { operation: error.operation, execution: error.execution };
+}
+
+/**
+ * Writes a logged outcome to history after the store has recovered: pass the `replay` attribute
+ * of the log line (or the whole JSON line). Replays are unconditional and idempotent, so
+ * replaying one twice, or after the run was retried, does no harm beyond the run's latest state.
+ */
+export async function replayHistoryWrite(
+  entry: string | HistoryReplay | { readonly replay: HistoryReplay },
+  store: ExecutionStore,
+): Promise<Execution> {
+  const parsed: unknown = typeof entry === 'string' ? JSON.parse(entry) : entry;
+  const replay = (parsed as { replay?: HistoryReplay }).replay ?? (parsed as HistoryReplay);
+  if (!replay?.execution?.jobName || !replay.execution.runId) {
+    throw new TypeError(
+      'Not a history replay entry: expected { replay: { operation, execution } }',
+    );
+  }
+  await store.record(replay.execution);
+  return replay.execution;
+}
