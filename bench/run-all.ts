@@ -3,3 +3,5 @@ export {};
 
 await import('./discovery.bench');
 await import('./executor.bench');
+await import('./persistence.bench');
+await import('./worker-throughput.bench');

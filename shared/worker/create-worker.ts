@@ -1,0 +1,96 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { OneOffScheduler } from '../delivery/one-off-scheduler';
+import type { QueueLocator } from '../delivery/queue-locator';
+import { SqsEnqueuer } from '../delivery/sqs-enqueuer';
+import { createExecutor, type Executor } from '../executor/executor';
+import type { AnyJobDefinition } from '../job/job-definition';
+import type { Clock } from '../ports/clock';
+import type { Logger } from '../ports/logger';
+import { CachedJobStateStore } from '../stores/cached-job-state-store';
+import { DynamoDbExecutionStore } from '../stores/dynamodb/dynamodb-execution-store';
+import { DynamoDbJobStateStore } from '../stores/dynamodb/dynamodb-job-state-store';
+import type { WriteRetryPolicy } from '../stores/dynamodb/retry-writes';
+import type { TableNames } from '../tables/table-definitions';
+import type { RetryBackoffOptions } from './retry-backoff';
+import { createWorkerHandler, type WorkerHandler } from './worker-handler';
+
+export interface WorkerOptions {
+  readonly jobs: Iterable<AnyJobDefinition>;
+  readonly tables: TableNames;
+  readonly dynamoDbClient: DynamoDBClient;
+  readonly sqsClient: SQSClient;
+  /** Where each job's queue is, for `ctx.enqueue()`. */
+  readonly queues: QueueLocator;
+  /** For enqueues more than 15 minutes ahead. @default - such enqueues fail with the reason */
+  readonly oneOffScheduler?: OneOffScheduler;
+  /** @default - the queue's URL on AWS, from the record's ARN */
+  readonly queueUrlForArn?: (arn: string) => string;
+  /** How long the worker reuses a job's pause state. @default 5000 */
+  readonly jobStateCacheMs?: number;
+  /** @default 90 */
+  readonly retentionDays?: number;
+  readonly writeRetry?: WriteRetryPolicy;
+  readonly backoff?: RetryBackoffOptions;
+  readonly codeVersion?: string;
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  /** Replacements for jobs' `deps`, by job name. */
+  readonly depsOverrides?: Readonly<Record<string, unknown>>;
+}
+
+export interface Worker {
+  readonly handler: WorkerHandler;
+  readonly executor: Executor;
+  readonly executionStore: DynamoDbExecutionStore;
+  readonly jobStateStore: DynamoDbJobStateStore;
+}
+
+/**
+ * The worker with its real parts: DynamoDB history and job state, SQS delivery. The Lambda
+ * entry builds it once per container from its environment; the local runtime builds it against
+ * dynalite and fauxqs.
+ */
+export function createWorker(options: WorkerOptions): Worker {
+  const executionStore = new DynamoDbExecutionStore({
+    client: options.dynamoDbClient,
+    tableName: options.tables.executions,
+    ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}),
+    ...(options.writeRetry ? { writeRetry: options.writeRetry } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const jobStateStore = new DynamoDbJobStateStore({
+    client: options.dynamoDbClient,
+    tableName: options.tables.jobState,
+    ...(options.writeRetry ? { writeRetry: options.writeRetry } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const enqueuer = new SqsEnqueuer({
+    sqsClient: options.sqsClient,
+    queues: options.queues,
+    ...(options.oneOffScheduler ? { oneOff: options.oneOffScheduler } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const executor = createExecutor({
+    jobs: options.jobs,
+    executionStore,
+    jobStateStore: new CachedJobStateStore(jobStateStore, {
+      ttlMs: options.jobStateCacheMs ?? 5000,
+      ...(options.clock ? { clock: options.clock } : {}),
+    }),
+    enqueuer,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.codeVersion !== undefined ? { codeVersion: options.codeVersion } : {}),
+    ...(options.depsOverrides ? { depsOverrides: options.depsOverrides } : {}),
+  });
+  const handler = createWorkerHandler({
+    executor,
+    sqsClient: options.sqsClient,
+    ...(options.queueUrlForArn ? { queueUrlForArn: options.queueUrlForArn } : {}),
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.clock ? { now: () => options.clock?.now() ?? Date.now() } : {}),
+  });
+  return { handler, executor, executionStore, jobStateStore };
+}

@@ -1,0 +1,76 @@
+import { JobsError } from '../errors';
+import type { TableNames } from '../tables/table-definitions';
+
+/** The environment variables the deployed functions read; the CDK stack sets them. */
+export const WORKER_ENVIRONMENT = {
+  executionsTable: 'JOBS_EXECUTIONS_TABLE',
+  jobStateTable: 'JOBS_JOB_STATE_TABLE',
+  alertConfigTable: 'JOBS_ALERT_CONFIG_TABLE',
+  queueNamePrefix: 'JOBS_QUEUE_NAME_PREFIX',
+  accountId: 'JOBS_ACCOUNT_ID',
+  scheduleGroup: 'JOBS_SCHEDULE_GROUP',
+  schedulerRoleArn: 'JOBS_SCHEDULER_ROLE_ARN',
+  retentionDays: 'JOBS_RETENTION_DAYS',
+} as const;
+
+/** A deployed function's configuration, read from its environment. */
+export interface WorkerEnvironment {
+  readonly region: string;
+  readonly accountId: string;
+  readonly tables: TableNames;
+  readonly queueNamePrefix: string;
+  /** Absent when the app has no one-off Scheduler support configured. */
+  readonly oneOff?: { readonly groupName: string; readonly roleArn: string };
+  readonly retentionDays?: number;
+  /** The Lambda function version that runs, recorded on each execution. */
+  readonly codeVersion?: string;
+}
+
+/** Reads the environment, naming every missing or malformed variable at once. */
+export function readWorkerEnvironment(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): WorkerEnvironment {
+  const problems: string[] = [];
+  const required = (name: string): string => {
+    const value = env[name];
+    if (value === undefined || value === '') problems.push(`${name} is not set`);
+    return value ?? '';
+  };
+  const region = required('AWS_REGION');
+  const tables = {
+    executions: required(WORKER_ENVIRONMENT.executionsTable),
+    jobState: required(WORKER_ENVIRONMENT.jobStateTable),
+    alertConfig: required(WORKER_ENVIRONMENT.alertConfigTable),
+  };
+  const queueNamePrefix = required(WORKER_ENVIRONMENT.queueNamePrefix);
+  const accountId = required(WORKER_ENVIRONMENT.accountId);
+  const groupName = env[WORKER_ENVIRONMENT.scheduleGroup];
+  const roleArn = env[WORKER_ENVIRONMENT.schedulerRoleArn];
+  if (Boolean(groupName) !== Boolean(roleArn)) {
+    problems.push(
+      `${WORKER_ENVIRONMENT.scheduleGroup} and ${WORKER_ENVIRONMENT.schedulerRoleArn} must be set together`,
+    );
+  }
+  const retentionText = env[WORKER_ENVIRONMENT.retentionDays];
+  const retentionDays = retentionText === undefined ? undefined : Number(retentionText);
+  if (retentionDays !== undefined && !(Number.isInteger(retentionDays) && retentionDays > 0)) {
+    problems.push(
+      `${WORKER_ENVIRONMENT.retentionDays} must be a whole number of days, got "${retentionText}"`,
+    );
+  }
+  if (problems.length > 0) {
+    throw new JobsError(
+      `The function's environment is incomplete: ${problems.join('; ')}. These are set by the CDK stack; redeploy it, or set them when running the handler elsewhere.`,
+    );
+  }
+  const codeVersion = env.AWS_LAMBDA_FUNCTION_VERSION;
+  return {
+    region,
+    accountId,
+    tables,
+    queueNamePrefix,
+    ...(groupName && roleArn ? { oneOff: { groupName, roleArn } } : {}),
+    ...(retentionDays !== undefined ? { retentionDays } : {}),
+    ...(codeVersion ? { codeVersion } : {}),
+  };
+}

@@ -1,0 +1,435 @@
+import { randomUUID } from 'node:crypto';
+import { ChangeMessageVisibilityBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { InvalidRunMessageError, NonRetriableError } from '../../../shared/errors';
+import type { Execution } from '../../../shared/executor/execution';
+import { createExecutor } from '../../../shared/executor/executor';
+import { defineJob } from '../../../shared/job/define-job';
+import type { AnyJobDefinition } from '../../../shared/job/job-definition';
+import { JobResult } from '../../../shared/job/job-result';
+import { MemoryLogger } from '../../../shared/logging/memory-logger';
+import type { EnqueuedRun } from '../../../shared/ports/enqueuer';
+import type { ExecutionStore } from '../../../shared/ports/execution-store';
+import { InMemoryExecutionStore } from '../../../shared/stores/in-memory-execution-store';
+import { InMemoryJobStateStore } from '../../../shared/stores/in-memory-job-state-store';
+import { createWorkerHandler } from '../../../shared/worker/worker-handler';
+
+const sqs = mockClient(SQSClient);
+
+afterEach(() => {
+  sqs.reset();
+});
+
+const QUEUE_ARN = 'arn:aws:sqs:eu-west-1:123456789012:jobs-x';
+const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/jobs-x';
+
+interface SetupOptions {
+  readonly executionStore?: ExecutionStore;
+  readonly recordingReserveMs?: number;
+}
+
+/** A worker over in-memory stores, with a backoff of 10 s doubling and no jitter. */
+function setup(jobs: AnyJobDefinition[], options: SetupOptions = {}) {
+  const history = new InMemoryExecutionStore();
+  const enqueued: EnqueuedRun[] = [];
+  const logger = new MemoryLogger();
+  const executor = createExecutor({
+    jobs,
+    executionStore: options.executionStore ?? history,
+    jobStateStore: new InMemoryJobStateStore(),
+    enqueuer: { enqueue: async (run) => void enqueued.push(run) },
+    ...(options.recordingReserveMs !== undefined
+      ? { recordingReserveMs: options.recordingReserveMs }
+      : {}),
+  });
+  sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
+  const handler = createWorkerHandler({
+    executor,
+    sqsClient: new SQSClient({ region: 'eu-west-1' }),
+    backoff: { baseSeconds: 10, jitter: 0 },
+    logger,
+  });
+  return { handler, history, logger, enqueued };
+}
+
+function record(body: unknown, options: { messageId?: string; receiveCount?: number } = {}) {
+  const messageId = options.messageId ?? randomUUID();
+  const receiveCount = options.receiveCount ?? 1;
+  return {
+    messageId,
+    receiptHandle: `receipt-of-${messageId}-${receiveCount}`,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    attributes: {
+      ApproximateReceiveCount: String(receiveCount),
+      SentTimestamp: '1780304400000',
+      SenderId: 'AIDAEXAMPLE',
+      ApproximateFirstReceiveTimestamp: '1780304400000',
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: QUEUE_ARN,
+    awsRegion: 'eu-west-1',
+  } satisfies SQSRecord;
+}
+
+function batch(...records: SQSRecord[]): SQSEvent {
+  return { Records: records };
+}
+
+function visibilityChanges() {
+  return sqs.commandCalls(ChangeMessageVisibilityBatchCommand).map((call) => call.args[0].input);
+}
+
+const succeeds = defineJob({ name: 'succeeds', run: async () => JobResult.success('done') });
+
+function failing(retries: number) {
+  return defineJob({
+    name: 'fails',
+    retries,
+    run: async () => {
+      throw new Error('The upstream API is down');
+    },
+  });
+}
+
+describe('a message whose run succeeds', () => {
+  it('is done, with no change to its visibility', async () => {
+    const { handler, history } = setup([succeeds]);
+
+    const response = await handler(batch(record({ job: 'succeeds' })));
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(visibilityChanges()).toEqual([]);
+    expect(history.list().map((execution) => execution.status)).toEqual(['succeeded']);
+  });
+});
+
+describe('a message whose attempt fails with retries left', () => {
+  it('is left on the queue, visible again after the backoff of its first attempt', async () => {
+    const { handler } = setup([failing(2)]);
+    const message = record({ job: 'fails' }, { receiveCount: 1 });
+
+    const response = await handler(batch(message));
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: message.messageId }] });
+    expect(visibilityChanges()).toEqual([
+      {
+        QueueUrl: QUEUE_URL,
+        Entries: [{ Id: '0', ReceiptHandle: message.receiptHandle, VisibilityTimeout: 10 }],
+      },
+    ]);
+  });
+
+  it('waits twice as long after its second attempt', async () => {
+    const { handler } = setup([failing(2)]);
+
+    await handler(batch(record({ job: 'fails' }, { receiveCount: 2 })));
+
+    expect(visibilityChanges()[0]?.Entries?.[0]?.VisibilityTimeout).toBe(20);
+  });
+
+  it('counts its attempt from the receive count', async () => {
+    const { handler, history } = setup([failing(2)]);
+
+    await handler(batch(record({ job: 'fails' }, { receiveCount: 2 })));
+
+    expect(history.list()).toMatchObject([{ attempt: 2, maxAttempts: 3, willRetry: true }]);
+  });
+});
+
+describe('a message whose last attempt fails', () => {
+  it('is left on the queue, visible at once so that it moves to the dead-letter queue', async () => {
+    const { handler } = setup([failing(1)]);
+    const message = record({ job: 'fails' }, { receiveCount: 2 });
+
+    const response = await handler(batch(message));
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: message.messageId }] });
+    expect(visibilityChanges()[0]?.Entries).toEqual([
+      { Id: '0', ReceiptHandle: message.receiptHandle, VisibilityTimeout: 0 },
+    ]);
+  });
+});
+
+describe('a message whose run throws a NonRetriableError before its last attempt', () => {
+  it('is done: history has the failure, and no retry follows', async () => {
+    const permanent = defineJob({
+      name: 'permanent',
+      retries: 3,
+      run: async () => {
+        throw new NonRetriableError('Customer 42 does not exist');
+      },
+    });
+    const { handler, history } = setup([permanent]);
+
+    const response = await handler(batch(record({ job: 'permanent' })));
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(visibilityChanges()).toEqual([]);
+    expect(history.list()).toMatchObject([{ status: 'failed', willRetry: false }]);
+  });
+});
+
+describe('a message that can never run', () => {
+  const greet = defineJob({
+    name: 'greet',
+    input: z.object({ who: z.string() }),
+    run: async () => JobResult.success(),
+  });
+
+  it.each([
+    ['a body that is not JSON', '{not json', 'InvalidRunMessageError'],
+    ['a job that does not exist', { job: 'no-such-job' }, 'UnknownJobError'],
+    ['input that fails the schema', { job: 'greet', input: { who: 7 } }, 'InputValidationError'],
+  ])('is rejected in history for %s', async (_case, body, errorName) => {
+    const { handler, history } = setup([greet, succeeds]);
+
+    await handler(batch(record(body)));
+
+    expect(history.list()).toMatchObject([
+      { status: 'rejected', error: { name: errorName }, willRetry: false },
+    ]);
+  });
+
+  it.each([
+    ['a body that is not JSON', '{not json'],
+    ['a job that does not exist', { job: 'no-such-job' }],
+    ['input that fails the schema', { job: 'greet', input: { who: 7 } }],
+  ])(
+    'is sent back at once for %s, while a good message of its batch succeeds',
+    async (_case, body) => {
+      const { handler, history } = setup([greet, succeeds]);
+      const bad = record(body);
+      const good = record({ job: 'greet', input: { who: 'ada' } });
+
+      const response = await handler(batch(bad, good));
+
+      expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: bad.messageId }] });
+      expect(visibilityChanges()).toEqual([
+        {
+          QueueUrl: QUEUE_URL,
+          Entries: [{ Id: '0', ReceiptHandle: bad.receiptHandle, VisibilityTimeout: 0 }],
+        },
+      ]);
+      expect(history.list('greet').at(-1)).toMatchObject({ status: 'succeeded' });
+    },
+  );
+
+  it('is recorded under the job its body names, when that much is legible', async () => {
+    const { handler, history } = setup([greet, succeeds]);
+
+    await handler(batch(record({ job: 'greet', imput: { who: 'ada' } })));
+
+    expect(history.list()).toMatchObject([
+      { jobName: 'greet', status: 'rejected', error: { name: 'InvalidRunMessageError' } },
+    ]);
+  });
+
+  it('is recorded under the only job when the worker has one', async () => {
+    const { handler, history } = setup([succeeds]);
+
+    await handler(batch(record('{not json')));
+
+    expect(history.list()).toMatchObject([{ jobName: 'succeeds', status: 'rejected' }]);
+  });
+});
+
+describe('redeliveries of one message', () => {
+  it('share one run: its first and second attempts', async () => {
+    let calls = 0;
+    const flaky = defineJob({
+      name: 'flaky',
+      retries: 1,
+      run: async () => {
+        calls++;
+        if (calls === 1) throw new Error('Connection reset');
+        return JobResult.success();
+      },
+    });
+    const { handler, history } = setup([flaky]);
+
+    await handler(batch(record({ job: 'flaky' }, { messageId: 'm-1', receiveCount: 1 })));
+    await handler(batch(record({ job: 'flaky' }, { messageId: 'm-1', receiveCount: 2 })));
+
+    const [first, second] = history.list();
+    expect(second?.runId).toBe(first?.runId);
+    expect(await history.getRun('flaky', first?.runId ?? '')).toMatchObject([
+      { attempt: 1, status: 'failed', willRetry: true },
+      { attempt: 2, status: 'succeeded' },
+    ]);
+  });
+
+  it('keep the run id the message carries', async () => {
+    const { handler, history } = setup([succeeds]);
+
+    await handler(batch(record({ job: 'succeeds', runId: '01JRUNIDFROMTHEAPI00000000' })));
+
+    expect(history.list()).toMatchObject([{ runId: '01JRUNIDFROMTHEAPI00000000' }]);
+  });
+});
+
+describe('a schedule tick', () => {
+  const tick = { job: 'succeeds', trigger: 'schedule', scheduledTime: '2026-06-01T02:00:00Z' };
+
+  it('runs as triggered by the scheduler', async () => {
+    const { handler, history } = setup([succeeds]);
+
+    await handler(batch(record(tick)));
+
+    expect(history.list()).toMatchObject([
+      {
+        trigger: 'schedule',
+        triggeredBy: 'scheduler',
+        scheduledTime: '2026-06-01T02:00:00Z',
+        status: 'succeeded',
+      },
+    ]);
+  });
+
+  it('runs once however many messages deliver it', async () => {
+    const { handler, history } = setup([succeeds]);
+
+    await handler(batch(record(tick)));
+    await handler(batch(record(tick)));
+
+    expect(history.list().map((execution) => execution.status)).toEqual(['succeeded', 'skipped']);
+  });
+});
+
+describe('a history store that fails to record an outcome', () => {
+  function storeFailingOnComplete(): ExecutionStore {
+    const store = new InMemoryExecutionStore();
+    return {
+      start: (execution) => store.start(execution),
+      complete: async () => {
+        throw new Error('Rate exceeded');
+      },
+      record: (execution) => store.record(execution),
+      getRun: (jobName, runId) => store.getRun(jobName, runId),
+    };
+  }
+
+  it('leaves the message for redelivery after the queue’s own visibility timeout', async () => {
+    const { handler } = setup([succeeds], { executionStore: storeFailingOnComplete() });
+    const message = record({ job: 'succeeds' });
+
+    const response = await handler(batch(message));
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: message.messageId }] });
+    expect(visibilityChanges()).toEqual([]);
+  });
+
+  it('logs one error whose replay holds the outcome to write', async () => {
+    const { handler, logger } = setup([succeeds], { executionStore: storeFailingOnComplete() });
+
+    await handler(batch(record({ job: 'succeeds' })));
+
+    const errors = logger.entries.filter((entry) => entry.level === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.attributes.replay).toEqual({
+      operation: 'complete',
+      execution: expect.objectContaining({ jobName: 'succeeds', status: 'succeeded' }),
+    });
+    expect(errors[0]?.attributes.error).toEqual({ name: 'Error', message: 'Rate exceeded' });
+  });
+});
+
+describe('a visibility change that SQS refuses', () => {
+  it('does not fail the batch, and is logged as a warning', async () => {
+    const { handler, logger } = setup([failing(2)]);
+    sqs.on(ChangeMessageVisibilityBatchCommand).rejects(new Error('Access denied'));
+    const message = record({ job: 'fails' });
+
+    const response = await handler(batch(message));
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: message.messageId }] });
+    expect(logger.entries.filter((entry) => entry.level === 'warn')).toMatchObject([
+      { attributes: { queueUrl: QUEUE_URL, error: { message: 'Access denied' } } },
+    ]);
+  });
+
+  it('logs each entry SQS reports as failed', async () => {
+    const { handler, logger } = setup([failing(2)]);
+    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({
+      Successful: [],
+      Failed: [{ Id: '0', SenderFault: true, Code: 'ReceiptHandleIsInvalid', Message: 'gone' }],
+    });
+
+    await handler(batch(record({ job: 'fails' })));
+
+    expect(logger.entries.filter((entry) => entry.level === 'warn')).toMatchObject([
+      { attributes: { queueUrl: QUEUE_URL, code: 'ReceiptHandleIsInvalid', reason: 'gone' } },
+    ]);
+  });
+});
+
+describe('a batch of more than ten messages to send back', () => {
+  it('changes their visibility ten at a time', async () => {
+    const { handler } = setup([failing(2)]);
+    const messages = Array.from({ length: 12 }, () => record({ job: 'fails' }));
+
+    await handler(batch(...messages));
+
+    expect(visibilityChanges().map((change) => change.Entries?.length)).toEqual([10, 2]);
+  });
+});
+
+describe('a direct invocation', () => {
+  it('runs the job once and returns its execution', async () => {
+    const { handler } = setup([succeeds]);
+
+    const execution: Execution = await handler({ job: 'succeeds', input: { day: 'monday' } });
+
+    expect(execution).toMatchObject({
+      jobName: 'succeeds',
+      trigger: 'manual',
+      triggeredBy: 'lambda-invoke',
+      input: { day: 'monday' },
+      attempt: 1,
+      status: 'succeeded',
+    });
+  });
+
+  it('throws InvalidRunMessageError for an event that is not a run message', async () => {
+    const { handler } = setup([succeeds]);
+
+    const invoking = handler({ jobb: 'succeeds' } as never);
+
+    await expect(invoking).rejects.toThrow(InvalidRunMessageError);
+    await expect(invoking).rejects.toThrow(/jobb/);
+  });
+});
+
+describe('the Lambda deadline', () => {
+  const slow = defineJob({
+    name: 'slow',
+    timeout: 60,
+    run: (ctx) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 10_000);
+        ctx.signal.addEventListener('abort', () => clearTimeout(timer));
+      }),
+  });
+  const context = (remainingMs: number) => ({ getRemainingTimeInMillis: () => remainingMs });
+
+  it('stops a run well before its own timeout, keeping time to record it', async () => {
+    const { handler } = setup([slow], { recordingReserveMs: 100 });
+
+    const execution = await handler({ job: 'slow' }, context(300));
+
+    expect(execution).toMatchObject({ status: 'timed_out', error: { name: 'JobTimeoutError' } });
+    expect(execution.durationMs).toBeLessThan(1000);
+  });
+
+  it('reaches the runs of an SQS batch', async () => {
+    const { handler, history } = setup([slow], { recordingReserveMs: 100 });
+
+    await handler(batch(record({ job: 'slow' })), context(300));
+
+    expect(history.list()).toMatchObject([{ status: 'timed_out', willRetry: true }]);
+  });
+});
