@@ -47,13 +47,21 @@ export async function replayHistoryWrite(
   entry: string | HistoryReplay | { readonly replay: HistoryReplay },
   store: ExecutionStore,
 ): Promise<Execution> {
-  const parsed: unknown = typeof entry === 'string' ? JSON.parse(entry) : entry;
-  const replay = (parsed as { replay?: HistoryReplay }).replay ?? (parsed as HistoryReplay);
-  if (!replay?.execution?.jobName || !replay.execution.runId) {
-    throw new TypeError(
-      'Not a history replay entry: expected { replay: { operation, execution } }',
+  const notAnEntry = () =>
+    new TypeError(
+      'Not a history replay entry: pass the JSON log line (or its "replay" attribute) that reads { replay: { operation, execution } }',
     );
+  let parsed: unknown = entry;
+  if (typeof entry === 'string') {
+    try {
+      parsed = JSON.parse(entry);
+    } catch {
+      throw notAnEntry();
+    }
   }
+  if (typeof parsed !== 'object' || parsed === null) throw notAnEntry();
+  const replay = (parsed as { replay?: HistoryReplay }).replay ?? (parsed as HistoryReplay);
+  if (!replay?.execution?.jobName || !replay.execution.runId) throw notAnEntry();
   await store.record(replay.execution);
   return replay.execution;
 }

@@ -115,3 +115,11 @@ describe('replayHistoryWrite', () => {
     await expect(replaying).rejects.toThrow('Not a history replay entry');
   });
 });
+
+describe('replayHistoryWrite with input that is not an entry', () => {
+  it.each(['not json', 'null', '42'])('rejects %j with the shape it expects', async (line) => {
+    const store = new InMemoryExecutionStore();
+
+    await expect(replayHistoryWrite(line, store)).rejects.toThrow(/Not a history replay entry/);
+  });
+});
