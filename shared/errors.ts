@@ -177,6 +177,23 @@ export class InvalidRunMessageError extends JobsError {
   override name = 'InvalidRunMessageError';
 }
 
+/** A run that history does not have. */
+export class RunNotFoundError extends JobsError {
+  override name = 'RunNotFoundError';
+
+  constructor(
+    readonly jobName: string,
+    readonly runId: string,
+  ) {
+    super(`Job "${jobName}" has no run "${runId}"; list its runs to find the id.`);
+  }
+}
+
+/** A request that the run's current state does not allow, such as retrying a run that succeeded. */
+export class RunStateConflictError extends JobsError {
+  override name = 'RunStateConflictError';
+}
+
 /** A page request that cannot be served: a cursor from elsewhere, or a limit out of range. */
 export class InvalidCursorError extends JobsError {
   override name = 'InvalidCursorError';

@@ -9,6 +9,7 @@ export {
 } from './alerts/alert-config';
 export { systemClock } from './clock/system-clock';
 export { JobControl, type JobControlOptions, type PauseResult } from './control/job-control';
+export { RunTrigger, type RunTriggerOptions, type TriggerOptions } from './control/run-trigger';
 export {
   type ParsedRunMessage,
   parseRunMessage,
@@ -34,6 +35,8 @@ export {
   MissingTableError,
   NonRetriableError,
   RunCancelledError,
+  RunNotFoundError,
+  RunStateConflictError,
   ScheduleExpressionError,
   UnknownJobError,
 } from './errors';

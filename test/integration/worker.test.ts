@@ -8,6 +8,8 @@ import {
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { QueuePoller } from '../../local/queue-poller';
+import { RunTrigger } from '../../shared/control/run-trigger';
+import { SqsEnqueuer } from '../../shared/delivery/sqs-enqueuer';
 import { replayHistoryWrite } from '../../shared/executor/history-writes';
 import { defineJob } from '../../shared/job/define-job';
 import type { AnyJobDefinition } from '../../shared/job/job-definition';
@@ -251,6 +253,34 @@ describe('the worker on fauxqs and dynalite', () => {
     const skipped = runs.items.find((run) => run.status === 'skipped');
     expect(skipped).toMatchObject({ skipReason: 'paused', scheduledTime: '2026-11-23T02:00:00Z' });
     expect(skipped?.message).toContain('ops@example.com');
+  });
+
+  it('runs a "trigger now" from the API under the run id it answered with', async () => {
+    const report = defineJob({
+      name: 'report',
+      input: z.object({ month: z.string() }),
+      run: async (ctx) => JobResult.success(`report for ${ctx.input.month}`),
+    });
+    const { worker, pollerFor, sqsClient, prefix } = await setup([report]);
+    const runTrigger = new RunTrigger({
+      jobs: worker.executor.jobs,
+      enqueuer: new SqsEnqueuer({ sqsClient, queues: sqs.current.queueLocator(prefix) }),
+      history: worker.executionStore,
+    });
+
+    const { runId } = await runTrigger.trigger('report', {
+      input: { month: '2026-10' },
+      triggeredBy: 'alice',
+    });
+    await pollerFor('report').pollOnce();
+
+    const [attempt] = await worker.executionStore.getRun('report', runId);
+    expect(attempt).toMatchObject({
+      status: 'succeeded',
+      trigger: 'api',
+      triggeredBy: 'alice',
+      message: 'report for 2026-10',
+    });
   });
 
   it('costs two DynamoDB round trips for a successful tick once job state is cached', async () => {

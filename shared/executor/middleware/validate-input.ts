@@ -1,6 +1,5 @@
 import type { MiddlewareObj } from '@middy/core';
-import { type InputIssue, InputValidationError } from '../../errors';
-import type { StandardSchemaV1 } from '../../job/standard-schema';
+import { parseJobInput } from '../../job/parse-input';
 import type { Execution } from '../execution';
 import type { RunState } from '../run-state';
 import { type RecordRejectionOptions, recordRejection } from './record-rejection';
@@ -16,30 +15,16 @@ export function validateInput(options: ValidateInputOptions): MiddlewareObj<RunS
     name: 'validateInput',
     before: async (request) => {
       const state = request.event;
-      const schema = state.job?.inputSchema;
-      if (!schema) {
+      if (!state.job?.inputSchema) {
         state.input = state.request.input;
         return undefined;
       }
-      const result = await schema['~standard'].validate(state.request.input);
-      if (!result.issues) {
-        state.input = result.value;
+      const parsed = await parseJobInput(state.job, state.request.input);
+      if (parsed.ok) {
+        state.input = parsed.value;
         return undefined;
       }
-      const error = new InputValidationError(
-        state.request.jobName,
-        result.issues.map(toInputIssue),
-      );
-      return recordRejection(options, state, error);
+      return recordRejection(options, state, parsed.error);
     },
   };
-}
-
-function toInputIssue(issue: StandardSchemaV1.Issue): InputIssue {
-  let path = 'input';
-  for (const segment of issue.path ?? []) {
-    const key = typeof segment === 'object' ? segment.key : segment;
-    path += typeof key === 'number' ? `[${key}]` : `.${String(key)}`;
-  }
-  return { path, message: issue.message };
 }
