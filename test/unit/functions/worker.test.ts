@@ -1,0 +1,78 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSRecord } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createLambdaWorker } from '../../../functions/worker';
+import { defineJob } from '../../../shared/job/define-job';
+import { JobResult } from '../../../shared/job/job-result';
+
+const dynamoDb = mockClient(DynamoDBDocumentClient);
+const sqs = mockClient(SQSClient);
+
+afterEach(() => {
+  dynamoDb.reset();
+  sqs.reset();
+});
+
+const ping = defineJob({ name: 'ping', run: async () => JobResult.success('pong') });
+
+function stubDeployedEnvironment() {
+  vi.stubEnv('AWS_REGION', 'eu-west-1');
+  vi.stubEnv('AWS_LAMBDA_FUNCTION_VERSION', '12');
+  vi.stubEnv('JOBS_EXECUTIONS_TABLE', 'app-executions');
+  vi.stubEnv('JOBS_JOB_STATE_TABLE', 'app-job-state');
+  vi.stubEnv('JOBS_ALERT_CONFIG_TABLE', 'app-alert-config');
+  vi.stubEnv('JOBS_QUEUE_NAME_PREFIX', 'app-');
+  vi.stubEnv('JOBS_ACCOUNT_ID', '123456789012');
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+}
+
+function record(body: unknown): SQSRecord {
+  return {
+    messageId: 'm-1',
+    receiptHandle: 'r-1',
+    body: JSON.stringify(body),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '0',
+      SenderId: 'x',
+      ApproximateFirstReceiveTimestamp: '0',
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:app-ping',
+    awsRegion: 'eu-west-1',
+  };
+}
+
+describe('the worker Lambda entry', () => {
+  it('records runs in the table its environment names, with the function version', async () => {
+    stubDeployedEnvironment();
+    dynamoDb.on(PutCommand).resolves({});
+    const handler = createLambdaWorker([ping]);
+
+    const response = await handler(
+      { Records: [record({ job: 'ping', runId: 'run-1' })] },
+      { getRemainingTimeInMillis: () => 30_000 },
+    );
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    const puts = dynamoDb.commandCalls(PutCommand).map((call) => call.args[0].input);
+    expect(puts.map((put) => put.TableName)).toEqual(['app-executions', 'app-executions']);
+    expect(puts[1]?.Item).toMatchObject({
+      jobName: 'ping',
+      runId: 'run-1',
+      status: 'succeeded',
+      attempt_1: { codeVersion: '12', message: 'pong' },
+    });
+  });
+
+  it('fails at start with every missing variable named', () => {
+    vi.stubEnv('AWS_REGION', 'eu-west-1');
+    vi.stubEnv('JOBS_EXECUTIONS_TABLE', '');
+
+    expect(() => createLambdaWorker([ping])).toThrow(/JOBS_EXECUTIONS_TABLE is not set/);
+  });
+});
