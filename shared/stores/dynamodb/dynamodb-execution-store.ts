@@ -242,7 +242,8 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory 
 
   async listRuns(jobName: string, page: PageRequest = {}): Promise<Page<Execution>> {
     const limit = pageSize(page);
-    const startKey = page.cursor === undefined ? undefined : decodeCursor(page.cursor).key;
+    const startKey =
+      page.cursor === undefined ? undefined : decodeCursor(page.cursor, BY_JOB.indexName).key;
     const result = await this.query({
       IndexName: BY_JOB.indexName,
       KeyConditionExpression: '#jobName = :jobName',
@@ -253,7 +254,9 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory 
     });
     return {
       items: result.items,
-      ...(result.lastKey ? { nextCursor: encodeCursor({ key: result.lastKey }) } : {}),
+      ...(result.lastKey
+        ? { nextCursor: encodeCursor(BY_JOB.indexName, { key: result.lastKey }) }
+        : {}),
     };
   }
 
@@ -274,7 +277,8 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory 
     page: PageRequest,
   ): Promise<Page<Execution>> {
     const limit = pageSize(page);
-    const cursor = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
+    const cursor =
+      page.cursor === undefined ? undefined : decodeCursor(page.cursor, index.indexName);
     const now = this.clock.now();
     const horizon = dayOf(now - this.retentionSeconds * 1000);
     const today = dayOf(now);
@@ -296,7 +300,7 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory 
       items.push(...result.items);
       if (result.lastKey) {
         if (items.length >= limit) {
-          return { items, nextCursor: encodeCursor({ day, key: result.lastKey }) };
+          return { items, nextCursor: encodeCursor(index.indexName, { day, key: result.lastKey }) };
         }
         startKey = result.lastKey;
         continue;
@@ -304,7 +308,9 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory 
       startKey = undefined;
       day = dayOf(Date.parse(`${day}T00:00:00Z`) - DAY_MS);
       if (items.length >= limit) {
-        return day >= horizon ? { items, nextCursor: encodeCursor({ day }) } : { items };
+        return day >= horizon
+          ? { items, nextCursor: encodeCursor(index.indexName, { day }) }
+          : { items };
       }
     }
     return { items };
@@ -443,13 +449,17 @@ interface Cursor {
   readonly key?: Record<string, unknown>;
 }
 
-function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+/** A page's position, with the list it belongs to, so that it cannot be used on another. */
+function encodeCursor(list: string, cursor: Cursor): string {
+  return Buffer.from(JSON.stringify({ list, ...cursor }), 'utf8').toString('base64url');
 }
 
-function decodeCursor(text: string): Cursor {
+function decodeCursor(text: string, list: string): Cursor {
   try {
-    const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
+    const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor & {
+      list?: string;
+    };
+    if (cursor.list !== list) throw invalidCursor(text);
     const validDay =
       cursor.day === undefined ||
       (/^\d{4}-\d{2}-\d{2}$/.test(cursor.day) &&

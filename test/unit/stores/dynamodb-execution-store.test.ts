@@ -1,0 +1,769 @@
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  ProvisionedThroughputExceededException,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../shared/clock/manual-clock';
+import { InvalidCursorError, MissingTableError } from '../../../shared/errors';
+import type { Execution, ExecutionStatus } from '../../../shared/executor/execution';
+import { DynamoDbExecutionStore } from '../../../shared/stores/dynamodb/dynamodb-execution-store';
+
+// The store sends lib-dynamodb commands through a document client, so the mock sees them before
+// marshalling: plain values, as the store wrote them.
+const dynamo = mockClient(DynamoDBDocumentClient);
+
+afterEach(() => {
+  dynamo.reset();
+});
+
+const TABLE = 'executions-test';
+const STARTED = '2026-06-01T09:00:00.000Z';
+const ENDED = '2026-06-02T00:00:05.000Z';
+
+function createStore(options: { now?: string; attempts?: number; retentionDays?: number } = {}) {
+  return new DynamoDbExecutionStore({
+    client: new DynamoDBClient({ region: 'local' }),
+    tableName: TABLE,
+    clock: new ManualClock(options.now ?? STARTED),
+    ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}),
+    writeRetry: {
+      sleep: async () => {},
+      ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
+    },
+  });
+}
+
+function running(overrides: Partial<Execution> = {}): Execution {
+  return {
+    jobName: 'daily-report',
+    runId: 'run-1',
+    attempt: 1,
+    maxAttempts: 3,
+    trigger: 'manual',
+    triggeredBy: 'alice',
+    status: 'running',
+    startedAt: STARTED,
+    leaseExpiresAt: '2026-06-01T09:01:02.000Z',
+    input: { day: 'monday' },
+    ...overrides,
+  };
+}
+
+function finished(status: ExecutionStatus, overrides: Partial<Execution> = {}): Execution {
+  const { leaseExpiresAt: _lease, ...attempt } = running();
+  return {
+    ...attempt,
+    status,
+    completedAt: ENDED,
+    durationMs: 54_005_000,
+    willRetry: false,
+    ...overrides,
+  };
+}
+
+/** The item the table holds for a run whose attempts are `attempts`. */
+function itemOf(...attempts: Execution[]): Record<string, unknown> {
+  const latest = attempts.at(-1) as Execution;
+  const item: Record<string, unknown> = {
+    jobName: latest.jobName,
+    runId: latest.runId,
+    latestAttempt: latest.attempt,
+    status: latest.status,
+  };
+  for (const { input, ...attempt } of attempts) {
+    item[`attempt_${attempt.attempt}`] = attempt;
+    if (input !== undefined) item.input = input;
+  }
+  return item;
+}
+
+function withoutInput({ input: _input, ...attempt }: Execution): Execution {
+  return attempt;
+}
+
+function cursorOf(value: unknown): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+}
+
+const metadata = { $metadata: {} };
+
+function conditionFailed() {
+  return new ConditionalCheckFailedException({
+    message: 'The conditional request failed',
+    ...metadata,
+  });
+}
+
+function throttled() {
+  return new ProvisionedThroughputExceededException({ message: 'Rate exceeded', ...metadata });
+}
+
+function missingTable() {
+  return new ResourceNotFoundException({ message: 'Requested resource not found', ...metadata });
+}
+
+/** A retryable network error, as the SDK reports a request that timed out. */
+function timedOut() {
+  const error = new Error('Connection timed out after 1000 ms');
+  error.name = 'TimeoutError';
+  return error;
+}
+
+function putInput(index = 0) {
+  return dynamo.commandCalls(PutCommand)[index]?.args[0].input;
+}
+
+function updateInput(index = 0) {
+  return dynamo.commandCalls(UpdateCommand)[index]?.args[0].input;
+}
+
+describe('DynamoDbExecutionStore.start', () => {
+  it('claims a first attempt with one put conditioned on the run being new', async () => {
+    dynamo.on(PutCommand).resolves({});
+
+    const claim = await createStore().start(running());
+
+    expect(claim).toEqual({ claimed: true });
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(1);
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(dynamo.commandCalls(GetCommand)).toHaveLength(0);
+    expect(putInput()).toEqual({
+      TableName: TABLE,
+      Item: expect.any(Object),
+      ConditionExpression: 'attribute_not_exists(#runId)',
+      ExpressionAttributeNames: { '#runId': 'runId' },
+    });
+  });
+
+  it('writes the whole run with its first attempt, its lease and its claim', async () => {
+    dynamo.on(PutCommand).resolves({});
+
+    await createStore().start(running());
+
+    expect(putInput()?.Item).toEqual({
+      jobName: 'daily-report',
+      runId: 'run-1',
+      attempt_1: withoutInput(running()),
+      latestAttempt: 1,
+      status: 'running',
+      updatedAt: STARTED,
+      startedKey: `${STARTED}#run-1`,
+      startedDay: '2026-06-01',
+      expiresAt: Date.parse(STARTED) / 1000 + 90 * 86_400,
+      input: { day: 'monday' },
+      claimId: expect.any(String),
+      leaseExpiresAt: '2026-06-01T09:01:02.000Z',
+    });
+  });
+
+  it('claims a later attempt with one update conditioned on the attempt being free', async () => {
+    dynamo.on(UpdateCommand).resolves({});
+
+    const claim = await createStore().start(running({ attempt: 2 }));
+
+    expect(claim).toEqual({ claimed: true });
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(1);
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
+    expect(updateInput()).toMatchObject({
+      TableName: TABLE,
+      Key: { jobName: 'daily-report', runId: 'run-1' },
+      ConditionExpression:
+        'attribute_not_exists(#runId) OR (#latestAttempt < :attempt AND (#willRetry = :true OR (#status = :running AND #leaseExpiresAt <= :startedAt)))',
+      ExpressionAttributeValues: {
+        ':attempt': 2,
+        ':true': true,
+        ':running': 'running',
+        ':startedAt': STARTED,
+      },
+    });
+  });
+
+  it('marks a later attempt’s update with its claim', async () => {
+    dynamo.on(UpdateCommand).resolves({});
+
+    await createStore().start(running({ attempt: 2 }));
+
+    expect(updateInput()?.UpdateExpression).toContain('#claimId = :claimId');
+    expect(updateInput()?.ExpressionAttributeValues).toMatchObject({
+      ':claimId': expect.any(String),
+    });
+  });
+
+  it('stores the attempt under attempt_<n> without the input, which the run keeps once', async () => {
+    dynamo.on(UpdateCommand).resolves({});
+
+    await createStore().start(running({ attempt: 2 }));
+
+    const input = updateInput();
+    expect(input?.UpdateExpression).toContain('#attempt_2 = :attempt_2');
+    expect(input?.UpdateExpression).toContain('#input = if_not_exists(#input, :input)');
+    expect(input?.ExpressionAttributeNames).toMatchObject({ '#attempt_2': 'attempt_2' });
+    expect(input?.ExpressionAttributeValues).toMatchObject({
+      ':attempt_2': withoutInput(running({ attempt: 2 })),
+      ':input': { day: 'monday' },
+      ':latestAttempt': 2,
+      ':leaseExpiresAt': '2026-06-01T09:01:02.000Z',
+      ':status': 'running',
+    });
+  });
+
+  it('keeps the listing keys and the expiry that the run’s first write set', async () => {
+    dynamo.on(UpdateCommand).resolves({});
+
+    await createStore().start(running({ attempt: 2 }));
+
+    const input = updateInput();
+    expect(input?.UpdateExpression).toContain(
+      '#startedKey = if_not_exists(#startedKey, :startedKey)',
+    );
+    expect(input?.UpdateExpression).toContain(
+      '#startedDay = if_not_exists(#startedDay, :startedDay)',
+    );
+    expect(input?.UpdateExpression).toContain('#expiresAt = if_not_exists(#expiresAt, :expiresAt)');
+    expect(input?.ExpressionAttributeValues).toMatchObject({
+      ':startedKey': `${STARTED}#run-1`,
+      ':startedDay': '2026-06-01',
+    });
+  });
+
+  it('expires the run its retention days after it started', async () => {
+    dynamo.on(PutCommand).resolves({});
+
+    await createStore({ retentionDays: 30 }).start(running());
+
+    const startedAtSeconds = Date.parse(STARTED) / 1000;
+    expect(putInput()?.Item?.expiresAt).toBe(startedAtSeconds + 30 * 86_400);
+  });
+
+  it('clears what the previous attempt said about retrying and failing', async () => {
+    dynamo.on(UpdateCommand).resolves({});
+
+    await createStore().start(running({ attempt: 2 }));
+
+    expect(updateInput()?.UpdateExpression).toMatch(/ REMOVE #willRetry, #failedDay, #failedKey$/);
+  });
+
+  it('marks a run whose input is too large to keep, without the input', async () => {
+    dynamo.on(PutCommand).resolves({});
+
+    await createStore().start(running({ input: { blob: 'b'.repeat(100 * 1024) } }));
+
+    const item = putInput()?.Item;
+    expect(item).toMatchObject({ inputDropped: true });
+    expect(item).not.toHaveProperty('input');
+  });
+
+  it('reads the run once, consistently, when another delivery holds the attempt', async () => {
+    dynamo.on(PutCommand).rejects(conditionFailed());
+    dynamo.on(GetCommand).resolves({ Item: itemOf(running()) });
+
+    await createStore().start(running());
+
+    expect(dynamo.commandCalls(GetCommand)).toHaveLength(1);
+    expect(dynamo.commandCalls(GetCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { jobName: 'daily-report', runId: 'run-1' },
+      ConsistentRead: true,
+    });
+  });
+
+  it('refuses the claim with the run’s latest attempt when the attempt is taken', async () => {
+    const first = finished('failed', { willRetry: true });
+    const second = finished('succeeded', { attempt: 2 });
+    dynamo.on(UpdateCommand).rejects(conditionFailed());
+    dynamo.on(GetCommand).resolves({ Item: itemOf(first, second) });
+
+    const claim = await createStore().start(running({ attempt: 2 }));
+
+    expect(claim).toEqual({ claimed: false, existing: second });
+  });
+
+  it('claims the attempt when a retried put was refused by its own first try', async () => {
+    let sentClaimId: unknown;
+    dynamo
+      .on(PutCommand)
+      .callsFakeOnce((input) => {
+        sentClaimId = input.Item.claimId;
+        return Promise.reject(timedOut());
+      })
+      .rejectsOnce(conditionFailed());
+    dynamo
+      .on(GetCommand)
+      .callsFake(() => ({ Item: { ...itemOf(running()), claimId: sentClaimId } }));
+
+    const claim = await createStore().start(running());
+
+    expect(claim).toEqual({ claimed: true });
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(2);
+  });
+
+  it('refuses the claim when a concurrent claim took the attempt while a put was retried', async () => {
+    dynamo.on(PutCommand).rejectsOnce(timedOut()).rejectsOnce(conditionFailed());
+    dynamo.on(GetCommand).resolves({ Item: { ...itemOf(running()), claimId: 'another-claim' } });
+
+    const claim = await createStore().start(running());
+
+    expect(claim).toEqual({ claimed: false, existing: running() });
+  });
+
+  it('tries a throttled claim again until it goes through', async () => {
+    dynamo.on(PutCommand).rejectsOnce(throttled()).rejectsOnce(throttled()).resolves({});
+
+    const claim = await createStore().start(running());
+
+    expect(claim).toEqual({ claimed: true });
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(3);
+  });
+
+  it('gives up on a claim throttled beyond its retry budget', async () => {
+    dynamo.on(PutCommand).rejects(throttled());
+
+    const claiming = createStore({ attempts: 3 }).start(running());
+
+    await expect(claiming).rejects.toThrow(ProvisionedThroughputExceededException);
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(3);
+  });
+
+  it('explains a missing table by its name', async () => {
+    dynamo.on(PutCommand).rejects(missingTable());
+
+    const claiming = createStore().start(running());
+
+    await expect(claiming).rejects.toThrow(MissingTableError);
+    await expect(claiming).rejects.toThrow(`"${TABLE}"`);
+  });
+});
+
+describe('DynamoDbExecutionStore.complete', () => {
+  it('records a first attempt’s outcome with one put conditioned on it being the latest', async () => {
+    dynamo.on(PutCommand).resolves({});
+
+    await createStore().complete(finished('succeeded'));
+
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(1);
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(putInput()).toEqual({
+      TableName: TABLE,
+      Item: expect.any(Object),
+      ConditionExpression: '#latestAttempt = :attempt',
+      ExpressionAttributeNames: { '#latestAttempt': 'latestAttempt' },
+      ExpressionAttributeValues: { ':attempt': 1 },
+    });
+  });
+
+  it('writes a first attempt that succeeded as the whole run, with no failure keys or lease', async () => {
+    dynamo.on(PutCommand).resolves({});
+
+    await createStore().complete(finished('succeeded'));
+
+    expect(putInput()?.Item).toEqual({
+      jobName: 'daily-report',
+      runId: 'run-1',
+      attempt_1: withoutInput(finished('succeeded')),
+      latestAttempt: 1,
+      status: 'succeeded',
+      updatedAt: ENDED,
+      startedKey: `${STARTED}#run-1`,
+      startedDay: '2026-06-01',
+      expiresAt: Date.parse(STARTED) / 1000 + 90 * 86_400,
+      input: { day: 'monday' },
+      willRetry: false,
+    });
+  });
+
+  it('says on a first attempt’s put that the run will retry', async () => {
+    dynamo.on(PutCommand).resolves({});
+
+    await createStore().complete(finished('failed', { willRetry: true }));
+
+    expect(putInput()?.Item).toMatchObject({ willRetry: true });
+  });
+
+  it.each(['failed', 'timed_out', 'cancelled', 'rejected'] as const)(
+    'puts a first attempt that %s in the failure index by the day it ended',
+    async (status) => {
+      dynamo.on(PutCommand).resolves({});
+
+      await createStore().complete(finished(status));
+
+      expect(putInput()?.Item).toMatchObject({
+        failedDay: '2026-06-02',
+        failedKey: `${ENDED}#daily-report#run-1`,
+      });
+    },
+  );
+
+  it('records a later attempt’s outcome with one update conditioned on it being the latest', async () => {
+    dynamo.on(UpdateCommand).resolves({});
+
+    await createStore().complete(finished('succeeded', { attempt: 2 }));
+
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(1);
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
+    expect(updateInput()).toMatchObject({
+      TableName: TABLE,
+      Key: { jobName: 'daily-report', runId: 'run-1' },
+      ConditionExpression: '#latestAttempt = :attempt',
+      ExpressionAttributeNames: { '#latestAttempt': 'latestAttempt' },
+      ExpressionAttributeValues: {
+        ':attempt': 2,
+        ':attempt_2': withoutInput(finished('succeeded', { attempt: 2 })),
+        ':status': 'succeeded',
+        ':willRetry': false,
+        ':updatedAt': ENDED,
+      },
+    });
+  });
+
+  it('puts a later attempt that failed in the failure index by the day it ended', async () => {
+    dynamo.on(UpdateCommand).resolves({});
+
+    await createStore().complete(finished('timed_out', { attempt: 2 }));
+
+    expect(updateInput()?.UpdateExpression).toContain(
+      '#failedDay = :failedDay, #failedKey = :failedKey',
+    );
+    expect(updateInput()?.ExpressionAttributeValues).toMatchObject({
+      ':failedDay': '2026-06-02',
+      ':failedKey': `${ENDED}#daily-report#run-1`,
+    });
+  });
+
+  it('takes a later attempt that succeeded out of the failure index and ends its lease', async () => {
+    dynamo.on(UpdateCommand).resolves({});
+
+    await createStore().complete(finished('succeeded', { attempt: 2 }));
+
+    expect(updateInput()?.UpdateExpression).toBe(
+      'SET #attempt_2 = :attempt_2, #status = :status, #willRetry = :willRetry, #updatedAt = :updatedAt REMOVE #failedDay, #failedKey, #leaseExpiresAt',
+    );
+  });
+
+  it('writes only the attempt’s own entry when a later attempt took the run over', async () => {
+    const outlived = finished('succeeded');
+    dynamo.on(PutCommand).rejects(conditionFailed());
+    dynamo.on(UpdateCommand).resolves({});
+
+    await createStore().complete(outlived);
+
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(1);
+    expect(updateInput()).toEqual({
+      TableName: TABLE,
+      Key: { jobName: 'daily-report', runId: 'run-1' },
+      UpdateExpression: 'SET #attempt_1 = :attempt_1',
+      ConditionExpression: 'attribute_exists(#runId)',
+      ExpressionAttributeNames: { '#attempt_1': 'attempt_1', '#runId': 'runId' },
+      ExpressionAttributeValues: { ':attempt_1': withoutInput(outlived) },
+    });
+  });
+
+  it('refuses to complete an attempt of a run that was never started', async () => {
+    dynamo.on(PutCommand).rejects(conditionFailed());
+    dynamo.on(UpdateCommand).rejects(conditionFailed());
+
+    const completing = createStore().complete(finished('succeeded'));
+
+    await expect(completing).rejects.toThrow(/it was never started/);
+  });
+
+  it('tries a throttled outcome again until it is written', async () => {
+    dynamo.on(PutCommand).rejectsOnce(throttled()).resolves({});
+
+    await createStore().complete(finished('failed'));
+
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(2);
+  });
+
+  it('gives up on an outcome throttled beyond its retry budget', async () => {
+    dynamo.on(PutCommand).rejects(throttled());
+
+    const completing = createStore().complete(finished('failed'));
+
+    await expect(completing).rejects.toThrow(ProvisionedThroughputExceededException);
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(5);
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('explains a missing table by its name', async () => {
+    dynamo.on(PutCommand).rejects(missingTable());
+
+    const completing = createStore().complete(finished('succeeded'));
+
+    await expect(completing).rejects.toThrow(MissingTableError);
+    await expect(completing).rejects.toThrow(`"${TABLE}"`);
+  });
+});
+
+describe('DynamoDbExecutionStore.record', () => {
+  it('writes a rejected run unconditionally, with its attempt and failure keys', async () => {
+    dynamo.on(UpdateCommand).resolves({});
+    const rejected = finished('rejected', { completedAt: STARTED, durationMs: 0 });
+
+    await createStore().record(rejected);
+
+    const input = updateInput();
+    expect(input).not.toHaveProperty('ConditionExpression');
+    expect(input?.ExpressionAttributeValues).toMatchObject({
+      ':attempt_1': withoutInput(rejected),
+      ':latestAttempt': 1,
+      ':status': 'rejected',
+      ':failedDay': '2026-06-01',
+    });
+  });
+});
+
+describe('DynamoDbExecutionStore.getRun', () => {
+  it('lists every attempt of the run, oldest first', async () => {
+    const first = finished('failed', { willRetry: true });
+    const second = finished('succeeded', { attempt: 2 });
+    dynamo.on(GetCommand).resolves({ Item: itemOf(first, second) });
+
+    const attempts = await createStore().getRun('daily-report', 'run-1');
+
+    expect(attempts).toEqual([first, second]);
+  });
+
+  it('finds no attempts of a run that is not in the table', async () => {
+    dynamo.on(GetCommand).resolves({});
+
+    expect(await createStore().getRun('daily-report', 'run-9')).toEqual([]);
+  });
+});
+
+describe('DynamoDbExecutionStore.listRuns', () => {
+  it('queries the job’s index newest first, a page at a time', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+
+    await createStore().listRuns('daily-report', { limit: 5 });
+
+    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      IndexName: 'byJob',
+      ScanIndexForward: false,
+      KeyConditionExpression: '#jobName = :jobName',
+      ExpressionAttributeNames: { '#jobName': 'jobName' },
+      ExpressionAttributeValues: { ':jobName': 'daily-report' },
+      Limit: 5,
+    });
+  });
+
+  it('lists each run as its latest attempt', async () => {
+    const first = finished('failed', { willRetry: true });
+    const second = finished('succeeded', { attempt: 2 });
+    dynamo.on(QueryCommand).resolves({ Items: [itemOf(first, second)] });
+
+    const page = await createStore().listRuns('daily-report');
+
+    expect(page).toEqual({ items: [second] });
+  });
+
+  it('asks for a page of 20 when no limit is given', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+
+    await createStore().listRuns('daily-report');
+
+    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input.Limit).toBe(20);
+  });
+
+  it('continues where the previous page stopped', async () => {
+    const lastKey = { jobName: 'daily-report', runId: 'run-1', startedKey: `${STARTED}#run-1` };
+    dynamo.on(QueryCommand).resolvesOnce({ Items: [], LastEvaluatedKey: lastKey }).resolves({});
+    const store = createStore();
+
+    const first = await store.listRuns('daily-report', { limit: 1 });
+    const second = await store.listRuns('daily-report', {
+      limit: 1,
+      ...(first.nextCursor !== undefined ? { cursor: first.nextCursor } : {}),
+    });
+
+    expect(first.nextCursor).toEqual(expect.any(String));
+    expect(dynamo.commandCalls(QueryCommand)[1]?.args[0].input.ExclusiveStartKey).toEqual(lastKey);
+    expect(second).toEqual({ items: [] });
+  });
+
+  it.each([
+    ['text that is not base64 JSON', 'not a cursor'],
+    ['JSON that is not an object', cursorOf('run-1')],
+    ['a day that is not a date', cursorOf({ list: 'byJob', day: 'yesterday' })],
+    ['a key that is not an object', cursorOf({ list: 'byJob', key: 'run-1' })],
+    ['another list', cursorOf({ list: 'recentRuns', key: { jobName: 'a', runId: 'b' } })],
+  ])('refuses a cursor of %s', async (_kind, cursor) => {
+    const listing = createStore().listRuns('daily-report', { cursor });
+
+    await expect(listing).rejects.toThrow(InvalidCursorError);
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
+  it.each([0, 101, 2.5])('refuses a limit of %s', async (limit) => {
+    const listing = createStore().listRuns('daily-report', { limit });
+
+    await expect(listing).rejects.toThrow(InvalidCursorError);
+    await expect(listing).rejects.toThrow(`got ${limit}`);
+  });
+
+  it('explains a missing table by its name', async () => {
+    dynamo.on(QueryCommand).rejects(missingTable());
+
+    const listing = createStore().listRuns('daily-report');
+
+    await expect(listing).rejects.toThrow(MissingTableError);
+  });
+});
+
+describe('DynamoDbExecutionStore.listRecentRuns', () => {
+  const NOW = '2026-11-24T10:00:00.000Z';
+
+  function runOn(day: string, runId: string): Execution {
+    return finished('succeeded', {
+      runId,
+      startedAt: `${day}T08:00:00.000Z`,
+      completedAt: `${day}T08:00:01.000Z`,
+    });
+  }
+
+  function daysQueried(): unknown[] {
+    return dynamo
+      .commandCalls(QueryCommand)
+      .map((call) => call.args[0].input.ExpressionAttributeValues?.[':day']);
+  }
+
+  it('walks the day buckets back from today until the page is full', async () => {
+    const today = runOn('2026-11-24', 'run-a');
+    const yesterday = [runOn('2026-11-23', 'run-b'), runOn('2026-11-23', 'run-c')];
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    dynamo
+      .on(QueryCommand, { ExpressionAttributeValues: { ':day': '2026-11-24' } })
+      .resolves({ Items: [itemOf(today)] });
+    dynamo
+      .on(QueryCommand, { ExpressionAttributeValues: { ':day': '2026-11-23' } })
+      .resolves({ Items: yesterday.map((run) => itemOf(run)) });
+
+    const page = await createStore({ now: NOW }).listRecentRuns({ limit: 3 });
+
+    expect(page.items).toEqual([today, ...yesterday]);
+    expect(daysQueried()).toEqual(['2026-11-24', '2026-11-23']);
+  });
+
+  it('queries the recent runs index newest first, for what the page still lacks', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    dynamo
+      .on(QueryCommand, { ExpressionAttributeValues: { ':day': '2026-11-24' } })
+      .resolves({ Items: [itemOf(runOn('2026-11-24', 'run-a'))] });
+
+    await createStore({ now: NOW, retentionDays: 1 }).listRecentRuns({ limit: 3 });
+
+    expect(dynamo.commandCalls(QueryCommand)[1]?.args[0].input).toEqual({
+      TableName: TABLE,
+      IndexName: 'recentRuns',
+      ScanIndexForward: false,
+      KeyConditionExpression: '#day = :day',
+      ExpressionAttributeNames: { '#day': 'startedDay' },
+      ExpressionAttributeValues: { ':day': '2026-11-23' },
+      Limit: 2,
+    });
+  });
+
+  it('resumes a full page from the next day', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    dynamo
+      .on(QueryCommand, { ExpressionAttributeValues: { ':day': '2026-11-24' } })
+      .resolves({ Items: [itemOf(runOn('2026-11-24', 'run-a'))] });
+    const store = createStore({ now: NOW, retentionDays: 3 });
+
+    const first = await store.listRecentRuns({ limit: 1 });
+    await store.listRecentRuns({ limit: 1, cursor: first.nextCursor ?? '' });
+
+    expect(first.nextCursor).toBe(cursorOf({ list: 'recentRuns', day: '2026-11-23' }));
+    expect(daysQueried()).toEqual(['2026-11-24', '2026-11-23', '2026-11-22', '2026-11-21']);
+  });
+
+  it('resumes within a day that had more runs than the page', async () => {
+    const lastKey = { jobName: 'daily-report', runId: 'run-a' };
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    dynamo
+      .on(QueryCommand, { ExpressionAttributeValues: { ':day': '2026-11-24' } })
+      .resolvesOnce({ Items: [itemOf(runOn('2026-11-24', 'run-a'))], LastEvaluatedKey: lastKey })
+      .resolves({ Items: [] });
+    const store = createStore({ now: NOW, retentionDays: 0 });
+
+    const first = await store.listRecentRuns({ limit: 1 });
+    await store.listRecentRuns({ limit: 1, cursor: first.nextCursor ?? '' });
+
+    const resumed = dynamo.commandCalls(QueryCommand)[1]?.args[0].input;
+    expect(resumed?.ExpressionAttributeValues).toEqual({ ':day': '2026-11-24' });
+    expect(resumed?.ExclusiveStartKey).toEqual(lastKey);
+  });
+
+  it('stops at the retention horizon with no cursor', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+
+    const page = await createStore({ now: NOW, retentionDays: 2 }).listRecentRuns();
+
+    expect(page).toEqual({ items: [] });
+    expect(daysQueried()).toEqual(['2026-11-24', '2026-11-23', '2026-11-22']);
+  });
+
+  it.each([
+    ['is not a real date', '2026-99-99'],
+    ['is later than today', '2026-11-25'],
+    ['is before the retention horizon', '2026-11-21'],
+  ])('refuses a cursor whose day %s', async (_kind, day) => {
+    const store = createStore({ now: NOW, retentionDays: 2 });
+
+    const listing = store.listRecentRuns({ cursor: cursorOf({ list: 'recentRuns', day }) });
+
+    await expect(listing).rejects.toThrow(InvalidCursorError);
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
+  it('accepts a cursor of the retention horizon’s own day', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    const store = createStore({ now: NOW, retentionDays: 2 });
+
+    await store.listRecentRuns({ cursor: cursorOf({ list: 'recentRuns', day: '2026-11-22' }) });
+
+    expect(daysQueried()).toEqual(['2026-11-22']);
+  });
+
+  it('refuses an invalid limit before querying', async () => {
+    const listing = createStore({ now: NOW }).listRecentRuns({ limit: 0 });
+
+    await expect(listing).rejects.toThrow(InvalidCursorError);
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+});
+
+describe('DynamoDbExecutionStore.listRecentFailures', () => {
+  it('walks the failure index by the day runs ended', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+
+    await createStore({ now: '2026-11-24T10:00:00.000Z', retentionDays: 0 }).listRecentFailures();
+
+    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+      IndexName: 'recentFailures',
+      ExpressionAttributeNames: { '#day': 'failedDay' },
+      ExpressionAttributeValues: { ':day': '2026-11-24' },
+    });
+  });
+
+  it('refuses a cursor whose day is later than today', async () => {
+    const store = createStore({ now: '2026-11-24T10:00:00.000Z' });
+
+    const listing = store.listRecentFailures({
+      cursor: cursorOf({ list: 'recentFailures', day: '2026-11-25' }),
+    });
+
+    await expect(listing).rejects.toThrow(InvalidCursorError);
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+});
