@@ -8,21 +8,19 @@ import type { Execution } from './execution';
  * outcome whole instead of losing it.
  */
 export function withHistoryWriteErrors(store: ExecutionStore): ExecutionStore {
-  const guard = async <T>(
+  // A plain catch handler, not an async wrapper: this is on every run's path.
+  const guard = <T>(
     operation: HistoryWriteError['operation'],
     execution: Execution,
-    write: () => Promise<T>,
-  ): Promise<T> => {
-    try {
-      return await write();
-    } catch (error) {
+    write: Promise<T>,
+  ): Promise<T> =>
+    write.catch((error: unknown) => {
       throw new HistoryWriteError(operation, execution, { cause: error });
-    }
-  };
+    });
   return {
-    start: (execution) => guard('start', execution, () => store.start(execution)),
-    complete: (execution) => guard('complete', execution, () => store.complete(execution)),
-    record: (execution) => guard('record', execution, () => store.record(execution)),
+    start: (execution) => guard('start', execution, store.start(execution)),
+    complete: (execution) => guard('complete', execution, store.complete(execution)),
+    record: (execution) => guard('record', execution, store.record(execution)),
     getRun: (jobName, runId) => store.getRun(jobName, runId),
   };
 }
