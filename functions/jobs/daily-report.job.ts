@@ -13,6 +13,7 @@ export default defineJob({
   description: "Summarises yesterday's sales at 07:00 London time and emails the sales team.",
   schedule: { cron: '0 7 * * *', timezone: TIMEZONE },
   retries: 2,
+  enqueues: [sendEmail],
   timeout: '2 minutes',
   input: z
     .object({

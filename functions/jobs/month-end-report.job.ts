@@ -11,6 +11,7 @@ import sendEmail from './send-email.job';
 export default defineJob({
   displayName: 'Month-end report',
   description: 'Totals a closed month for finance; run on demand with the month as input.',
+  enqueues: [sendEmail],
   queue: 'batch',
   retries: 0,
   timeout: '15 minutes',

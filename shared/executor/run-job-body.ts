@@ -97,6 +97,11 @@ function buildContext(
     deps,
     enqueue: async (target, input, enqueueOptions = {}) => {
       const targetName = targetJobName(target);
+      if (!job.enqueues.includes(targetName)) {
+        throw new EnqueueError(
+          `Job "${job.name}" enqueues "${targetName}" without declaring it: add it to the job's enqueues option (enqueues: ['${targetName}'], or the imported definition), so that its role may send to that job's queue`,
+        );
+      }
       // The n-th enqueue of a job from this run keeps one run id across this run's retries,
       // so a retried parent does not start its children twice.
       const sequence = (enqueueCounts.get(targetName) ?? 0) + 1;

@@ -69,6 +69,17 @@ const optionsSchema = z.strictObject({
         'must be an object of alert rules: { onFailure, onSuccess, onDurationOverMs, onDeadLetter }',
     })
     .optional(),
+  enqueues: z
+    .array(
+      z.union([z.string().min(1), z.custom(isNamedTarget)], {
+        error: "must be a job's name or its imported definition",
+      }),
+      {
+        error:
+          "must be a list of the jobs this one enqueues: their names or imported definitions, e.g. enqueues: [sendEmail, 'audit-log']",
+      },
+    )
+    .optional(),
   deps: z
     .custom(isFunction, {
       error: 'must be a function that builds the dependencies: deps: () => ({ db: new Db() })',
@@ -197,9 +208,24 @@ function buildDefinition(options: unknown, inferredName: string | undefined): An
       onDeadLetter: true,
       ...valid.alerts,
     }),
+    enqueues: Object.freeze([
+      ...new Set(
+        (valid.enqueues ?? []).map((target) =>
+          typeof target === 'string' ? target : (target as { name: string }).name,
+        ),
+      ),
+    ]),
     deps: valid.deps as AnyJobDefinition['deps'],
     run: valid.run as AnyJobDefinition['run'],
   });
+}
+
+function isNamedTarget(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { name?: unknown }).name === 'string'
+  );
 }
 
 function checkTimeout(value: unknown, issues: DefinitionIssue[]): number | undefined {

@@ -114,6 +114,12 @@ export interface JobOptions<TSchema extends StandardSchemaV1 | undefined, TDeps>
   readonly input?: TSchema;
   /** @default { onFailure: true, onDeadLetter: true } */
   readonly alerts?: AlertRules;
+  /**
+   * The jobs this one may enqueue, by name or by their imported definitions. Deployed, the job's
+   * role may send only to these jobs' queues; an `enqueue` of any other job fails, in tests too.
+   * @default - none
+   */
+  readonly enqueues?: readonly (string | { readonly name: string | undefined })[];
   /** Builds the job's dependencies, once per container. */
   readonly deps?: () => TDeps | Promise<TDeps>;
   /** The job body. Return a `JobResult` (nothing counts as success) or throw. */
@@ -136,6 +142,8 @@ export interface JobDefinition<TInput = unknown, TDeps = unknown> {
   readonly inputSchema?: StandardSchemaV1<unknown, TInput>;
   readonly alerts: Required<Omit<AlertRules, 'onDurationOverMs'>> &
     Pick<AlertRules, 'onDurationOverMs'>;
+  /** Names of the jobs this one may enqueue. */
+  readonly enqueues: readonly string[];
   readonly deps?: () => TDeps | Promise<TDeps>;
   readonly run: (ctx: JobContext<TInput, TDeps>) => Promise<JobRunResult> | JobRunResult;
 }

@@ -743,6 +743,7 @@ describe('enqueue', () => {
     const { executor, enqueued } = setup([
       job({
         name: 'parent',
+        enqueues: ['child'],
         run: async (ctx) => {
           enqueuedRunId = (await ctx.enqueue('child', { n: 1 }, { delay: '2 minutes' })).runId;
         },
@@ -770,6 +771,7 @@ describe('enqueue', () => {
     const { executor, enqueued } = setup([
       job({
         name: 'parent',
+        enqueues: ['child'],
         run: async (ctx) => {
           await ctx.enqueue('child', { n: 1 });
           await ctx.enqueue('child', { n: 2 });
@@ -792,6 +794,7 @@ describe('enqueue', () => {
     const { executor } = setup([
       job({
         name: 'parent',
+        enqueues: ['child'],
         run: async (ctx) => {
           await ctx.enqueue('child', {}, { delay: 10, at: '2026-07-01T00:00:00Z' });
         },

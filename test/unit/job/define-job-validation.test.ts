@@ -313,7 +313,7 @@ describe('defineJob unknown options', () => {
       {
         field: 'recipients',
         message:
-          'is not an option of defineJob; the options are name, displayName, description, schedule, queue, retries, timeout, memoryMb, overlap, input, alerts, deps, run',
+          'is not an option of defineJob; the options are name, displayName, description, schedule, queue, retries, timeout, memoryMb, overlap, input, alerts, enqueues, deps, run',
       },
     ]);
   });

@@ -13,6 +13,7 @@ const sendEmail = defineJob({
 const newsletter = defineJob({
   name: 'newsletter',
   input: z.object({ subscribers: z.array(z.email()) }),
+  enqueues: [sendEmail],
   run: async (ctx) => {
     for (const to of ctx.input.subscribers) await ctx.enqueue(sendEmail, { to });
     return JobResult.success(`Queued ${ctx.input.subscribers.length} emails`);
@@ -81,10 +82,12 @@ describe('run', () => {
     const third = defineJob({ name: 'third', run: async () => JobResult.success('third ran') });
     const second = defineJob({
       name: 'second',
+      enqueues: ['third'],
       run: async (ctx) => void (await ctx.enqueue('third')),
     });
     const first = defineJob({
       name: 'first',
+      enqueues: ['second'],
       run: async (ctx) => void (await ctx.enqueue('second')),
     });
     const invoker = createTestInvoker({ jobs: [first, second, third] });
@@ -97,6 +100,7 @@ describe('run', () => {
   it('records how each run was enqueued, with the delay asked for', async () => {
     const reminder = defineJob({
       name: 'reminder',
+      enqueues: [sendEmail],
       run: async (ctx) =>
         void (await ctx.enqueue(sendEmail, { to: 'a@example.com' }, { delay: '1 hour' })),
     });
