@@ -102,3 +102,22 @@ export {
   type TableDefinition,
   type TableNames,
 } from './tables/table-definitions';
+
+// The REST API, for the API Lambda and the local runtime's HTTP server.
+
+export {
+  type ApiDependencies,
+  type ApiErrorBody,
+  type ApiErrorCode,
+  type ApiGatewayHandler,
+  type ApiHandler,
+  type ApiRequest,
+  type ApiResponse,
+  apiGatewayHandler,
+  apiRequestFromEvent,
+  createApiHandler,
+  type JobDetails,
+  type JobSummary,
+  type RunDetails,
+  type RunsPage,
+} from './api/index';

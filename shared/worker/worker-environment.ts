@@ -9,6 +9,7 @@ export const WORKER_ENVIRONMENT = {
   queueNamePrefix: 'JOBS_QUEUE_NAME_PREFIX',
   accountId: 'JOBS_ACCOUNT_ID',
   scheduleGroup: 'JOBS_SCHEDULE_GROUP',
+  recurringScheduleGroup: 'JOBS_RECURRING_SCHEDULE_GROUP',
   schedulerRoleArn: 'JOBS_SCHEDULER_ROLE_ARN',
   retentionDays: 'JOBS_RETENTION_DAYS',
 } as const;

@@ -1,0 +1,290 @@
+import { systemClock } from '../clock/system-clock';
+import type { JobControl } from '../control/job-control';
+import type { RunTrigger } from '../control/run-trigger';
+import { RunNotFoundError } from '../errors';
+import type { JobRegistry } from '../executor/job-registry';
+import type { AnyNamedJobDefinition } from '../job/job-definition';
+import { silentLogger } from '../logging/silent-logger';
+import type { Clock } from '../ports/clock';
+import type { ExecutionHistory, PageRequest } from '../ports/execution-history';
+import type { JobState, JobStateStore } from '../ports/job-state-store';
+import type { Logger } from '../ports/logger';
+import { ApiRequestError, apiError, errorResponse } from './api-errors';
+import type { ApiHandler, ApiRequest, ApiResponse } from './api-request';
+import type { JobDetails, JobSummary, RunDetails, RunsPage } from './api-resources';
+import { Router } from './api-router';
+import { jsonResponse } from './json-response';
+
+export interface ApiDependencies {
+  readonly jobs: JobRegistry;
+  /** Where runs are listed and read. */
+  readonly history: ExecutionHistory;
+  /** Read for each job's pause state; pausing goes through `jobControl`. */
+  readonly jobStateStore: Pick<JobStateStore, 'get'>;
+  readonly jobControl: Pick<JobControl, 'pause' | 'resume'>;
+  readonly runTrigger: Pick<RunTrigger, 'trigger' | 'retry'>;
+  /** Dates `nextFireTimes`. @default systemClock */
+  readonly clock?: Clock;
+  /** Where unexpected errors (answered with 500) are logged. @default - a logger that drops everything */
+  readonly logger?: Logger;
+}
+
+/** How many fire times `GET /jobs/{name}` lists. */
+const NEXT_FIRE_TIMES = 5;
+/** The largest page a list route serves, as the execution stores allow. */
+const MAX_PAGE_SIZE = 100;
+const TRIGGER_BODY_FIELDS: ReadonlySet<string> = new Set(['input', 'idempotencyKey']);
+
+type RouteHandler = (
+  request: ApiRequest,
+  params: Readonly<Record<string, string>>,
+) => Promise<ApiResponse>;
+
+/**
+ * The REST API, free of any HTTP framework: API Gateway (through `apiGatewayHandler`) and the
+ * local runtime's server both hand it an `ApiRequest`. It never rejects: every error becomes a
+ * JSON `{ error, message, details? }` response, and an unexpected one is logged and answered
+ * with a generic 500.
+ */
+export function createApiHandler(deps: ApiDependencies): ApiHandler {
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? silentLogger;
+  const { jobs, history, jobStateStore, jobControl, runTrigger } = deps;
+
+  const summaryOf = async (job: AnyNamedJobDefinition): Promise<JobSummary> =>
+    jobSummary(job, await jobStateStore.get(job.name));
+
+  const router = new Router<RouteHandler>([
+    { method: 'GET', pattern: '/health', handler: async () => jsonResponse(200, { status: 'ok' }) },
+    {
+      method: 'GET',
+      pattern: '/jobs',
+      handler: async () => {
+        const sorted = jobs.all().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        return jsonResponse(200, { jobs: await Promise.all(sorted.map(summaryOf)) });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/jobs/{name}',
+      handler: async (_request, params) => {
+        const job = jobs.require(params.name ?? '');
+        const [summary, latest] = await Promise.all([
+          summaryOf(job),
+          history.listRuns(job.name, { limit: 1 }),
+        ]);
+        const lastRun = latest.items[0];
+        const details: JobDetails = {
+          ...summary,
+          retries: job.retries,
+          timeoutSeconds: job.timeoutSeconds,
+          memoryMb: job.memoryMb,
+          overlap: job.overlap,
+          nextFireTimes: (
+            job.schedule?.nextFireTimes({
+              count: NEXT_FIRE_TIMES,
+              after: new Date(clock.now()),
+            }) ?? []
+          ).map((time) => time.toISOString()),
+          ...(lastRun !== undefined ? { lastRun } : {}),
+        };
+        return jsonResponse(200, details);
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/jobs/{name}/runs',
+      handler: async (request, params) => {
+        const jobName = params.name ?? '';
+        const body = triggerBody(request.body);
+        const { runId } = await runTrigger.trigger(jobName, {
+          ...body,
+          trigger: 'api',
+          ...(request.principal !== undefined ? { triggeredBy: request.principal } : {}),
+        });
+        return accepted(jobName, runId);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/jobs/{name}/runs',
+      handler: async (request, params) => {
+        const job = jobs.require(params.name ?? '');
+        return runsPage(await history.listRuns(job.name, pageRequest(request)));
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/jobs/{name}/runs/{runId}',
+      handler: async (_request, params) => {
+        const job = jobs.require(params.name ?? '');
+        const runId = params.runId ?? '';
+        const attempts = await history.getRun(job.name, runId);
+        if (attempts.length === 0) throw new RunNotFoundError(job.name, runId);
+        const run: RunDetails = { runId, jobName: job.name, attempts };
+        return jsonResponse(200, run);
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/jobs/{name}/runs/{runId}/retry',
+      handler: async (request, params) => {
+        const jobName = params.name ?? '';
+        const { runId } = await runTrigger.retry(
+          jobName,
+          params.runId ?? '',
+          request.principal !== undefined ? { triggeredBy: request.principal } : {},
+        );
+        return accepted(jobName, runId);
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/jobs/{name}/pause',
+      handler: async (request, params) =>
+        jsonResponse(200, await jobControl.pause(params.name ?? '', request.principal)),
+    },
+    {
+      method: 'POST',
+      pattern: '/jobs/{name}/resume',
+      handler: async (request, params) =>
+        jsonResponse(200, await jobControl.resume(params.name ?? '', request.principal)),
+    },
+    {
+      method: 'GET',
+      pattern: '/runs/recent',
+      handler: async (request) => runsPage(await history.listRecentRuns(pageRequest(request))),
+    },
+    {
+      method: 'GET',
+      pattern: '/runs/failures',
+      handler: async (request) => runsPage(await history.listRecentFailures(pageRequest(request))),
+    },
+  ]);
+
+  return async (request) => {
+    try {
+      const match = router.match(request.method, request.path);
+      switch (match.kind) {
+        case 'found':
+          return await match.handler(request, match.params);
+        case 'method_not_allowed':
+          return apiError(
+            405,
+            'method_not_allowed',
+            `${request.method.toUpperCase()} is not allowed on ${request.path}; it allows ${match.allow.join(', ')}.`,
+            undefined,
+            { allow: match.allow.join(', ') },
+          );
+        case 'not_found':
+          return apiError(
+            404,
+            'not_found',
+            `There is no route ${request.method.toUpperCase()} ${request.path}. The API serves: ${router.describe().join(', ')}.`,
+          );
+      }
+    } catch (error) {
+      return errorResponse(error, request, logger);
+    }
+  };
+}
+
+function jobSummary(job: AnyNamedJobDefinition, state: JobState): JobSummary {
+  const { schedule } = job;
+  return {
+    name: job.name,
+    displayName: job.displayName,
+    ...(job.description !== undefined ? { description: job.description } : {}),
+    ...(schedule
+      ? {
+          schedule: {
+            kind: schedule.kind,
+            expression: schedule.expression,
+            timezone: schedule.timezone,
+            source: schedule.source,
+          },
+        }
+      : {}),
+    queue: job.queue,
+    paused: state.paused,
+    ...(state.paused && state.pausedBy !== undefined ? { pausedBy: state.pausedBy } : {}),
+    ...(state.paused && state.pausedAt !== undefined ? { pausedAt: state.pausedAt } : {}),
+  };
+}
+
+/** 202 with the run to follow, and where to follow it. */
+function accepted(jobName: string, runId: string): ApiResponse {
+  return jsonResponse(
+    202,
+    { runId },
+    { location: `/jobs/${encodeURIComponent(jobName)}/runs/${encodeURIComponent(runId)}` },
+  );
+}
+
+function runsPage(page: { readonly items: RunsPage['runs']; readonly nextCursor?: string }) {
+  const body: RunsPage = {
+    runs: page.items,
+    ...(page.nextCursor !== undefined ? { nextCursor: page.nextCursor } : {}),
+  };
+  return jsonResponse(200, body);
+}
+
+/** `?limit=&cursor=`; an empty parameter counts as absent. */
+function pageRequest(request: ApiRequest): PageRequest {
+  const { limit, cursor } = request.query;
+  const page: { limit?: number; cursor?: string } = {};
+  if (limit !== undefined && limit !== '') {
+    const value = /^\d+$/.test(limit) ? Number(limit) : Number.NaN;
+    if (!(value >= 1 && value <= MAX_PAGE_SIZE)) {
+      throw new ApiRequestError(
+        `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}, got "${limit}".`,
+        [{ path: 'limit', message: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` }],
+      );
+    }
+    page.limit = value;
+  }
+  if (cursor !== undefined && cursor !== '') page.cursor = cursor;
+  return page;
+}
+
+/**
+ * The body of `POST /jobs/{name}/runs`: nothing, or a JSON object with only `input` and
+ * `idempotencyKey`, so that a misspelt field is an error rather than silently dropped.
+ */
+function triggerBody(text: string | undefined): { input?: unknown; idempotencyKey?: string } {
+  if (text === undefined || text.trim() === '') return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    throw new ApiRequestError(
+      `The request body is not valid JSON (${(error as Error).message}); send an object such as {"input": {...}, "idempotencyKey": "..."}, or no body.`,
+    );
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ApiRequestError(
+      `The request body must be a JSON object with optional "input" and "idempotencyKey", got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}.`,
+    );
+  }
+  const unknown = Object.keys(body).filter((key) => !TRIGGER_BODY_FIELDS.has(key));
+  if (unknown.length > 0) {
+    throw new ApiRequestError(
+      `The request body has unknown ${unknown.length === 1 ? 'field' : 'fields'} ${unknown.map((key) => `"${key}"`).join(', ')}; it takes only "input" and "idempotencyKey".`,
+      unknown.map((key) => ({ path: key, message: 'unknown field' })),
+    );
+  }
+  const { input, idempotencyKey } = body as { input?: unknown; idempotencyKey?: unknown };
+  if (
+    idempotencyKey !== undefined &&
+    (typeof idempotencyKey !== 'string' || idempotencyKey === '')
+  ) {
+    throw new ApiRequestError(
+      `idempotencyKey must be a non-empty string, got ${JSON.stringify(idempotencyKey)}.`,
+      [{ path: 'idempotencyKey', message: 'must be a non-empty string' }],
+    );
+  }
+  return {
+    ...(input !== undefined ? { input } : {}),
+    ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+  };
+}

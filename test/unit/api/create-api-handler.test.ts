@@ -1,0 +1,633 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { ApiRequest } from '../../../shared/api/api-request';
+import { createApiHandler } from '../../../shared/api/create-api-handler';
+import { ManualClock } from '../../../shared/clock/manual-clock';
+import { JobControl } from '../../../shared/control/job-control';
+import { RunTrigger } from '../../../shared/control/run-trigger';
+import { InvalidCursorError } from '../../../shared/errors';
+import type { Execution } from '../../../shared/executor/execution';
+import { JobRegistry } from '../../../shared/executor/job-registry';
+import { runIdForKey } from '../../../shared/executor/run-id';
+import { defineJob } from '../../../shared/job/define-job';
+import { JobResult } from '../../../shared/job/job-result';
+import { MemoryLogger } from '../../../shared/logging/memory-logger';
+import type { EnqueuedRun } from '../../../shared/ports/enqueuer';
+import type { ExecutionHistory, Page, PageRequest } from '../../../shared/ports/execution-history';
+import { InMemoryExecutionStore } from '../../../shared/stores/in-memory-execution-store';
+import { InMemoryJobStateStore } from '../../../shared/stores/in-memory-job-state-store';
+
+const nightlyReport = defineJob({
+  name: 'nightly-report',
+  displayName: 'Nightly report',
+  description: 'Totals of the day, mailed to finance',
+  schedule: { cron: '0 2 * * *', timezone: 'Europe/London' },
+  queue: 'batch',
+  retries: 2,
+  timeout: '5 minutes',
+  memoryMb: 512,
+  overlap: 'skip',
+  input: z
+    .object({
+      date: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2026-11-23')
+        .optional(),
+      dryRun: z.boolean().default(false),
+    })
+    .default({ dryRun: false }),
+  run: async () => JobResult.success(),
+});
+
+const sendEmail = defineJob({ name: 'send-email', run: async () => JobResult.success() });
+
+const NOW = '2026-11-23T12:00:00.000Z';
+const ALICE = 'arn:aws:iam::123456789012:user/alice';
+
+/**
+ * History over the in-memory store, which keeps executions but does not page them: each run as
+ * its latest attempt, newest first, with the offset as the cursor.
+ */
+class FakeExecutionHistory implements ExecutionHistory {
+  constructor(private readonly store: InMemoryExecutionStore) {}
+
+  getRun(jobName: string, runId: string): Promise<Execution[]> {
+    return this.store.getRun(jobName, runId);
+  }
+
+  async listRuns(jobName: string, page?: PageRequest): Promise<Page<Execution>> {
+    return pageOf(
+      this.latestAttempts().filter((run) => run.jobName === jobName),
+      page,
+    );
+  }
+
+  async listRecentRuns(page?: PageRequest): Promise<Page<Execution>> {
+    return pageOf(this.latestAttempts(), page);
+  }
+
+  async listRecentFailures(page?: PageRequest): Promise<Page<Execution>> {
+    const failed = ['failed', 'timed_out', 'cancelled', 'rejected'];
+    return pageOf(
+      this.latestAttempts().filter((run) => failed.includes(run.status)),
+      page,
+    );
+  }
+
+  private latestAttempts(): Execution[] {
+    const latest = new Map<string, Execution>();
+    for (const execution of this.store.list()) {
+      latest.set(`${execution.jobName}/${execution.runId}`, execution);
+    }
+    return [...latest.values()].reverse();
+  }
+}
+
+function pageOf(runs: Execution[], page: PageRequest = {}): Page<Execution> {
+  const limit = page.limit ?? 20;
+  const offset = page.cursor === undefined ? 0 : Number(page.cursor.replace(/^offset-/, ''));
+  if (page.cursor !== undefined && !/^offset-\d+$/.test(page.cursor)) {
+    throw new InvalidCursorError(`"${page.cursor}" is not a cursor from this list`);
+  }
+  const items = runs.slice(offset, offset + limit);
+  return offset + limit < runs.length
+    ? { items, nextCursor: `offset-${offset + limit}` }
+    : { items };
+}
+
+function execution(overrides: Partial<Execution> & Pick<Execution, 'runId'>): Execution {
+  return {
+    jobName: 'nightly-report',
+    attempt: 1,
+    maxAttempts: 3,
+    trigger: 'schedule',
+    status: 'succeeded',
+    startedAt: '2026-11-23T02:00:00.000Z',
+    completedAt: '2026-11-23T02:00:05.000Z',
+    willRetry: false,
+    ...overrides,
+  };
+}
+
+function setup(options: { history?: ExecutionHistory } = {}) {
+  const clock = new ManualClock(NOW);
+  const jobs = JobRegistry.from([sendEmail, nightlyReport]);
+  const store = new InMemoryExecutionStore();
+  const jobStateStore = new InMemoryJobStateStore(() => clock.now());
+  const enqueued: EnqueuedRun[] = [];
+  const logger = new MemoryLogger();
+  const handle = createApiHandler({
+    jobs,
+    history: options.history ?? new FakeExecutionHistory(store),
+    jobStateStore,
+    jobControl: new JobControl({ jobs, jobStateStore }),
+    runTrigger: new RunTrigger({
+      jobs,
+      enqueuer: { enqueue: async (run) => void enqueued.push(run) },
+      history: store,
+      clock,
+    }),
+    clock,
+    logger,
+  });
+  const call = async (
+    method: string,
+    path: string,
+    request: Partial<Omit<ApiRequest, 'method' | 'path'>> = {},
+  ) => {
+    const response = await handle({ method, path, query: {}, ...request });
+    return { ...response, json: JSON.parse(response.body) };
+  };
+  return { call, store, jobStateStore, enqueued, logger };
+}
+
+describe('GET /health', () => {
+  it('answers ok as JSON', async () => {
+    const { call } = setup();
+
+    const response = await call('GET', '/health');
+
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/json');
+    expect(response.json).toEqual({ status: 'ok' });
+  });
+});
+
+describe('GET /jobs', () => {
+  it('lists every job by name, with its schedule and pause state', async () => {
+    const { call, jobStateStore } = setup();
+    await jobStateStore.setPaused('send-email', true, 'bob');
+
+    const response = await call('GET', '/jobs');
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json).toEqual({
+      jobs: [
+        {
+          name: 'nightly-report',
+          displayName: 'Nightly report',
+          description: 'Totals of the day, mailed to finance',
+          schedule: {
+            kind: 'cron',
+            expression: 'cron(0 2 * * ? *)',
+            timezone: 'Europe/London',
+            source: '0 2 * * *',
+          },
+          queue: 'batch',
+          paused: false,
+        },
+        {
+          name: 'send-email',
+          displayName: 'send-email',
+          queue: 'default',
+          paused: true,
+          pausedBy: 'bob',
+          pausedAt: NOW,
+        },
+      ],
+    });
+  });
+});
+
+describe('GET /jobs/{name}', () => {
+  it('shows the job’s options, its next five fire times and its last run', async () => {
+    const { call, store } = setup();
+    await store.record(execution({ runId: 'run-1', startedAt: '2026-11-22T02:00:00.000Z' }));
+    await store.record(execution({ runId: 'run-2', status: 'failed' }));
+
+    const response = await call('GET', '/jobs/nightly-report');
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json).toMatchObject({
+      name: 'nightly-report',
+      queue: 'batch',
+      paused: false,
+      retries: 2,
+      timeoutSeconds: 300,
+      memoryMb: 512,
+      overlap: 'skip',
+      nextFireTimes: [
+        '2026-11-24T02:00:00.000Z',
+        '2026-11-25T02:00:00.000Z',
+        '2026-11-26T02:00:00.000Z',
+        '2026-11-27T02:00:00.000Z',
+        '2026-11-28T02:00:00.000Z',
+      ],
+      lastRun: { runId: 'run-2', status: 'failed' },
+    });
+  });
+
+  it('shows an on-demand job that never ran with no fire times and no last run', async () => {
+    const { call } = setup();
+
+    const response = await call('GET', '/jobs/send-email');
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json.nextFireTimes).toEqual([]);
+    expect(response.json).not.toHaveProperty('schedule');
+    expect(response.json).not.toHaveProperty('lastRun');
+  });
+
+  it('answers 404 for an unknown job, suggesting the closest name', async () => {
+    const { call } = setup();
+
+    const response = await call('GET', '/jobs/nightly-reprot');
+
+    expect(response.statusCode).toBe(404);
+    expect(response.json).toEqual({
+      error: 'not_found',
+      message: 'There is no job named "nightly-reprot". Did you mean "nightly-report"?',
+    });
+  });
+
+  it('decodes the job name in the path', async () => {
+    const { call } = setup();
+
+    const response = await call('GET', '/jobs/send%2Demail');
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json.name).toBe('send-email');
+  });
+});
+
+describe('POST /jobs/{name}/runs', () => {
+  it('enqueues an api run for the caller and answers 202 with its run id', async () => {
+    const { call, enqueued } = setup();
+
+    const response = await call('POST', '/jobs/nightly-report/runs', {
+      body: JSON.stringify({ input: { date: '2026-11-22' } }),
+      principal: ALICE,
+    });
+
+    expect(response.statusCode).toBe(202);
+    const { runId } = response.json;
+    expect(response.headers.location).toBe(`/jobs/nightly-report/runs/${runId}`);
+    expect(enqueued).toEqual([
+      {
+        request: {
+          jobName: 'nightly-report',
+          trigger: 'api',
+          runId,
+          input: { date: '2026-11-22' },
+          triggeredBy: ALICE,
+        },
+      },
+    ]);
+  });
+
+  it('runs a job without input when the body is empty', async () => {
+    const { call, enqueued } = setup();
+
+    const response = await call('POST', '/jobs/send-email/runs');
+
+    expect(response.statusCode).toBe(202);
+    expect(enqueued[0]?.request).not.toHaveProperty('input');
+  });
+
+  it('answers with the run id of the idempotency key', async () => {
+    const { call } = setup();
+    const body = JSON.stringify({ idempotencyKey: 'invoice-42' });
+
+    const response = await call('POST', '/jobs/send-email/runs', { body });
+
+    expect(response.json).toEqual({ runId: runIdForKey('send-email', 'invoice-42') });
+  });
+
+  it('answers 400 for a body that is not JSON', async () => {
+    const { call, enqueued } = setup();
+
+    const response = await call('POST', '/jobs/send-email/runs', { body: '{input: 1' });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json.error).toBe('bad_request');
+    expect(response.json.message).toMatch(/^The request body is not valid JSON/);
+    expect(enqueued).toEqual([]);
+  });
+
+  it('answers 400 for a body that is not an object', async () => {
+    const { call } = setup();
+
+    const response = await call('POST', '/jobs/send-email/runs', { body: '[1, 2]' });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json.message).toContain('got an array');
+  });
+
+  it('answers 400 for a body with an unknown field, naming it', async () => {
+    const { call, enqueued } = setup();
+
+    const response = await call('POST', '/jobs/send-email/runs', {
+      body: JSON.stringify({ inputs: { to: 'a@example.com' } }),
+    });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json).toEqual({
+      error: 'bad_request',
+      message:
+        'The request body has unknown field "inputs"; it takes only "input" and "idempotencyKey".',
+      details: [{ path: 'inputs', message: 'unknown field' }],
+    });
+    expect(enqueued).toEqual([]);
+  });
+
+  it('answers 400 for an idempotency key that is not a string', async () => {
+    const { call } = setup();
+
+    const response = await call('POST', '/jobs/send-email/runs', {
+      body: JSON.stringify({ idempotencyKey: 42 }),
+    });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json.details).toEqual([
+      { path: 'idempotencyKey', message: 'must be a non-empty string' },
+    ]);
+  });
+
+  it('answers 400 with each field’s error for input that fails the job’s schema', async () => {
+    const { call, enqueued } = setup();
+
+    const response = await call('POST', '/jobs/nightly-report/runs', {
+      body: JSON.stringify({ input: { date: 'yesterday', dryRun: 'yes' } }),
+    });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json.error).toBe('bad_request');
+    expect(response.json.message).toMatch(/^Input for job "nightly-report" is invalid/);
+    expect(response.json.details).toEqual([
+      { path: 'input.date', message: 'must be a date such as 2026-11-23' },
+      { path: 'input.dryRun', message: expect.any(String) },
+    ]);
+    expect(enqueued).toEqual([]);
+  });
+
+  it('answers 404 for an unknown job', async () => {
+    const { call } = setup();
+
+    const response = await call('POST', '/jobs/send-emial/runs');
+
+    expect(response.statusCode).toBe(404);
+    expect(response.json.message).toContain('Did you mean "send-email"?');
+  });
+});
+
+describe('GET /jobs/{name}/runs', () => {
+  it('pages through the job’s runs, newest first', async () => {
+    const { call, store } = setup();
+    for (const runId of ['run-1', 'run-2', 'run-3']) await store.record(execution({ runId }));
+    await store.record(execution({ runId: 'other', jobName: 'send-email' }));
+
+    const first = await call('GET', '/jobs/nightly-report/runs', { query: { limit: '2' } });
+    const second = await call('GET', '/jobs/nightly-report/runs', {
+      query: { limit: '2', cursor: first.json.nextCursor },
+    });
+
+    expect(first.statusCode).toBe(200);
+    expect(first.json.runs.map((run: Execution) => run.runId)).toEqual(['run-3', 'run-2']);
+    expect(second.json.runs.map((run: Execution) => run.runId)).toEqual(['run-1']);
+    expect(second.json).not.toHaveProperty('nextCursor');
+  });
+
+  it.each(['0', '101', 'ten', '2.5'])('answers 400 for limit=%s', async (limit) => {
+    const { call } = setup();
+
+    const response = await call('GET', '/jobs/nightly-report/runs', { query: { limit } });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json.message).toBe(
+      `limit must be a whole number from 1 to 100, got "${limit}".`,
+    );
+  });
+
+  it('answers 400 for a cursor the history does not know', async () => {
+    const { call } = setup();
+
+    const response = await call('GET', '/jobs/nightly-report/runs', {
+      query: { cursor: 'bogus' },
+    });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json).toEqual({
+      error: 'bad_request',
+      message: '"bogus" is not a cursor from this list',
+    });
+  });
+
+  it('answers 404 for an unknown job', async () => {
+    const { call } = setup();
+
+    const response = await call('GET', '/jobs/nope/runs');
+
+    expect(response.statusCode).toBe(404);
+  });
+});
+
+describe('GET /jobs/{name}/runs/{runId}', () => {
+  it('shows every attempt of the run, oldest first', async () => {
+    const { call, store } = setup();
+    await store.record(execution({ runId: 'run-1', status: 'failed', willRetry: true }));
+    await store.record(execution({ runId: 'run-1', attempt: 2 }));
+
+    const response = await call('GET', '/jobs/nightly-report/runs/run-1');
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json).toMatchObject({
+      runId: 'run-1',
+      jobName: 'nightly-report',
+      attempts: [
+        { attempt: 1, status: 'failed' },
+        { attempt: 2, status: 'succeeded' },
+      ],
+    });
+  });
+
+  it('answers 404 for an unknown run', async () => {
+    const { call } = setup();
+
+    const response = await call('GET', '/jobs/nightly-report/runs/run-9');
+
+    expect(response.statusCode).toBe(404);
+    expect(response.json).toEqual({
+      error: 'not_found',
+      message: 'Job "nightly-report" has no run "run-9"; list its runs to find the id.',
+    });
+  });
+});
+
+describe('POST /jobs/{name}/runs/{runId}/retry', () => {
+  it('enqueues a retry of a failed run with its input and answers 202', async () => {
+    const { call, store, enqueued } = setup();
+    await store.record(
+      execution({ runId: 'run-1', status: 'failed', input: { date: '2026-11-22' } }),
+    );
+
+    const response = await call('POST', '/jobs/nightly-report/runs/run-1/retry', {
+      principal: ALICE,
+    });
+
+    expect(response.statusCode).toBe(202);
+    expect(enqueued[0]?.request).toEqual({
+      jobName: 'nightly-report',
+      trigger: 'retry',
+      runId: response.json.runId,
+      retryOf: 'run-1',
+      input: { date: '2026-11-22' },
+      triggeredBy: ALICE,
+    });
+  });
+
+  it('answers 409 for a run that succeeded', async () => {
+    const { call, store, enqueued } = setup();
+    await store.record(execution({ runId: 'run-1' }));
+
+    const response = await call('POST', '/jobs/nightly-report/runs/run-1/retry');
+
+    expect(response.statusCode).toBe(409);
+    expect(response.json.error).toBe('conflict');
+    expect(response.json.message).toContain('is succeeded');
+    expect(enqueued).toEqual([]);
+  });
+
+  it('answers 404 for an unknown run', async () => {
+    const { call } = setup();
+
+    const response = await call('POST', '/jobs/nightly-report/runs/run-9/retry');
+
+    expect(response.statusCode).toBe(404);
+  });
+});
+
+describe('POST /jobs/{name}/pause and /resume', () => {
+  it('pauses the job for the caller, as GET /jobs then shows', async () => {
+    const { call } = setup();
+
+    const response = await call('POST', '/jobs/send-email/pause', { principal: ALICE });
+    const listed = await call('GET', '/jobs');
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json).toEqual({
+      jobName: 'send-email',
+      paused: true,
+      pausedAt: NOW,
+      pausedBy: ALICE,
+      schedule: 'none',
+    });
+    expect(listed.json.jobs[1]).toMatchObject({ name: 'send-email', paused: true });
+  });
+
+  it('resumes a paused job', async () => {
+    const { call, jobStateStore } = setup();
+    await jobStateStore.setPaused('send-email', true);
+
+    const response = await call('POST', '/jobs/send-email/resume');
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json).toEqual({ jobName: 'send-email', paused: false, schedule: 'none' });
+  });
+
+  it('answers 404 for an unknown job', async () => {
+    const { call } = setup();
+
+    const response = await call('POST', '/jobs/nope/pause');
+
+    expect(response.statusCode).toBe(404);
+  });
+});
+
+describe('GET /runs/recent and /runs/failures', () => {
+  it('lists the runs of every job, newest first', async () => {
+    const { call, store } = setup();
+    await store.record(execution({ runId: 'run-1' }));
+    await store.record(execution({ runId: 'run-2', jobName: 'send-email', status: 'failed' }));
+
+    const response = await call('GET', '/runs/recent', { query: { limit: '10' } });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json.runs.map((run: Execution) => run.runId)).toEqual(['run-2', 'run-1']);
+  });
+
+  it('lists only the runs that failed', async () => {
+    const { call, store } = setup();
+    await store.record(execution({ runId: 'run-1' }));
+    await store.record(execution({ runId: 'run-2', jobName: 'send-email', status: 'failed' }));
+
+    const response = await call('GET', '/runs/failures');
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json).toEqual({
+      runs: [expect.objectContaining({ runId: 'run-2', status: 'failed' })],
+    });
+  });
+});
+
+describe('routing', () => {
+  it('answers 405 with the allowed methods for a known path and another method', async () => {
+    const { call } = setup();
+
+    const response = await call('DELETE', '/jobs/send-email/runs');
+
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe('POST, GET');
+    expect(response.json.error).toBe('method_not_allowed');
+  });
+
+  it('answers 404 for a path no route serves', async () => {
+    const { call } = setup();
+
+    const response = await call('GET', '/jobz');
+
+    expect(response.statusCode).toBe(404);
+    expect(response.json.error).toBe('not_found');
+    expect(response.json.message).toMatch(/^There is no route GET \/jobz\. The API serves: /);
+  });
+
+  it('tolerates a trailing slash and a lower-case method', async () => {
+    const { call } = setup();
+
+    const response = await call('get', '/jobs/');
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json.jobs).toHaveLength(2);
+  });
+
+  it('answers 400 for a path segment that is not valid URL encoding', async () => {
+    const { call } = setup();
+
+    const response = await call('GET', '/jobs/%E0%A4%A');
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json.error).toBe('bad_request');
+  });
+});
+
+describe('unexpected errors', () => {
+  it('answers 500 with a generic message and logs the error', async () => {
+    const failing = new Error('connect ECONNREFUSED 10.0.0.7:8000');
+    const history: ExecutionHistory = {
+      getRun: async () => [],
+      listRuns: async () => Promise.reject(failing),
+      listRecentRuns: async () => ({ items: [] }),
+      listRecentFailures: async () => ({ items: [] }),
+    };
+    const { call, logger } = setup({ history });
+
+    const response = await call('GET', '/jobs/nightly-report/runs');
+
+    expect(response.statusCode).toBe(500);
+    expect(response.json.error).toBe('internal_error');
+    expect(response.body).not.toContain('ECONNREFUSED');
+    expect(logger.entries).toEqual([
+      {
+        level: 'error',
+        message: 'API request failed',
+        attributes: {
+          method: 'GET',
+          path: '/jobs/nightly-report/runs',
+          error: expect.objectContaining({
+            name: 'Error',
+            message: 'connect ECONNREFUSED 10.0.0.7:8000',
+          }),
+        },
+      },
+    ]);
+  });
+});
