@@ -1,0 +1,17 @@
+import { Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+
+/**
+ * Accepts one cdk-nag finding on one construct (and its children), with the reason. Findings are
+ * acknowledged where the resource is made, so that the reason sits next to what it excuses.
+ */
+export function acknowledge(scope: IConstruct, id: string, reason: string): void {
+  Validations.of(scope).acknowledge({ id, reason });
+}
+
+/** The reasons that come up for every function of this app. */
+export const FUNCTION_REASONS = {
+  lambdaDlq:
+    "Lambda function DLQs apply to asynchronous invocations only; this function is invoked synchronously (by the SQS event source mapping or API Gateway), and failed messages go to the queue's own dead-letter queue.",
+  xray: 'X-Ray tracing is on; xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions, so CDK grants them on "*".',
+} as const;

@@ -1,0 +1,301 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { RunMessage } from '../../shared/delivery/run-message';
+import type { AnyNamedJobDefinition, QueueClass } from '../../shared/job/job-definition';
+import { WORKER_ENVIRONMENT } from '../../shared/worker/worker-environment';
+import { acknowledge, FUNCTION_REASONS } from '../acknowledge';
+import type { ResourceNames } from '../naming';
+
+/** How each queue class is consumed: the batch, and how far Lambda may scale out. */
+export const QUEUE_CLASS_SETTINGS: Record<
+  QueueClass,
+  {
+    readonly batchSize: number;
+    readonly maxBatchingWindowSeconds?: number;
+    readonly maxConcurrency: number;
+  }
+> = {
+  critical: { batchSize: 1, maxConcurrency: 50 },
+  default: { batchSize: 10, maxConcurrency: 10 },
+  batch: { batchSize: 10, maxBatchingWindowSeconds: 5, maxConcurrency: 2 },
+};
+
+/** Time the function has beyond the job's timeout, to record the outcome. */
+const RECORDING_MARGIN_SECONDS = 10;
+const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
+
+export interface JobWorkerProps {
+  readonly job: AnyNamedJobDefinition;
+  readonly names: ResourceNames;
+  readonly code: lambda.Code;
+  readonly alarmTopic: sns.ITopic;
+  /** @default 90 */
+  readonly retentionDays?: number;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Everything one job needs, from its definition alone: its queue and dead-letter queue, its
+ * worker function fed by the queue, its schedule (if it has one) sending to the queue, and its
+ * alarms. Its role may write only its own history and send only to the jobs it declares.
+ */
+export class JobWorker extends Construct {
+  readonly function: lambda.Function;
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly schedule?: scheduler.CfnSchedule;
+
+  constructor(scope: Construct, id: string, props: JobWorkerProps) {
+    super(scope, id);
+    const { job, names } = props;
+    const stack = Stack.of(this);
+    const functionTimeout = Math.min(
+      LAMBDA_MAX_TIMEOUT_SECONDS,
+      job.timeoutSeconds + RECORDING_MARGIN_SECONDS,
+    );
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      queueName: names.deadLetterQueue(job.name),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.queue = new sqs.Queue(this, 'Queue', {
+      queueName: names.job(job.name),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(functionTimeout * 6),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: job.retries + 1 },
+    });
+
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/aws/lambda/${names.job(job.name)}`,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Worker of job ${job.name}`,
+    });
+    this.function = new lambda.Function(this, 'Function', {
+      functionName: names.job(job.name),
+      description: (job.description ?? job.displayName).slice(0, 256),
+      code: props.code,
+      handler: 'index.handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: job.memoryMb,
+      timeout: Duration.seconds(functionTimeout),
+      role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: job.name,
+        [WORKER_ENVIRONMENT.executionsTable]: names.tables.executions,
+        [WORKER_ENVIRONMENT.jobStateTable]: names.tables.jobState,
+        [WORKER_ENVIRONMENT.alertConfigTable]: names.tables.alertConfig,
+        [WORKER_ENVIRONMENT.queueNamePrefix]: names.queueNamePrefix,
+        [WORKER_ENVIRONMENT.accountId]: stack.account,
+        [WORKER_ENVIRONMENT.retentionDays]: String(props.retentionDays ?? 90),
+        ...(job.enqueues.length > 0
+          ? {
+              [WORKER_ENVIRONMENT.scheduleGroup]: names.oneOffScheduleGroup,
+              [WORKER_ENVIRONMENT.schedulerRoleArn]: schedulerRoleArn(stack, names),
+            }
+          : {}),
+      },
+    });
+    grantJobAccess(role, job, names, stack);
+    logGroup.grantWrite(role);
+
+    const queueSettings = QUEUE_CLASS_SETTINGS[job.queue];
+    this.function.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: queueSettings.batchSize,
+        ...(queueSettings.maxBatchingWindowSeconds !== undefined
+          ? { maxBatchingWindow: Duration.seconds(queueSettings.maxBatchingWindowSeconds) }
+          : {}),
+        maxConcurrency: queueSettings.maxConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+    // The worker changes a message's visibility to retry it after a backoff.
+    this.queue.grant(role, 'sqs:ChangeMessageVisibility');
+
+    if (job.schedule) {
+      const tick: RunMessage & Record<string, string> = {
+        job: job.name,
+        trigger: 'schedule',
+        scheduledTime: '<aws.scheduler.scheduled-time>',
+        scheduleArn: '<aws.scheduler.schedule-arn>',
+        triggeredBy: 'scheduler',
+      };
+      this.schedule = new scheduler.CfnSchedule(this, 'Schedule', {
+        name: names.job(job.name),
+        groupName: names.scheduleGroup,
+        description: `Ticks of job ${job.name}: ${job.schedule.source}`.slice(0, 512),
+        scheduleExpression: job.schedule.expression,
+        scheduleExpressionTimezone: job.schedule.timezone,
+        flexibleTimeWindow: { mode: 'OFF' },
+        state: 'ENABLED',
+        target: {
+          arn: this.queue.queueArn,
+          roleArn: schedulerRoleArn(stack, names),
+          input: JSON.stringify(tick),
+          // Scheduler retries only failed deliveries to SQS; SQS and the worker do the rest.
+          retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+          deadLetterConfig: {
+            arn: stack.formatArn({ service: 'sqs', resource: names.schedulerDeadLetterQueue }),
+          },
+        },
+      });
+    }
+
+    acknowledgeJobFindings(this, job, names);
+
+    const alarmAction = new actions.SnsAction(props.alarmTopic);
+    const alarms = [
+      new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
+        alarmName: `${names.job(job.name)} dead letters`,
+        alarmDescription: `Job ${job.name} has messages in its dead-letter queue: runs that failed every attempt or could never run`,
+        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+        alarmName: `${names.job(job.name)} worker errors`,
+        alarmDescription: `The worker of job ${job.name} failed (crashed or timed out), not the job: a job's own failures are in its history`,
+        metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'DurationAlarm', {
+        alarmName: `${names.job(job.name)} near timeout`,
+        alarmDescription: `A run of job ${job.name} took over 80% of its ${job.timeoutSeconds} s timeout`,
+        metric: this.function.metricDuration({ period: Duration.minutes(5), statistic: 'Maximum' }),
+        threshold: Math.round(job.timeoutSeconds * 1000 * 0.8),
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+    for (const alarm of alarms) alarm.addAlarmAction(alarmAction);
+  }
+}
+
+function acknowledgeJobFindings(
+  worker: JobWorker,
+  job: AnyNamedJobDefinition,
+  names: ResourceNames,
+): void {
+  acknowledge(worker.function, 'Serverless-LambdaDLQ', FUNCTION_REASONS.lambdaDlq);
+  acknowledge(
+    worker.function,
+    'Serverless-LambdaEventSourceMappingDestination',
+    "On-failure destinations exist for stream and Kafka sources only; for this SQS source, messages that fail every attempt move to the queue's dead-letter queue (maxReceiveCount = retries + 1).",
+  );
+  acknowledge(worker, 'AwsSolutions-IAM5[Resource::*]', FUNCTION_REASONS.xray);
+  acknowledge(
+    worker.deadLetterQueue,
+    'Serverless-SQSRedrivePolicy',
+    "This is the dead-letter queue of the job's queue: the end of the line, watched by an alarm; its messages are inspected and redriven by hand, not moved to yet another queue.",
+  );
+  if (job.enqueues.length > 0) {
+    acknowledge(
+      worker,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${names.oneOffScheduleGroup}/*]`,
+      "enqueue({ at }) beyond 15 minutes creates one-time schedules whose names are run ids, known only at run time; the grant is limited to CreateSchedule in the app's own one-off group.",
+    );
+  }
+}
+
+export function schedulerRoleArn(stack: Stack, names: ResourceNames): string {
+  return stack.formatArn({
+    service: 'iam',
+    region: '',
+    resource: 'role',
+    resourceName: names.schedulerRole,
+  });
+}
+
+/** History and state for this job only; the queues of the jobs it declares, and nothing else. */
+function grantJobAccess(
+  role: iam.Role,
+  job: AnyNamedJobDefinition,
+  names: ResourceNames,
+  stack: Stack,
+): void {
+  const tableArn = (name: string) =>
+    stack.formatArn({ service: 'dynamodb', resource: 'table', resourceName: name });
+  const ownItemsOnly = {
+    'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [job.name] },
+  };
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'OwnHistory',
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      resources: [tableArn(names.tables.executions)],
+      conditions: ownItemsOnly,
+    }),
+  );
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'OwnState',
+      actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      resources: [tableArn(names.tables.jobState)],
+      conditions: ownItemsOnly,
+    }),
+  );
+  if (job.enqueues.length === 0) return;
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'EnqueueDeclaredJobs',
+      actions: ['sqs:SendMessage'],
+      resources: job.enqueues.map((target) =>
+        stack.formatArn({ service: 'sqs', resource: names.job(target) }),
+      ),
+    }),
+  );
+  // Enqueues more than 15 minutes ahead become one-time schedules in the app's own group.
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'ScheduleLaterRuns',
+      actions: ['scheduler:CreateSchedule'],
+      resources: [
+        stack.formatArn({
+          service: 'scheduler',
+          resource: 'schedule',
+          resourceName: `${names.oneOffScheduleGroup}/*`,
+        }),
+      ],
+    }),
+  );
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'PassSchedulerRole',
+      actions: ['iam:PassRole'],
+      resources: [schedulerRoleArn(stack, names)],
+      conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    }),
+  );
+}

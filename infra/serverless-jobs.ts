@@ -1,0 +1,140 @@
+import { CfnResource, CfnWaitConditionHandle, type Environment, type Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { JobsError } from '../shared/errors';
+import { bundleFunctions } from './bundling';
+import { APP_NAME_PATTERN, ResourceNames } from './naming';
+import { MAX_RESOURCES_PER_STACK, shardOf } from './sharding';
+import { ControlStack } from './stacks/control-stack';
+import { DataStack } from './stacks/data-stack';
+import { JobsShardStack } from './stacks/jobs-shard-stack';
+import { type JobSource, validateJobsForDeployment } from './validate-jobs';
+
+/** Code for the app's functions, when the caller brings its own instead of bundling. */
+export interface FunctionCode {
+  worker(jobName: string): lambda.Code;
+  readonly api: lambda.Code;
+}
+
+export interface ServerlessJobsProps {
+  /** The jobs to deploy, as `discoverJobs()` finds them. */
+  readonly jobs: readonly JobSource[];
+  /**
+   * Prefixes every resource name: tables, queues, functions, schedules. Lower-case kebab, at
+   * most 24 characters.
+   * @default 'jobs'
+   */
+  readonly appName?: string;
+  /**
+   * Stacks the jobs are spread over, by a hash of each job's name. About 35 jobs fit in a
+   * stack; synth fails, saying so, when a shard is full. Changing it moves jobs between stacks.
+   * @default 16
+   */
+  readonly shardCount?: number;
+  /** @default 90 */
+  readonly retentionDays?: number;
+  /** The folder with `functions/` and the job files. @default process.cwd() */
+  readonly projectRoot?: string;
+  /**
+   * Whether functions bundle the AWS SDK or use the Lambda runtime's.
+   * @default 'bundle' (it loads faster: see bench/lambda-bundle.bench.ts)
+   */
+  readonly awsSdk?: 'bundle' | 'runtime';
+  /** @default - one esbuild pass bundles every function */
+  readonly code?: FunctionCode;
+  /** @default - the CLI's account and region */
+  readonly env?: Environment;
+}
+
+/**
+ * Turns job definitions into a deployable app: a data stack (tables and what every job shares),
+ * a control stack (the REST API and the dashboard) and the jobs spread over shard stacks, each
+ * job with its queue, dead-letter queue, worker, schedule and alarms.
+ */
+export class ServerlessJobs extends Construct {
+  readonly names: ResourceNames;
+  readonly dataStack: DataStack;
+  readonly controlStack: ControlStack;
+  readonly shardStacks: readonly JobsShardStack[];
+
+  constructor(scope: Construct, id: string, props: ServerlessJobsProps) {
+    super(scope, id);
+    const appName = props.appName ?? 'jobs';
+    if (!APP_NAME_PATTERN.test(appName)) {
+      throw new JobsError(
+        `appName must be lower-case kebab of 1 to 24 characters starting with a letter, got "${appName}"`,
+      );
+    }
+    const shardCount = props.shardCount ?? 16;
+    if (!Number.isInteger(shardCount) || shardCount < 1 || shardCount > 200) {
+      throw new JobsError(`shardCount must be a whole number from 1 to 200, got ${shardCount}`);
+    }
+    const names = new ResourceNames(appName);
+    this.names = names;
+    validateJobsForDeployment(props.jobs, names);
+    const jobs = props.jobs.map((source) => source.definition);
+
+    const code =
+      props.code ??
+      bundledCode(
+        bundleFunctions({
+          projectRoot: props.projectRoot ?? process.cwd(),
+          jobs: props.jobs.map((source) => ({ name: source.definition.name, file: source.file })),
+          ...(props.awsSdk ? { awsSdk: props.awsSdk } : {}),
+        }),
+      );
+    const env = props.env ? { env: props.env } : {};
+
+    this.dataStack = new DataStack(this, `${appName}-data`, {
+      stackName: `${appName}-data`,
+      description: `Jobs app "${appName}": tables, schedule groups, topics (retained on delete)`,
+      names,
+      ...env,
+    });
+    this.controlStack = new ControlStack(this, `${appName}-control`, {
+      stackName: `${appName}-control`,
+      description: `Jobs app "${appName}": REST API and dashboard`,
+      names,
+      jobs,
+      code: code.api,
+      ...env,
+    });
+    this.controlStack.addStackDependency(this.dataStack);
+
+    const shards = Array.from({ length: shardCount }, () => [] as typeof jobs);
+    for (const job of jobs) shards[shardOf(job.name, shardCount)]?.push(job);
+    this.shardStacks = shards.map((shardJobs, index) => {
+      const stackId = `${appName}-shard-${String(index).padStart(2, '0')}`;
+      const stack = new JobsShardStack(this, stackId, {
+        stackName: stackId,
+        description: `Jobs app "${appName}": jobs of shard ${index + 1} of ${shardCount}`,
+        jobs: shardJobs,
+        names,
+        codeFor: (jobName) => code.worker(jobName),
+        ...(props.retentionDays !== undefined ? { retentionDays: props.retentionDays } : {}),
+        ...env,
+      });
+      // A shard whose jobs were all removed keeps its (empty) stack, so that deploying removes
+      // their resources; CloudFormation needs one resource in a template.
+      if (shardJobs.length === 0) new CfnWaitConditionHandle(stack, 'EmptyShard');
+      stack.addStackDependency(this.dataStack);
+      stack.node.addValidation({ validate: () => shardCapacityProblems(stack, shardCount) });
+      return stack;
+    });
+  }
+}
+
+function bundledCode(bundles: ReturnType<typeof bundleFunctions>): FunctionCode {
+  return {
+    worker: (jobName) => lambda.Code.fromAsset(bundles.workerDir(jobName)),
+    api: lambda.Code.fromAsset(bundles.apiDir),
+  };
+}
+
+function shardCapacityProblems(stack: Stack, shardCount: number): string[] {
+  const resources = stack.node.findAll().filter((node) => node instanceof CfnResource).length;
+  if (resources <= MAX_RESOURCES_PER_STACK) return [];
+  return [
+    `${stack.stackName} holds ${resources} resources, over the ${MAX_RESOURCES_PER_STACK} this app allows a stack (CloudFormation's limit is 500): raise shardCount (now ${shardCount}); note that this moves jobs between stacks`,
+  ];
+}

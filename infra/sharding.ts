@@ -1,0 +1,13 @@
+import { stableHash } from './naming';
+
+/**
+ * The shard (stack) a job lives in: a hash of its name, so that adding or removing a job never
+ * moves another one. Changing the number of shards does move jobs; synth says when a shard is
+ * too full and the number must grow.
+ */
+export function shardOf(jobName: string, shardCount: number): number {
+  return stableHash(jobName) % shardCount;
+}
+
+/** Resources a shard stack may hold, under CloudFormation's 500 with room for what CDK adds. */
+export const MAX_RESOURCES_PER_STACK = 450;

@@ -1,0 +1,250 @@
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { AnyNamedJobDefinition } from '../../shared/job/job-definition';
+import { EXECUTIONS_TABLE } from '../../shared/tables/table-definitions';
+import { WORKER_ENVIRONMENT } from '../../shared/worker/worker-environment';
+import { acknowledge, FUNCTION_REASONS } from '../acknowledge';
+import { schedulerRoleArn } from '../constructs/job-worker';
+import type { ResourceNames } from '../naming';
+
+export interface ControlStackProps extends StackProps {
+  readonly names: ResourceNames;
+  readonly jobs: readonly AnyNamedJobDefinition[];
+  readonly code: lambda.Code;
+}
+
+/** The Contract's routes; API Gateway answers anything else with 404 before the function runs. */
+export const API_ROUTES: readonly [apigw.HttpMethod, string][] = [
+  [apigw.HttpMethod.GET, '/health'],
+  [apigw.HttpMethod.GET, '/jobs'],
+  [apigw.HttpMethod.GET, '/jobs/{name}'],
+  [apigw.HttpMethod.POST, '/jobs/{name}/runs'],
+  [apigw.HttpMethod.GET, '/jobs/{name}/runs'],
+  [apigw.HttpMethod.GET, '/jobs/{name}/runs/{runId}'],
+  [apigw.HttpMethod.POST, '/jobs/{name}/runs/{runId}/retry'],
+  [apigw.HttpMethod.POST, '/jobs/{name}/pause'],
+  [apigw.HttpMethod.POST, '/jobs/{name}/resume'],
+  [apigw.HttpMethod.GET, '/runs/recent'],
+  [apigw.HttpMethod.GET, '/runs/failures'],
+];
+
+/**
+ * The REST API (IAM-authenticated: callers sign with SigV4) in front of one function that
+ * shares its handler with the local runtime, and the app's CloudWatch dashboard.
+ */
+export class ControlStack extends Stack {
+  readonly api: apigw.HttpApi;
+  readonly apiFunction: lambda.Function;
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: ControlStackProps) {
+    super(scope, id, props);
+    const { names } = props;
+
+    const logGroup = new logs.LogGroup(this, 'ApiFunctionLogs', {
+      logGroupName: `/aws/lambda/${names.apiFunction}`,
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new iam.Role(this, 'ApiFunctionRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'The jobs REST API: reads history, triggers, retries, pauses and resumes',
+    });
+    logGroup.grantWrite(role);
+    this.apiFunction = new lambda.Function(this, 'ApiFunction', {
+      functionName: names.apiFunction,
+      description: 'The jobs REST API',
+      code: props.code,
+      handler: 'index.handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 512,
+      timeout: Duration.seconds(29),
+      role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: names.apiFunction,
+        [WORKER_ENVIRONMENT.executionsTable]: names.tables.executions,
+        [WORKER_ENVIRONMENT.jobStateTable]: names.tables.jobState,
+        [WORKER_ENVIRONMENT.alertConfigTable]: names.tables.alertConfig,
+        [WORKER_ENVIRONMENT.queueNamePrefix]: names.queueNamePrefix,
+        [WORKER_ENVIRONMENT.accountId]: this.account,
+        [WORKER_ENVIRONMENT.recurringScheduleGroup]: names.scheduleGroup,
+      },
+    });
+    grantApiAccess(role, names, this);
+    acknowledge(this.apiFunction, 'Serverless-LambdaDLQ', FUNCTION_REASONS.lambdaDlq);
+    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', FUNCTION_REASONS.xray);
+    acknowledge(
+      role,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:${names.queueNamePrefix}*]`,
+      '"Trigger now" and retry may send to any job of this app, and only to this app\'s queues (by their name prefix); one statement per queue would outgrow IAM\'s policy size with many jobs.',
+    );
+    acknowledge(
+      role,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${names.scheduleGroup}/*]`,
+      'Pause and resume switch any recurring schedule of this app, and only those in its own schedule group.',
+    );
+
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.api = new apigw.HttpApi(this, 'Api', {
+      apiName: `${names.appName}-api`,
+      description: 'Jobs REST API (IAM auth: sign requests with SigV4)',
+      defaultAuthorizer: new HttpIamAuthorizer(),
+      createDefaultStage: false,
+    });
+    new apigw.HttpStage(this, 'ApiStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        // Variables HTTP APIs support (REST APIs' standard set has some they do not).
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            route: '$context.routeKey',
+            status: '$context.status',
+            caller: '$context.identity.userArn',
+            sourceIp: '$context.identity.sourceIp',
+            latencyMs: '$context.responseLatency',
+            error: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+    const integration = new HttpLambdaIntegration('ApiIntegration', this.apiFunction);
+    for (const [method, path] of API_ROUTES) {
+      this.api.addRoutes({ path, methods: [method], integration });
+    }
+
+    this.dashboard = appDashboard(this, names, this.api);
+  }
+}
+
+function grantApiAccess(role: iam.Role, names: ResourceNames, stack: Stack): void {
+  const tableArn = (name: string) =>
+    stack.formatArn({ service: 'dynamodb', resource: 'table', resourceName: name });
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'ReadHistory',
+      actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+      resources: [
+        tableArn(names.tables.executions),
+        ...EXECUTIONS_TABLE.globalIndexes.map(
+          (index) => `${tableArn(names.tables.executions)}/index/${index.indexName}`,
+        ),
+      ],
+    }),
+  );
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'PauseAndResume',
+      actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      resources: [tableArn(names.tables.jobState)],
+    }),
+  );
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'TriggerAndRetry',
+      actions: ['sqs:SendMessage'],
+      resources: [stack.formatArn({ service: 'sqs', resource: `${names.queueNamePrefix}*` })],
+    }),
+  );
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'SwitchSchedules',
+      actions: ['scheduler:GetSchedule', 'scheduler:UpdateSchedule'],
+      resources: [
+        stack.formatArn({
+          service: 'scheduler',
+          resource: 'schedule',
+          resourceName: `${names.scheduleGroup}/*`,
+        }),
+      ],
+    }),
+  );
+  // UpdateSchedule passes the schedule's role again.
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'PassSchedulerRole',
+      actions: ['iam:PassRole'],
+      resources: [schedulerRoleArn(stack, names)],
+      conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    }),
+  );
+}
+
+/**
+ * One dashboard for the whole app, built from metric searches by name prefix, so that its size
+ * does not grow with the number of jobs.
+ */
+function appDashboard(
+  stack: Stack,
+  names: ResourceNames,
+  api: apigw.HttpApi,
+): cloudwatch.Dashboard {
+  const search = (label: string, query: string, statistic: string) =>
+    new cloudwatch.MathExpression({
+      label,
+      expression: `SEARCH('${query}', '${statistic}', 300)`,
+      usingMetrics: {},
+      period: Duration.minutes(5),
+    });
+  const functions = `{AWS/Lambda,FunctionName} FunctionName="${names.queueNamePrefix}"`;
+  const queues = `{AWS/SQS,QueueName} QueueName="${names.queueNamePrefix}"`;
+  const dashboard = new cloudwatch.Dashboard(stack, 'Dashboard', {
+    dashboardName: `${names.appName}-jobs`,
+    defaultInterval: Duration.hours(6),
+  });
+  dashboard.addWidgets(
+    new cloudwatch.GraphWidget({
+      title: 'Worker invocations by job',
+      left: [search('invocations', `${functions} MetricName="Invocations"`, 'Sum')],
+      width: 12,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Worker errors by job (crashes and timeouts)',
+      left: [search('errors', `${functions} MetricName="Errors"`, 'Sum')],
+      width: 12,
+    }),
+  );
+  dashboard.addWidgets(
+    new cloudwatch.GraphWidget({
+      title: 'Run duration by job (max)',
+      left: [search('duration', `${functions} MetricName="Duration"`, 'Maximum')],
+      width: 12,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Messages waiting, and in dead-letter queues (-dlq)',
+      left: [
+        search('visible', `${queues} MetricName="ApproximateNumberOfMessagesVisible"`, 'Maximum'),
+      ],
+      width: 12,
+    }),
+  );
+  dashboard.addWidgets(
+    new cloudwatch.GraphWidget({
+      title: 'REST API requests and errors',
+      left: [api.metricCount(), api.metricClientError(), api.metricServerError()],
+      width: 24,
+    }),
+  );
+  return dashboard;
+}

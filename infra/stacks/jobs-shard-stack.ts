@@ -1,0 +1,45 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import type { AnyNamedJobDefinition } from '../../shared/job/job-definition';
+import { JobWorker } from '../constructs/job-worker';
+import type { ResourceNames } from '../naming';
+
+export interface JobsShardStackProps extends StackProps {
+  readonly jobs: readonly AnyNamedJobDefinition[];
+  readonly names: ResourceNames;
+  readonly codeFor: (jobName: string) => lambda.Code;
+  readonly retentionDays?: number;
+}
+
+/**
+ * The jobs of one shard. Each job's constructs are named after the job, so a job keeps its
+ * logical ids whichever other jobs come and go; nothing is exported per job.
+ */
+export class JobsShardStack extends Stack {
+  readonly workers: ReadonlyMap<string, JobWorker>;
+
+  constructor(scope: Construct, id: string, props: JobsShardStackProps) {
+    super(scope, id, props);
+    const alarmTopic = sns.Topic.fromTopicArn(
+      this,
+      'AlarmTopic',
+      this.formatArn({ service: 'sns', resource: props.names.alarmTopic }),
+    );
+    const workers = new Map<string, JobWorker>();
+    for (const job of props.jobs) {
+      workers.set(
+        job.name,
+        new JobWorker(this, `Job-${job.name}`, {
+          job,
+          names: props.names,
+          code: props.codeFor(job.name),
+          alarmTopic,
+          ...(props.retentionDays !== undefined ? { retentionDays: props.retentionDays } : {}),
+        }),
+      );
+    }
+    this.workers = workers;
+  }
+}
