@@ -1,6 +1,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { buildSync, type Metafile } from 'esbuild';
+import { dirname, join, relative, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { BuildOptions, Metafile } from 'esbuild';
 
 /** What a job's function needs bundled: its name and its job file. */
 export interface BundledJob {
@@ -81,7 +83,7 @@ export function bundleFunctions(options: BundleOptions): Bundles {
   );
   entryPoints['api/index'] = apiEntry;
 
-  const result = buildSync({
+  const buildOptions: BuildOptions = {
     entryPoints,
     outdir: codeDir,
     outExtension: { '.js': '.mjs' },
@@ -97,12 +99,28 @@ export function bundleFunctions(options: BundleOptions): Bundles {
     legalComments: 'none',
     banner: { js: REQUIRE_BANNER },
     external: options.awsSdk === 'runtime' ? AWS_SDK_PACKAGES : [],
-    metafile: true,
-    logLevel: 'silent',
-  });
+    logLevel: 'error',
+  };
+  const metafile = runEsbuild(buildOptions);
   return {
     workerDir: (jobName) => join(codeDir, 'workers', jobName),
     apiDir: join(codeDir, 'api'),
-    metafile: result.metafile,
+    metafile,
   };
+}
+
+const RUNNER = join(dirname(fileURLToPath(import.meta.url)), 'esbuild-runner.mjs');
+
+/** One esbuild build, run in a child process: the only way to use plugins and stay synchronous. */
+function runEsbuild(buildOptions: BuildOptions): Metafile {
+  const result = spawnSync(process.execPath, [RUNNER], {
+    input: JSON.stringify(buildOptions),
+    cwd: buildOptions.absWorkingDir,
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  if (result.status !== 0) {
+    throw new Error(`Bundling the functions failed:\n${result.stderr || result.error?.message}`);
+  }
+  return JSON.parse(result.stdout) as Metafile;
 }
