@@ -3,6 +3,7 @@ import { type DefinitionIssue, JobDefinitionError, ScheduleExpressionError } fro
 import { AtExpression } from '../schedule/at-expression';
 import { ScheduleExpression } from '../schedule/schedule-expression';
 import { closestName } from '../support/closest-name';
+import { bundledJobFile } from './bundled-job-file';
 import { parseDurationSeconds } from './duration';
 import {
   type AnyJobDefinition,
@@ -129,7 +130,7 @@ export function withJobName<T extends AnyJobDefinition>(definition: T, name: str
 }
 
 function inferNameFromCaller(): string | undefined {
-  const file = jobFileFromStack(callerFrames());
+  const file = jobFileFromStack(callerFrames()) ?? bundledJobFile();
   return file ? jobNameFromFile(file) : undefined;
 }
 
