@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Token, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /**
@@ -15,3 +15,14 @@ export const FUNCTION_REASONS = {
     "Lambda function DLQs apply to asynchronous invocations only; this function is invoked synchronously (by the SQS event source mapping or API Gateway), and failed messages go to the queue's own dead-letter queue.",
   xray: 'X-Ray tracing is on; xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions, so CDK grants them on "*".',
 } as const;
+
+/**
+ * An ARN as cdk-nag prints it in a finding's id: intrinsic values as `<AWS::Region>` and
+ * `<AWS::AccountId>`, concrete ones (a stack with an `env`) as themselves.
+ */
+export function nagArn(scope: IConstruct, service: string, resource: string): string {
+  const stack = Stack.of(scope);
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  return `arn:<AWS::Partition>:${service}:${region}:${account}:${resource}`;
+}

@@ -1,5 +1,6 @@
 import { CfnResource, CfnWaitConditionHandle, type Environment, type Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { JobsError } from '../shared/errors';
 import { bundleFunctions } from './bundling';
@@ -31,8 +32,10 @@ export interface ServerlessJobsProps {
    * @default 16
    */
   readonly shardCount?: number;
-  /** @default 90 */
+  /** Days runs stay in history. @default 90 */
   readonly retentionDays?: number;
+  /** How long the workers' logs are kept. @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
   /** The folder with `functions/` and the job files. @default process.cwd() */
   readonly projectRoot?: string;
   /**
@@ -112,6 +115,7 @@ export class ServerlessJobs extends Construct {
         names,
         codeFor: (jobName) => code.worker(jobName),
         ...(props.retentionDays !== undefined ? { retentionDays: props.retentionDays } : {}),
+        ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
         ...env,
       });
       // A shard whose jobs were all removed keeps its (empty) stack, so that deploying removes

@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import type { RunMessage } from '../../shared/delivery/run-message';
 import type { AnyNamedJobDefinition, QueueClass } from '../../shared/job/job-definition';
 import { WORKER_ENVIRONMENT } from '../../shared/worker/worker-environment';
-import { acknowledge, FUNCTION_REASONS } from '../acknowledge';
+import { acknowledge, FUNCTION_REASONS, nagArn } from '../acknowledge';
 import type { ResourceNames } from '../naming';
 
 /** How each queue class is consumed: the batch, and how far Lambda may scale out. */
@@ -223,7 +223,7 @@ function acknowledgeJobFindings(
   if (job.enqueues.length > 0) {
     acknowledge(
       worker,
-      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${names.oneOffScheduleGroup}/*]`,
+      `AwsSolutions-IAM5[Resource::${nagArn(worker, 'scheduler', `schedule/${names.oneOffScheduleGroup}/*`)}]`,
       "enqueue({ at }) beyond 15 minutes creates one-time schedules whose names are run ids, known only at run time; the grant is limited to CreateSchedule in the app's own one-off group.",
     );
   }

@@ -11,7 +11,7 @@ import type { Construct } from 'constructs';
 import type { AnyNamedJobDefinition } from '../../shared/job/job-definition';
 import { EXECUTIONS_TABLE } from '../../shared/tables/table-definitions';
 import { WORKER_ENVIRONMENT } from '../../shared/worker/worker-environment';
-import { acknowledge, FUNCTION_REASONS } from '../acknowledge';
+import { acknowledge, FUNCTION_REASONS, nagArn } from '../acknowledge';
 import { schedulerRoleArn } from '../constructs/job-worker';
 import type { ResourceNames } from '../naming';
 
@@ -88,12 +88,12 @@ export class ControlStack extends Stack {
     acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', FUNCTION_REASONS.xray);
     acknowledge(
       role,
-      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:${names.queueNamePrefix}*]`,
+      `AwsSolutions-IAM5[Resource::${nagArn(role, 'sqs', `${names.queueNamePrefix}*`)}]`,
       '"Trigger now" and retry may send to any job of this app, and only to this app\'s queues (by their name prefix); one statement per queue would outgrow IAM\'s policy size with many jobs.',
     );
     acknowledge(
       role,
-      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${names.scheduleGroup}/*]`,
+      `AwsSolutions-IAM5[Resource::${nagArn(role, 'scheduler', `schedule/${names.scheduleGroup}/*`)}]`,
       'Pause and resume switch any recurring schedule of this app, and only those in its own schedule group.',
     );
 

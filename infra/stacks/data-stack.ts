@@ -12,7 +12,7 @@ import {
   JOB_STATE_TABLE,
   type TableDefinition,
 } from '../../shared/tables/table-definitions';
-import { acknowledge } from '../acknowledge';
+import { acknowledge, nagArn } from '../acknowledge';
 import type { ResourceNames } from '../naming';
 
 export interface DataStackProps extends StackProps {
@@ -77,7 +77,7 @@ export class DataStack extends Stack {
 
     acknowledge(
       this.schedulerRole,
-      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:${names.queueNamePrefix}*]`,
+      `AwsSolutions-IAM5[Resource::${nagArn(this.schedulerRole, 'sqs', `${names.queueNamePrefix}*`)}]`,
       "Schedules send to every job queue of this app, and only to its queues (by their name prefix); one statement per queue would outgrow IAM's policy size with many jobs.",
     );
     for (const deadLetterQueue of [this.schedulerDeadLetterQueue]) {

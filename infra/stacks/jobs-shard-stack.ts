@@ -1,5 +1,6 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { AnyNamedJobDefinition } from '../../shared/job/job-definition';
@@ -11,6 +12,7 @@ export interface JobsShardStackProps extends StackProps {
   readonly names: ResourceNames;
   readonly codeFor: (jobName: string) => lambda.Code;
   readonly retentionDays?: number;
+  readonly logRetention?: logs.RetentionDays;
 }
 
 /**
@@ -37,6 +39,7 @@ export class JobsShardStack extends Stack {
           code: props.codeFor(job.name),
           alarmTopic,
           ...(props.retentionDays !== undefined ? { retentionDays: props.retentionDays } : {}),
+          ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
         }),
       );
     }

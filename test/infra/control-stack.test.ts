@@ -1,0 +1,120 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { API_ROUTES } from '../../infra/stacks/control-stack';
+import { arn, buildJobsApp, SYNTH_TIMEOUT_MS } from './jobs-app';
+
+function controlTemplate(): Template {
+  const { jobs } = buildJobsApp();
+  return Template.fromStack(jobs.controlStack);
+}
+
+function routes(template: Template): Record<string, unknown>[] {
+  return Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+    (route) => (route as { Properties: Record<string, unknown> }).Properties,
+  );
+}
+
+describe('ControlStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
+  describe('API', () => {
+    it('is an HTTP API named acme-api', () => {
+      const template = controlTemplate();
+
+      template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+      template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+        Name: 'acme-api',
+        ProtocolType: 'HTTP',
+      });
+    });
+
+    it('requires IAM (SigV4) authorization on every route', () => {
+      const template = controlTemplate();
+
+      const authorizations = routes(template).map((route) => route.AuthorizationType);
+      expect(authorizations).toEqual(API_ROUTES.map(() => 'AWS_IAM'));
+    });
+
+    it('has exactly one route per entry of API_ROUTES', () => {
+      const template = controlTemplate();
+
+      const routeKeys = routes(template).map((route) => route.RouteKey);
+      expect(routeKeys.sort()).toEqual(
+        API_ROUTES.map(([method, path]) => `${method} ${path}`).sort(),
+      );
+    });
+
+    it('logs every request to its access log group as JSON', () => {
+      const template = controlTemplate();
+
+      const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+      const settings = (stage as { Properties: { AccessLogSettings: Record<string, unknown> } })
+        .Properties.AccessLogSettings;
+      expect(settings.DestinationArn).toEqual({
+        'Fn::GetAtt': [expect.stringMatching(/^ApiAccessLogs/), 'Arn'],
+      });
+      expect(JSON.parse(String(settings.Format))).toMatchObject({
+        requestId: '$context.requestId',
+        route: '$context.routeKey',
+        status: '$context.status',
+        caller: '$context.identity.userArn',
+      });
+    });
+
+    it('throttles the default stage to 50 requests a second, bursts of 100', () => {
+      const template = controlTemplate();
+
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      });
+    });
+  });
+
+  describe('API function role', () => {
+    it('may query acme-executions and each of its indexes', () => {
+      const template = controlTemplate();
+
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('^ApiFunctionRole') }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Allow',
+              Action: Match.arrayWith(['dynamodb:Query']),
+              Resource: [
+                arn('dynamodb', 'table/acme-executions'),
+                arn('dynamodb', 'table/acme-executions/index/byJob'),
+                arn('dynamodb', 'table/acme-executions/index/recentRuns'),
+                arn('dynamodb', 'table/acme-executions/index/recentFailures'),
+              ],
+            }),
+          ]),
+        },
+      });
+    });
+
+    it("may send to the app's acme-* queues, to trigger and retry runs", () => {
+      const template = controlTemplate();
+
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('^ApiFunctionRole') }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Allow',
+              Action: 'sqs:SendMessage',
+              Resource: arn('sqs', 'acme-*'),
+            }),
+          ]),
+        },
+      });
+    });
+  });
+
+  it('builds one acme-jobs dashboard', () => {
+    const template = controlTemplate();
+
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'acme-jobs' });
+  });
+});

@@ -1,0 +1,213 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { QUEUE_CLASS_SETTINGS } from '../../infra/constructs/job-worker';
+import { defineJob } from '../../shared/job/define-job';
+import type { QueueClass } from '../../shared/job/job-definition';
+import {
+  ACCOUNT,
+  arn,
+  buildJobsApp,
+  getAtt,
+  jobSource,
+  logicalIdOf,
+  ON_DEMAND_JOB,
+  ONE_OFF_JOB,
+  RECURRING_JOB,
+  SYNTH_TIMEOUT_MS,
+  templateOf,
+  workerOf,
+} from './jobs-app';
+
+interface Expected {
+  readonly memoryMb: number;
+  /** The job's timeout plus 10 s to record the outcome. */
+  readonly functionTimeout: number;
+  readonly queueClass: QueueClass;
+  readonly retries: number;
+}
+
+const WORKERS: readonly (readonly [job: string, expected: Expected])[] = [
+  [RECURRING_JOB, { memoryMb: 512, functionTimeout: 130, queueClass: 'critical', retries: 2 }],
+  [ONE_OFF_JOB, { memoryMb: 256, functionTimeout: 70, queueClass: 'default', retries: 3 }],
+  [ON_DEMAND_JOB, { memoryMb: 256, functionTimeout: 70, queueClass: 'batch', retries: 3 }],
+];
+
+describe('JobWorker', { timeout: SYNTH_TIMEOUT_MS }, () => {
+  describe('function', () => {
+    it.each(WORKERS)(
+      'runs %s as its own function on Node 24 with its memory and timeout',
+      (job, expected) => {
+        const { jobs } = buildJobsApp();
+
+        templateOf(jobs, job).hasResourceProperties('AWS::Lambda::Function', {
+          FunctionName: `acme-${job}`,
+          Runtime: 'nodejs24.x',
+          Handler: 'index.handler',
+          MemorySize: expected.memoryMb,
+          Timeout: expected.functionTimeout,
+        });
+      },
+    );
+
+    it.each(WORKERS)('tells %s where its tables and queues are', (job) => {
+      const { jobs } = buildJobsApp();
+
+      templateOf(jobs, job).hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: `acme-${job}`,
+        Environment: {
+          Variables: Match.objectLike({
+            JOBS_EXECUTIONS_TABLE: 'acme-executions',
+            JOBS_JOB_STATE_TABLE: 'acme-job-state',
+            JOBS_ALERT_CONFIG_TABLE: 'acme-alert-config',
+            JOBS_QUEUE_NAME_PREFIX: 'acme-',
+            JOBS_ACCOUNT_ID: ACCOUNT,
+            NODE_OPTIONS: '--enable-source-maps',
+          }),
+        },
+      });
+    });
+
+    it('tells a job that enqueues where to schedule runs more than 15 minutes ahead', () => {
+      const { jobs } = buildJobsApp();
+
+      templateOf(jobs, RECURRING_JOB).hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: `acme-${RECURRING_JOB}`,
+        Environment: {
+          Variables: Match.objectLike({
+            JOBS_SCHEDULE_GROUP: 'acme-runs',
+            JOBS_SCHEDULER_ROLE_ARN: arn('iam', 'role/acme-scheduler', ''),
+          }),
+        },
+      });
+    });
+
+    it.each([ONE_OFF_JOB, ON_DEMAND_JOB])(
+      'gives %s, which enqueues nothing, no scheduler settings',
+      (job) => {
+        const { jobs } = buildJobsApp();
+
+        templateOf(jobs, job).hasResourceProperties('AWS::Lambda::Function', {
+          FunctionName: `acme-${job}`,
+          Environment: {
+            Variables: Match.objectLike({
+              JOBS_SCHEDULE_GROUP: Match.absent(),
+              JOBS_SCHEDULER_ROLE_ARN: Match.absent(),
+            }),
+          },
+        });
+      },
+    );
+
+    it.each(WORKERS)('traces %s with X-Ray and logs JSON to its own log group', (job) => {
+      const { jobs } = buildJobsApp();
+
+      const logGroup = workerOf(jobs, job).function.logGroup;
+      templateOf(jobs, job).hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: `acme-${job}`,
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logicalIdOf(logGroup) } },
+      });
+    });
+
+    it.each(WORKERS)('keeps the logs of %s in /aws/lambda/acme-<job> for a month', (job) => {
+      const { jobs } = buildJobsApp();
+
+      templateOf(jobs, job).hasResourceProperties('AWS::Logs::LogGroup', {
+        LogGroupName: `/aws/lambda/acme-${job}`,
+        RetentionInDays: 30,
+      });
+    });
+
+    it("caps the function timeout at Lambda's 900 seconds for a 15-minute job", () => {
+      const longJob = jobSource(
+        defineJob({ name: 'rebuild-search-index', timeout: '15 minutes', run: async () => {} }),
+      );
+      const { jobs } = buildJobsApp({ jobs: [longJob] });
+
+      const template = templateOf(jobs, 'rebuild-search-index');
+      template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 900 });
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: 'acme-rebuild-search-index',
+        VisibilityTimeout: 5400,
+      });
+    });
+  });
+
+  describe('queue', () => {
+    it.each(WORKERS)(
+      'names the queue of %s after it, encrypted, hiding a message for 6 function timeouts',
+      (job, { functionTimeout }) => {
+        const { jobs } = buildJobsApp();
+
+        templateOf(jobs, job).hasResourceProperties('AWS::SQS::Queue', {
+          QueueName: `acme-${job}`,
+          VisibilityTimeout: functionTimeout * 6,
+          SqsManagedSseEnabled: true,
+        });
+      },
+    );
+
+    it.each(WORKERS)(
+      'moves a message of %s to its dead-letter queue after retries + 1 receives',
+      (job, { retries }) => {
+        const { jobs } = buildJobsApp();
+
+        const template = templateOf(jobs, job);
+        const deadLetterQueueId = logicalIdOf(workerOf(jobs, job).deadLetterQueue);
+        template.hasResourceProperties('AWS::SQS::Queue', {
+          QueueName: `acme-${job}`,
+          RedrivePolicy: {
+            deadLetterTargetArn: getAtt(deadLetterQueueId, 'Arn'),
+            maxReceiveCount: retries + 1,
+          },
+        });
+        expect(template.toJSON().Resources[deadLetterQueueId].Properties).toMatchObject({
+          QueueName: `acme-${job}-dlq`,
+          SqsManagedSseEnabled: true,
+        });
+      },
+    );
+
+    it.each(WORKERS)('denies requests without TLS to both queues of %s', (job) => {
+      const { jobs } = buildJobsApp();
+
+      const template = templateOf(jobs, job);
+      const worker = workerOf(jobs, job);
+      for (const queue of [worker.queue, worker.deadLetterQueue]) {
+        const queueId = logicalIdOf(queue);
+        template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: [{ Ref: queueId }],
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({
+                Effect: 'Deny',
+                Action: 'sqs:*',
+                Principal: { AWS: '*' },
+                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+                Resource: getAtt(queueId, 'Arn'),
+              }),
+            ]),
+          },
+        });
+      }
+    });
+
+    it.each(WORKERS)(
+      'feeds %s from its queue by its queue class, reporting failed items',
+      (job, { queueClass }) => {
+        const { jobs } = buildJobsApp();
+
+        const worker = workerOf(jobs, job);
+        const settings = QUEUE_CLASS_SETTINGS[queueClass];
+        templateOf(jobs, job).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          EventSourceArn: getAtt(logicalIdOf(worker.queue), 'Arn'),
+          FunctionName: { Ref: logicalIdOf(worker.function) },
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          BatchSize: settings.batchSize,
+          MaximumBatchingWindowInSeconds: settings.maxBatchingWindowSeconds ?? Match.absent(),
+          ScalingConfig: { MaximumConcurrency: settings.maxConcurrency },
+        });
+      },
+    );
+  });
+});
