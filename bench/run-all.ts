@@ -5,3 +5,4 @@ await import('./discovery.bench');
 await import('./executor.bench');
 await import('./persistence.bench');
 await import('./worker-throughput.bench');
+await import('./lambda-bundle.bench');

@@ -1,0 +1,400 @@
+// A job's worker as Lambda gets it: daily-report (which imports send-email) bundled with the AWS
+// SDK ('bundle') and without it ('runtime', the SDK resolved from node_modules as the Lambda
+// runtime's copy would be). Reports each index.mjs size (target: < 800 KB) and the time to import
+// it in a fresh node process, median of SAMPLES (target: < 100 ms), against a bundle of just
+// `new DynamoDBClient({})`. Then splits the bundled worker's load time: what each of its pieces
+// costs on its own, and where a CPU profile of the load spends its time, by source package.
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { SourceMap } from 'node:module';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { BuildOptions } from 'esbuild';
+import { bundleFunctions } from '../infra/bundling';
+import { median, report } from './report';
+
+const SAMPLES = Number(process.env.SAMPLES ?? 9);
+const REPO_ROOT = resolve(import.meta.dirname, '..');
+const WORK_DIR = join(REPO_ROOT, '.cache', `bench-lambda-${randomUUID()}`);
+const JOB = {
+  name: 'daily-report',
+  file: join(REPO_ROOT, 'functions', 'jobs', 'daily-report.job.ts'),
+};
+
+/** The environment a deployed worker has (see infra/constructs/job-worker.ts), and no more. */
+const LAMBDA_ENV = {
+  PATH: process.env.PATH ?? '',
+  AWS_REGION: 'eu-west-2',
+  JOBS_EXECUTIONS_TABLE: 'jobs-executions',
+  JOBS_JOB_STATE_TABLE: 'jobs-job-state',
+  JOBS_ALERT_CONFIG_TABLE: 'jobs-alert-config',
+  JOBS_QUEUE_NAME_PREFIX: 'jobs-',
+  JOBS_ACCOUNT_ID: '123456789012',
+  JOBS_SCHEDULE_GROUP: 'jobs-runs',
+  JOBS_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/jobs-scheduler',
+  JOBS_RETENTION_DAYS: '90',
+  POWERTOOLS_SERVICE_NAME: JOB.name,
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+// Runs in the child: times the import alone, not node's own start.
+const TIMED_IMPORT = `
+const started = process.hrtime.bigint();
+const module = await import(process.env.BENCH_MODULE);
+const ms = Number(process.hrtime.bigint() - started) / 1e6;
+if (Object.keys(module).length === 0) throw new Error('the module exports nothing');
+process.stdout.write(String(ms));
+`;
+
+// Runs in the child: a CPU profile of the import and nothing else, sampled every 50 µs.
+const PROFILED_IMPORT = `
+import { Session } from 'node:inspector/promises';
+const session = new Session();
+session.connect();
+await session.post('Profiler.enable');
+await session.post('Profiler.setSamplingInterval', { interval: 50 });
+await session.post('Profiler.start');
+await import(process.env.BENCH_MODULE);
+const { profile } = await session.post('Profiler.stop');
+process.stdout.write(JSON.stringify(profile));
+`;
+
+function runChild(script: string, file: string, nodeOptions: readonly string[] = []): string {
+  const result = spawnSync(
+    process.execPath,
+    [...nodeOptions, '--input-type=module', '--eval', script],
+    {
+      env: { ...LAMBDA_ENV, BENCH_MODULE: pathToFileURL(file).href },
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+    },
+  );
+  if (result.status !== 0) {
+    throw new Error(`node failed to import ${file}:\n${result.stderr || result.error?.message}`);
+  }
+  return result.stdout;
+}
+
+/**
+ * Median import time of each file, one fresh process per sample; the files take turns, so that
+ * a busy moment of the machine does not land on one of them only. One unrecorded round first.
+ */
+function loadTimes(
+  files: readonly string[],
+  nodeOptions: readonly string[] = [],
+): Map<string, number> {
+  const samples = new Map(files.map((file) => [file, [] as number[]]));
+  for (let round = 0; round <= SAMPLES; round++) {
+    for (const file of files) {
+      const ms = Number(runChild(TIMED_IMPORT, file, nodeOptions));
+      if (round > 0) samples.get(file)?.push(ms);
+    }
+  }
+  return new Map([...samples].map(([file, values]) => [file, median(values)]));
+}
+
+const kb = async (file: string) => (await stat(file)).size / 1024;
+
+/**
+ * Bundles small entries with the options and plugins bundleFunctions uses (the same esbuild
+ * runner), so that each piece is measured as it is built into a worker.
+ */
+function bundlePieces(
+  entries: Readonly<Record<string, string>>,
+  outdir: string,
+  minify: boolean,
+): void {
+  const buildOptions: BuildOptions & { bundledJobFileModule: string } = {
+    entryPoints: entries,
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    absWorkingDir: REPO_ROOT,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    minify,
+    sourcemap: true,
+    sourcesContent: false,
+    legalComments: 'none',
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
+    logLevel: 'error',
+    bundledJobFileModule: join(REPO_ROOT, 'shared', 'job', 'bundled-job-file.ts'),
+  };
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'infra', 'esbuild-runner.mjs')], {
+    input: JSON.stringify(buildOptions),
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (result.status !== 0) throw new Error(`bundling the pieces failed:\n${result.stderr}`);
+}
+
+/** What each piece of the worker is, as an entry that keeps it alive through tree shaking. */
+const PIECES: Readonly<Record<string, { label: string; source: string }>> = {
+  'dynamodb-client': {
+    label: 'new DynamoDBClient({}) (the reference)',
+    source:
+      "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const client = new DynamoDBClient({});",
+  },
+  'sqs-client': {
+    label: 'new SQSClient({})',
+    source:
+      "import { SQSClient } from '@aws-sdk/client-sqs';\nexport const client = new SQSClient({});",
+  },
+  'scheduler-client': {
+    label: 'new SchedulerClient({})',
+    source:
+      "import { SchedulerClient } from '@aws-sdk/client-scheduler';\nexport const client = new SchedulerClient({});",
+  },
+  'three-clients': {
+    label: 'the three clients together',
+    source: [
+      "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+      "import { SchedulerClient } from '@aws-sdk/client-scheduler';",
+      "import { SQSClient } from '@aws-sdk/client-sqs';",
+      'export const clients = [new DynamoDBClient({}), new SQSClient({}), new SchedulerClient({})];',
+    ].join('\n'),
+  },
+  'document-client': {
+    label: 'DynamoDBDocumentClient.from(new DynamoDBClient({}))',
+    source: [
+      "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+      "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';",
+      'export const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));',
+    ].join('\n'),
+  },
+  'powertools-logger': {
+    label: "new Logger() from '@aws-lambda-powertools/logger'",
+    source:
+      "import { Logger } from '@aws-lambda-powertools/logger';\nexport const logger = new Logger({ serviceName: 'bench' });",
+  },
+  zod: {
+    label: 'zod, one object schema',
+    source:
+      "import { z } from 'zod';\nexport const schema = z.object({ day: z.iso.date().optional(), to: z.array(z.email()).min(1) });",
+  },
+  middy: {
+    label: "middy() from '@middy/core'",
+    source: "import middy from '@middy/core';\nexport const handler = middy(async () => 1);",
+  },
+  croner: {
+    label: "new Cron() from 'croner'",
+    source:
+      "import { Cron } from 'croner';\nexport const cron = new Cron('0 7 * * *', { timezone: 'Europe/London', paused: true });",
+  },
+  'job-files': {
+    label: 'job files daily-report + send-email, with #shared',
+    source: `import job from '${JOB.file}';\nexport { job };`,
+  },
+  'shared-index': {
+    label: "all of '#shared' (shared/index.ts, no tree shaking)",
+    source: "import * as shared from '#shared';\nexport { shared };",
+  },
+};
+
+interface CpuProfile {
+  readonly nodes: readonly {
+    readonly id: number;
+    readonly callFrame: {
+      readonly functionName: string;
+      readonly url: string;
+      readonly lineNumber: number;
+      readonly columnNumber: number;
+    };
+    readonly positionTicks?: readonly { readonly line: number; readonly ticks: number }[];
+  }[];
+  readonly samples: readonly number[];
+  readonly timeDeltas: readonly number[];
+}
+
+/** The package or repository folder a bundled source came from (sources are relative to the map). */
+function sourceBucket(source: string | undefined, mapDir: string): string {
+  if (!source) return 'bundle: unmapped (esbuild helpers, banner)';
+  const path = (source.startsWith('file:') ? fileURLToPath(source) : resolve(mapDir, source))
+    .split('\\')
+    .join('/');
+  const inModules = path.lastIndexOf('node_modules/');
+  if (inModules >= 0) {
+    const [scope = '', name = ''] = path.slice(inModules + 'node_modules/'.length).split('/');
+    return scope.startsWith('@') ? `${scope}/${name}` : scope;
+  }
+  const parts = relative(REPO_ROOT, path).split('/');
+  return parts[0] === 'shared' || parts[0] === 'functions'
+    ? `${parts[0]}/${parts[1] ?? ''}`
+    : (parts[0] ?? path);
+}
+
+/**
+ * Self time of a profiled import, by where the running code came from: bundle code is mapped to
+ * its source through the source map (an unminified build, so that lines of top-level code can be
+ * told apart); the rest is node's loader (reading, compiling, linking) or V8's own work.
+ */
+function attribute(profile: CpuProfile, bundle: string, map: SourceMap): Map<string, number> {
+  const bundleUrl = pathToFileURL(bundle).href;
+  const mapDir = join(bundle, '..');
+  const sourceOf = (line: number, column: number) => {
+    const entry = map.findEntry(line, column);
+    return 'originalSource' in entry ? entry.originalSource : undefined;
+  };
+  const selfMs = new Map<number, number>();
+  profile.samples.forEach((id, index) => {
+    selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0) / 1000);
+  });
+  const totals = new Map<string, number>();
+  const add = (bucket: string, ms: number) => totals.set(bucket, (totals.get(bucket) ?? 0) + ms);
+  for (const node of profile.nodes) {
+    const ms = selfMs.get(node.id) ?? 0;
+    if (ms === 0) continue;
+    const { url, functionName, lineNumber, columnNumber } = node.callFrame;
+    if (url !== bundleUrl) {
+      add(
+        url === ''
+          ? `V8: ${functionName || '(anonymous)'}`
+          : url.startsWith('node:')
+            ? `node: ${url.replace(/^node:internal\//, '')}`
+            : `other: ${url}`,
+        ms,
+      );
+      continue;
+    }
+    // Ticks by line when V8 has them (top-level code spans the whole bundle), else the function.
+    const ticks = node.positionTicks ?? [];
+    const allTicks = ticks.reduce((sum, tick) => sum + tick.ticks, 0);
+    if (allTicks === 0) {
+      add(sourceBucket(sourceOf(lineNumber, columnNumber), mapDir), ms);
+      continue;
+    }
+    for (const tick of ticks) {
+      add(sourceBucket(sourceOf(tick.line - 1, 0), mapDir), (ms * tick.ticks) / allTicks);
+    }
+  }
+  return totals;
+}
+
+async function main(): Promise<void> {
+  await mkdir(WORK_DIR, { recursive: true });
+  try {
+    // 1. The worker both ways, as bundleFunctions builds it for `cdk synth`.
+    const workers = new Map<'bundle' | 'runtime', string>();
+    for (const awsSdk of ['bundle', 'runtime'] as const) {
+      const bundles = bundleFunctions({
+        projectRoot: REPO_ROOT,
+        jobs: [JOB],
+        awsSdk,
+        outDir: join(WORK_DIR, awsSdk),
+      });
+      const dir = bundles.workerDir(JOB.name);
+      // Where Lambda's runtime would provide the SDK; the bundle itself needs nothing from here.
+      await symlink(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+      workers.set(awsSdk, join(dir, 'index.mjs'));
+    }
+    const bundled = workers.get('bundle') ?? '';
+    const runtime = workers.get('runtime') ?? '';
+
+    // 2. The reference and the pieces, with the same esbuild options and plugins.
+    const piecesDir = join(WORK_DIR, 'pieces');
+    const entriesDir = join(WORK_DIR, 'entries');
+    await mkdir(entriesDir, { recursive: true });
+    const entries: Record<string, string> = {};
+    for (const [name, piece] of Object.entries(PIECES)) {
+      const entry = join(entriesDir, `${name}.ts`);
+      await writeFile(entry, `${piece.source}\n`);
+      entries[name] = entry;
+    }
+    bundlePieces(entries, piecesDir, true);
+    const pieceFile = (name: string) => join(piecesDir, `${name}.mjs`);
+    const reference = pieceFile('dynamodb-client');
+
+    const times = loadTimes([bundled, runtime, reference]);
+    const withSourceMaps = loadTimes([bundled, runtime], ['--enable-source-maps']);
+    const bundledMs = times.get(bundled) ?? 0;
+    const runtimeMs = times.get(runtime) ?? 0;
+    const referenceMs = times.get(reference) ?? 0;
+
+    process.stdout.write(
+      `\nWorker of ${JOB.name} (with send-email), median of ${SAMPLES} fresh processes\n`,
+    );
+    report("index.mjs, awsSdk: 'bundle'", await kb(bundled), 'KB', 'target: < 800 KB');
+    report("index.mjs, awsSdk: 'runtime'", await kb(runtime), 'KB', 'target: < 800 KB');
+    report('index.mjs, new DynamoDBClient({}) alone', await kb(reference), 'KB');
+    report("import, awsSdk: 'bundle'", bundledMs, 'ms', 'target: < 100 ms');
+    report(
+      "import, awsSdk: 'runtime' (SDK from node_modules)",
+      runtimeMs,
+      'ms',
+      'target: < 100 ms',
+    );
+    report('import, new DynamoDBClient({}) alone (reference)', referenceMs, 'ms');
+    report(
+      "import, 'bundle', NODE_OPTIONS=--enable-source-maps",
+      withSourceMaps.get(bundled) ?? 0,
+      'ms',
+      'as deployed',
+    );
+    report(
+      "import, 'runtime', NODE_OPTIONS=--enable-source-maps",
+      withSourceMaps.get(runtime) ?? 0,
+      'ms',
+      'as deployed',
+    );
+    const [faster, slower] =
+      bundledMs <= runtimeMs
+        ? ['bundle', runtimeMs / bundledMs]
+        : ['runtime', bundledMs / runtimeMs];
+    report(
+      `'${faster}' loads faster, by`,
+      slower,
+      'x',
+      `${Math.abs(runtimeMs - bundledMs).toFixed(1)} ms`,
+    );
+    report('bundled worker over the reference', bundledMs - referenceMs, 'ms');
+
+    // 3. Each piece on its own: its size and its import time, shared code included each time.
+    const pieceTimes = loadTimes(Object.keys(PIECES).map(pieceFile));
+    process.stdout.write(
+      '\nPieces of the worker, each bundled alone (overlapping: they share code)\n',
+    );
+    for (const [name, piece] of Object.entries(PIECES)) {
+      const file = pieceFile(name);
+      report(
+        `  ${piece.label}`,
+        pieceTimes.get(file) ?? 0,
+        'ms',
+        `${(await kb(file)).toFixed(0)} KB`,
+      );
+    }
+
+    // 4. Where the bundled worker's load goes: CPU profiles of an unminified build of it.
+    const profileDir = join(WORK_DIR, 'profile');
+    bundlePieces(
+      { worker: join(WORK_DIR, 'bundle', 'entries', `${JOB.name}.ts`) },
+      profileDir,
+      false,
+    );
+    const unminified = join(profileDir, 'worker.mjs');
+    const map = new SourceMap(JSON.parse(await readFile(`${unminified}.map`, 'utf8')));
+    const totals = new Map<string, number>();
+    for (let run = 0; run < SAMPLES; run++) {
+      const profile = JSON.parse(runChild(PROFILED_IMPORT, unminified)) as CpuProfile;
+      for (const [bucket, ms] of attribute(profile, unminified, map)) {
+        totals.set(bucket, (totals.get(bucket) ?? 0) + ms / SAMPLES);
+      }
+    }
+    const profiled = [...totals.values()].reduce((sum, ms) => sum + ms, 0);
+    process.stdout.write(
+      `\nCPU profile of the worker's import (unminified build, ${(await kb(unminified)).toFixed(0)} KB; mean of ${SAMPLES}; ${profiled.toFixed(1)} ms profiled)\n`,
+    );
+    for (const [bucket, ms] of [...totals].sort(([, a], [, b]) => b - a).slice(0, 24)) {
+      report(`  ${bucket}`, ms, 'ms', `${((ms / profiled) * 100).toFixed(0)}%`);
+    }
+  } finally {
+    await rm(WORK_DIR, { recursive: true, force: true });
+  }
+}
+
+await main();
