@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { WORKER_ENVIRONMENT } from '../shared/worker/worker-environment';
 
 /**
  * Physical names of the app's resources, derived from the app's name and each job's name, so
@@ -61,6 +63,29 @@ export class ResourceNames {
 }
 
 export const APP_NAME_PATTERN = /^[a-z][a-z0-9-]{0,22}[a-z0-9]$|^[a-z]$/;
+
+/**
+ * The settings every function of the app shares: the Node.js options, and where the tables and
+ * queues are (read by `readWorkerEnvironment`). Also the fields every function's props share.
+ */
+export function sharedFunctionSettings(names: ResourceNames, account: string, serviceName: string) {
+  return {
+    handler: 'index.handler',
+    runtime: lambda.Runtime.NODEJS_24_X,
+    architecture: lambda.Architecture.ARM_64,
+    loggingFormat: lambda.LoggingFormat.JSON,
+    tracing: lambda.Tracing.ACTIVE,
+    environment: {
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: serviceName,
+      [WORKER_ENVIRONMENT.executionsTable]: names.tables.executions,
+      [WORKER_ENVIRONMENT.jobStateTable]: names.tables.jobState,
+      [WORKER_ENVIRONMENT.alertConfigTable]: names.tables.alertConfig,
+      [WORKER_ENVIRONMENT.queueNamePrefix]: names.queueNamePrefix,
+      [WORKER_ENVIRONMENT.accountId]: account,
+    },
+  } satisfies Partial<lambda.FunctionProps>;
+}
 
 /** Limits of the names AWS gives resources, for checks at synth. */
 export const NAME_LIMITS = {

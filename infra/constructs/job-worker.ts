@@ -13,7 +13,7 @@ import type { RunMessage } from '../../shared/delivery/run-message';
 import type { AnyNamedJobDefinition, QueueClass } from '../../shared/job/job-definition';
 import { WORKER_ENVIRONMENT } from '../../shared/worker/worker-environment';
 import { acknowledge, FUNCTION_REASONS, nagArn } from '../acknowledge';
-import type { ResourceNames } from '../naming';
+import { type ResourceNames, sharedFunctionSettings } from '../naming';
 
 /** How each queue class is consumed: the batch, and how far Lambda may scale out. */
 export const QUEUE_CLASS_SETTINGS: Record<
@@ -88,27 +88,18 @@ export class JobWorker extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Worker of job ${job.name}`,
     });
+    const settings = sharedFunctionSettings(names, stack.account, job.name);
     this.function = new lambda.Function(this, 'Function', {
       functionName: names.job(job.name),
       description: (job.description ?? job.displayName).slice(0, 256),
       code: props.code,
-      handler: 'index.handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      ...settings,
       memorySize: job.memoryMb,
       timeout: Duration.seconds(functionTimeout),
       role,
       logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      tracing: lambda.Tracing.ACTIVE,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: job.name,
-        [WORKER_ENVIRONMENT.executionsTable]: names.tables.executions,
-        [WORKER_ENVIRONMENT.jobStateTable]: names.tables.jobState,
-        [WORKER_ENVIRONMENT.alertConfigTable]: names.tables.alertConfig,
-        [WORKER_ENVIRONMENT.queueNamePrefix]: names.queueNamePrefix,
-        [WORKER_ENVIRONMENT.accountId]: stack.account,
+        ...settings.environment,
         [WORKER_ENVIRONMENT.retentionDays]: String(props.retentionDays ?? 90),
         ...(job.enqueues.length > 0
           ? {

@@ -13,7 +13,7 @@ import { EXECUTIONS_TABLE } from '../../shared/tables/table-definitions';
 import { WORKER_ENVIRONMENT } from '../../shared/worker/worker-environment';
 import { acknowledge, FUNCTION_REASONS, nagArn } from '../acknowledge';
 import { schedulerRoleArn } from '../constructs/job-worker';
-import type { ResourceNames } from '../naming';
+import { type ResourceNames, sharedFunctionSettings } from '../naming';
 
 export interface ControlStackProps extends StackProps {
   readonly names: ResourceNames;
@@ -59,27 +59,18 @@ export class ControlStack extends Stack {
       description: 'The jobs REST API: reads history, triggers, retries, pauses and resumes',
     });
     logGroup.grantWrite(role);
+    const settings = sharedFunctionSettings(names, this.account, names.apiFunction);
     this.apiFunction = new lambda.Function(this, 'ApiFunction', {
       functionName: names.apiFunction,
       description: 'The jobs REST API',
       code: props.code,
-      handler: 'index.handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      ...settings,
       memorySize: 512,
       timeout: Duration.seconds(29),
       role,
       logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      tracing: lambda.Tracing.ACTIVE,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: names.apiFunction,
-        [WORKER_ENVIRONMENT.executionsTable]: names.tables.executions,
-        [WORKER_ENVIRONMENT.jobStateTable]: names.tables.jobState,
-        [WORKER_ENVIRONMENT.alertConfigTable]: names.tables.alertConfig,
-        [WORKER_ENVIRONMENT.queueNamePrefix]: names.queueNamePrefix,
-        [WORKER_ENVIRONMENT.accountId]: this.account,
+        ...settings.environment,
         [WORKER_ENVIRONMENT.recurringScheduleGroup]: names.scheduleGroup,
       },
     });
