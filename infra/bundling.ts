@@ -101,7 +101,7 @@ export function bundleFunctions(options: BundleOptions): Bundles {
     external: options.awsSdk === 'runtime' ? AWS_SDK_PACKAGES : [],
     logLevel: 'error',
   };
-  const metafile = runEsbuild(buildOptions, join(root, 'shared', 'job', 'bundled-job-file.ts'));
+  const metafile = runEsbuild(buildOptions);
   return {
     workerDir: (jobName) => join(codeDir, 'workers', jobName),
     apiDir: join(codeDir, 'api'),
@@ -112,9 +112,9 @@ export function bundleFunctions(options: BundleOptions): Bundles {
 const RUNNER = join(dirname(fileURLToPath(import.meta.url)), 'esbuild-runner.mjs');
 
 /** One esbuild build, run in a child process: the only way to use plugins and stay synchronous. */
-function runEsbuild(buildOptions: BuildOptions, bundledJobFileModule: string): Metafile {
+function runEsbuild(buildOptions: BuildOptions): Metafile {
   const result = spawnSync(process.execPath, [RUNNER], {
-    input: JSON.stringify({ ...buildOptions, bundledJobFileModule }),
+    input: JSON.stringify(buildOptions),
     cwd: buildOptions.absWorkingDir,
     encoding: 'utf8',
     maxBuffer: 512 * 1024 * 1024,

@@ -29,24 +29,25 @@ const englishOnlyZodLocales = {
  * `defineJob` names a job after its file (see shared/job/bundled-job-file.ts). ES imports are
  * hoisted, so every imported job module has finished, and set its own file, before this runs.
  */
-const jobFileNames = (bundledJobFileModule) => ({
+const jobFileNames = {
   name: 'job-file-names',
   setup(pluginBuild) {
     pluginBuild.onLoad({ filter: /\.job\.[cm]?[jt]s$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
       const file = args.path.split(/[\\/]/).pop();
       return {
-        contents: `import { enterBundledJobFile as __enterJobFile } from ${JSON.stringify(bundledJobFileModule)};\n__enterJobFile(${JSON.stringify(file)});\n${source}`,
+        // The same statement as bundledJobFilePrelude() in shared/job/bundled-job-file.ts.
+        contents: `globalThis[Symbol.for('serverless-jobs.bundledJobFile')] = ${JSON.stringify(file)}; ${source}`,
         loader: args.path.endsWith('ts') ? 'ts' : 'js',
       };
     });
   },
-});
+};
 
-const { bundledJobFileModule, ...options } = JSON.parse(readFileSync(0, 'utf8'));
+const options = JSON.parse(readFileSync(0, 'utf8'));
 const result = await build({
   ...options,
   metafile: true,
-  plugins: [englishOnlyZodLocales, jobFileNames(bundledJobFileModule)],
+  plugins: [englishOnlyZodLocales, jobFileNames],
 });
 process.stdout.write(JSON.stringify(result.metafile));

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, relative } from 'node:path';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { basename, isAbsolute, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Message, type Plugin } from 'esbuild';
+import { bundledJobFilePrelude } from '../job/bundled-job-file';
 
 /** What loading one job file produced: its module's exports, or the error it threw. */
 export type LoadedModule =
@@ -160,6 +161,17 @@ function stubBrokenModules(broken: ReadonlyMap<string, BuildFailureMessage[]>): 
   };
 }
 
+/** Starts each job module's body with its file name, which the bundle would lose. */
+const jobFileNames: Plugin = {
+  name: 'job-file-names',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /\.job\.[cm]?[jt]s$/ }, async (args) => ({
+      contents: bundledJobFilePrelude(basename(args.path)) + (await readFile(args.path, 'utf8')),
+      loader: args.path.endsWith('ts') ? 'ts' : 'js',
+    }));
+  },
+};
+
 function discoveryEntry(files: readonly string[]): string {
   const loads = files.map((file) => {
     const path = JSON.stringify(file);
@@ -183,10 +195,11 @@ async function bundleJobFiles(
       platform: 'node',
       target: 'node20',
       packages: 'external',
+      // Stubs first: a broken job file is replaced, not named.
       plugins:
         broken.size === 0
-          ? [keepSubpathImportsExternal]
-          : [keepSubpathImportsExternal, stubBrokenModules(broken)],
+          ? [keepSubpathImportsExternal, jobFileNames]
+          : [keepSubpathImportsExternal, stubBrokenModules(broken), jobFileNames],
       sourcemap: 'inline',
       sourcesContent: false,
       outfile,

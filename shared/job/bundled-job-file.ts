@@ -1,12 +1,18 @@
 // Bundled into one file, job modules lose the file names that `defineJob` reads from the call
-// stack to name a job. The bundler (infra/esbuild-runner.mjs) starts each job module's body
-// with a call that says which job file follows; `defineJob` falls back to it. Kept on globalThis
-// so that every copy of this module in a bundle sees the same value.
+// stack to name a job. The bundlers (discovery's, and infra/esbuild-runner.mjs for Lambda) start
+// each job module's body with `bundledJobFilePrelude`, which says which job file follows;
+// `defineJob` falls back to it. Kept on globalThis, so the prelude needs no import and every
+// copy of this module sees the same value.
 const BUNDLED_JOB_FILE = Symbol.for('serverless-jobs.bundledJobFile');
 
 type WithBundledJobFile = typeof globalThis & { [BUNDLED_JOB_FILE]?: string };
 
-/** Called by bundled code at the start of a job module's body. */
+/** The statement a bundler puts at the start of a job module's first line (so line numbers hold). */
+export function bundledJobFilePrelude(fileName: string): string {
+  return `globalThis[Symbol.for('serverless-jobs.bundledJobFile')] = ${JSON.stringify(fileName)}; `;
+}
+
+/** What the prelude does, for code that is not bundled. */
 export function enterBundledJobFile(file: string): void {
   (globalThis as WithBundledJobFile)[BUNDLED_JOB_FILE] = file;
 }

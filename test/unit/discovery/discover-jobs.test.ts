@@ -60,6 +60,25 @@ describe('discoverJobs', { timeout: LOAD_TIMEOUT_MS }, () => {
       expect(warnings).toEqual([]);
     });
 
+    it('names a job that another job imports after its own file, not the importer', async () => {
+      const project = await createProject();
+      await project.writeJob(
+        'audit-log.job.ts',
+        "import { defineJob, JobResult } from '#shared';\nexport default defineJob({ run: async () => JobResult.success() });\n",
+      );
+      await project.writeJob(
+        'checkout.job.ts',
+        "import { defineJob, JobResult } from '#shared';\nimport auditLog from './audit-log.job';\nexport default defineJob({ enqueues: [auditLog], run: async () => JobResult.success() });\n",
+      );
+
+      const { jobs } = await discoverJobs({ projectRoot: project.root });
+
+      expect(jobs.map((job) => [job.definition.name, job.definition.enqueues])).toEqual([
+        ['audit-log', []],
+        ['checkout', ['audit-log']],
+      ]);
+    });
+
     it('keeps a display name the definition sets while naming the job after its file', async () => {
       const project = await createProject();
       await project.writeJob('nightly-sync.job.ts', jobSource("displayName: 'Nightly sync',"));
