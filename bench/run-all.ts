@@ -5,4 +5,5 @@ await import('./discovery.bench');
 await import('./executor.bench');
 await import('./persistence.bench');
 await import('./worker-throughput.bench');
+await import('./synth.bench');
 await import('./lambda-bundle.bench');
