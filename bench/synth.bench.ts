@@ -4,13 +4,9 @@
 // cloud assembly is then read for the figures CloudFormation cares about. Targets: 1,000 jobs
 // in under 120 s, at most 12 times 100 jobs' time, at most 450 resources and under 1 MB a
 // template. A second synth per size runs the app's steps one by one, to say what costs what.
-// esbuild's peak memory grows with the number of jobs; a size whose bundling would, going by
-// the smaller size, not fit in free memory is not run end to end (an OOM kill takes the machine
-// with it), and its step-by-step synth bundles in calls of the smaller size instead.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { freemem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { median, report } from './report';
 
@@ -18,8 +14,6 @@ const SIZES = (process.env.SYNTH_SIZES ?? '100,1000').split(',').map(Number);
 const SHARD_COUNT = 64;
 // SYNTH_KEEP=1 leaves the generated projects and their cdk.out in .cache/bench-synth.
 const KEEP = process.env.SYNTH_KEEP === '1';
-// SYNTH_FORCE=1 runs a size even when bundling it would, by the smaller size, exhaust memory.
-const FORCE = process.env.SYNTH_FORCE === '1';
 const PHASES_FLAG = '--phases';
 const REPO_ROOT = resolve(import.meta.dirname, '..');
 const CACHE_DIR = join(REPO_ROOT, '.cache', 'bench-synth');
@@ -279,14 +273,9 @@ function reportPeak(name: string, peak: PeakMemory | undefined): void {
   report(`${name}: largest node process (the app)`, peak.nodeMb, 'MB', 'peak resident memory');
 }
 
-/**
- * Runs the app again, through the CLI, as the phases driver below, and prints what took what.
- * With `bundleChunk`, the driver bundles that many jobs per bundleFunctions call (for a size
- * whose single call runs out of memory), so that the steps after bundling can still be timed.
- */
+/** Runs the app again, through the CLI, as the phases driver below, and prints what took what. */
 async function reportPhases(
   projectRoot: string,
-  bundleChunk?: number,
 ): Promise<{ wallMs: number; assembly: AssemblyFigures } | undefined> {
   const outDir = join(projectRoot, 'cdk.out.phases');
   const phasesFile = join(projectRoot, 'phases.json');
@@ -305,16 +294,10 @@ async function reportPhases(
       `npx tsx ${join(REPO_ROOT, 'bench', 'synth.bench.ts')} ${PHASES_FLAG}`,
     ],
     projectRoot,
-    {
-      ...process.env,
-      BENCH_SYNTH_PHASES_FILE: phasesFile,
-      ...(bundleChunk ? { BENCH_SYNTH_BUNDLE_CHUNK: String(bundleChunk) } : {}),
-    },
+    { ...process.env, BENCH_SYNTH_PHASES_FILE: phasesFile },
   );
   const exitedAt = Date.now();
-  process.stdout.write(
-    `where the time goes (a second synth, step by step${bundleChunk ? `, bundling ${bundleChunk} jobs per call` : ''})\n`,
-  );
+  process.stdout.write('where the time goes (a second synth, step by step)\n');
   if (result.code !== 0) {
     process.stdout.write(`  it failed (exit ${result.code}):\n${result.stderr.slice(-4000)}\n`);
     reportPeak('  until it failed', result.peak);
@@ -378,30 +361,11 @@ async function main(): Promise<void> {
   const synthMs = new Map<number, number>();
   const stepByStepMs = new Map<number, number>();
   const failures: string[] = [];
-  // esbuild's peak memory per job at the last size that bundled, to refuse a size that would
-  // exhaust the machine's memory (and with it every other process on it) instead of failing.
-  let bundled: { jobs: number; esbuildMbPerJob: number } | undefined;
   for (const count of SIZES) {
     const projectRoot = await generateProject(count);
     const outDir = join(projectRoot, 'cdk.out');
     process.stdout.write(`\ncdk synth of ${count} generated jobs, ${SHARD_COUNT} shards\n`);
     try {
-      const projectedMb = bundled ? bundled.esbuildMbPerJob * count : 0;
-      const freeMb = freemem() / 1024 / 1024;
-      if (projectedMb > freeMb * 0.8 && !FORCE) {
-        failures.push(`${count} jobs: not run, esbuild would need ~${projectedMb.toFixed(0)} MB`);
-        process.stdout.write(
-          `not run: bundling ${bundled?.jobs} jobs peaked at ${((bundled?.esbuildMbPerJob ?? 0) * (bundled?.jobs ?? 0)).toFixed(0)} MB in esbuild, so ${count} jobs in one esbuild pass would need ~${projectedMb.toFixed(0)} MB, and ${freeMb.toFixed(0)} MB are free (SYNTH_FORCE=1 runs it anyway)\n`,
-        );
-        process.stdout.write(`${'cdk synth, end to end'.padEnd(58)} ${'not run'.padStart(10)}\n`);
-        const stepByStep = await reportPhases(projectRoot, bundled?.jobs);
-        if (stepByStep) {
-          stepByStepMs.set(count, stepByStep.wallMs);
-          process.stdout.write('the cloud assembly of the step-by-step synth\n');
-          printAssembly(stepByStep.assembly);
-        }
-        continue;
-      }
       const synth = await run(
         'npx',
         ['cdk', 'synth', '--quiet', '-o', outDir, '-c', `jobs:shardCount=${SHARD_COUNT}`],
@@ -414,7 +378,7 @@ async function main(): Promise<void> {
         );
         reportPeak('until it failed', synth.peak);
         await rm(outDir, { recursive: true, force: true });
-        const stepByStep = await reportPhases(projectRoot, bundled?.jobs);
+        const stepByStep = await reportPhases(projectRoot);
         if (stepByStep) {
           stepByStepMs.set(count, stepByStep.wallMs);
           process.stdout.write('the cloud assembly of the step-by-step synth\n');
@@ -423,9 +387,6 @@ async function main(): Promise<void> {
         continue;
       }
       synthMs.set(count, synth.wallMs);
-      if (synth.peak) {
-        bundled = { jobs: count, esbuildMbPerJob: synth.peak.esbuildMb / count };
-      }
       report('cdk synth, end to end', synth.wallMs / 1000, 's', 'target for 1,000: < 120 s');
       reportPeak('peak', synth.peak);
       printAssembly(await readAssembly(outDir));
@@ -501,12 +462,11 @@ function timeCalls(target: object, method: string, label: string, totals: Map<st
  */
 async function phases(): Promise<void> {
   const started = performance.now();
-  const [cdk, lambda, nag, discovery, bundling, serverlessJobs] = await Promise.all([
+  const [cdk, nag, discovery, functionCode, serverlessJobs] = await Promise.all([
     import('aws-cdk-lib'),
-    import('aws-cdk-lib/aws-lambda'),
     import('cdk-nag'),
     import('#shared/discovery'),
-    import('../infra/bundling'),
+    import('../infra/function-code'),
     import('../infra/serverless-jobs'),
   ]);
   const list: Phase[] = [];
@@ -538,49 +498,15 @@ async function phases(): Promise<void> {
     discovery.discoverJobs(),
   );
   for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
-  const chunk = Number(process.env.BENCH_SYNTH_BUNDLE_CHUNK ?? 0) || jobs.length;
-  const parts = await step(
-    chunk < jobs.length
-      ? `bundle functions, ${Math.ceil(jobs.length / chunk)} calls of ${chunk} jobs`
-      : 'bundle functions (one esbuild pass, child process)',
-    () => {
-      const calls: { jobs: Set<string>; bundles: ReturnType<typeof bundling.bundleFunctions> }[] =
-        [];
-      for (let first = 0; first < jobs.length; first += chunk) {
-        const some = jobs.slice(first, first + chunk).map((source) => ({
-          name: source.definition.name,
-          file: source.file,
-        }));
-        calls.push({
-          jobs: new Set(some.map((job) => job.name)),
-          bundles: bundling.bundleFunctions({
-            projectRoot: process.cwd(),
-            jobs: some,
-            // One call writes where ServerlessJobs would; several, each to its own folder.
-            ...(chunk < jobs.length
-              ? { outDir: join(process.cwd(), '.cache', 'lambda', `part-${first / chunk}`) }
-              : {}),
-          }),
-        });
-      }
-      return calls;
-    },
-  );
-  const bundlesOf = (jobName: string) =>
-    (parts.find((part) => part.jobs.has(jobName)) ?? parts[0])?.bundles;
   const app = new cdk.App();
+  const appName = app.node.tryGetContext('jobs:appName') ?? 'jobs';
+  const shardCount = Number(app.node.tryGetContext('jobs:shardCount') ?? 16);
+  // What ServerlessJobs does when it is given no code, as a step of its own.
+  const code = await step('bundle functions (one esbuild pass, child process)', () =>
+    functionCode.bundleJobCode({ projectRoot: process.cwd(), jobs, appName, shardCount }),
+  );
   await step('construct tree, with asset staging', () => {
-    new serverlessJobs.ServerlessJobs(app, 'Jobs', {
-      jobs,
-      appName: app.node.tryGetContext('jobs:appName') ?? 'jobs',
-      shardCount: Number(app.node.tryGetContext('jobs:shardCount') ?? 16),
-      // What ServerlessJobs does with bundleFunctions' result when it bundles by itself.
-      code: {
-        worker: (jobName) => lambda.Code.fromAsset(bundlesOf(jobName)?.workerDir(jobName) ?? ''),
-        // With several calls, the first call's API (its jobs only) stands in for the real one.
-        api: lambda.Code.fromAsset(parts[0]?.bundles.apiDir ?? ''),
-      },
-    });
+    new serverlessJobs.ServerlessJobs(app, 'Jobs', { jobs, appName, shardCount, code });
   });
   cdk.Validations.of(app).addPlugins(
     new nag.AwsSolutionsChecks(app),

@@ -3,17 +3,26 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions, Metafile } from 'esbuild';
+import { JobsError } from '../shared/errors';
 
 /** What a job's function needs bundled: its name and its job file. */
 export interface BundledJob {
   readonly name: string;
-  /** The job file's absolute path. */
+  /** The job file's path, absolute or relative to the project root. */
   readonly file: string;
+}
+
+/** Jobs whose functions share one code bundle: a shard stack's. */
+export interface WorkerBundle {
+  /** Names the bundle's folder: lower-case letters, digits and dashes. */
+  readonly id: string;
+  readonly jobs: readonly BundledJob[];
 }
 
 export interface BundleOptions {
   readonly projectRoot: string;
-  readonly jobs: readonly BundledJob[];
+  /** The worker bundles to build; the API bundle holds every job of all of them. */
+  readonly workers: readonly WorkerBundle[];
   /**
    * `bundle`: the AWS SDK is bundled and minified with the code; `runtime`: it is left out and
    * the Lambda runtime's copy is used.
@@ -25,8 +34,8 @@ export interface BundleOptions {
 }
 
 export interface Bundles {
-  /** The folder holding one job's function code (`index.mjs` and its source map). */
-  workerDir(jobName: string): string;
+  /** The folder holding a worker bundle's code (`index.mjs` and its source map). */
+  workerDir(bundleId: string): string;
   /** The folder holding the API function's code. */
   readonly apiDir: string;
   readonly metafile: Metafile;
@@ -38,12 +47,24 @@ const AWS_SDK_PACKAGES = ['@aws-sdk/*', '@smithy/*', '@aws-crypto/*'];
 const REQUIRE_BANNER =
   "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
+const BUNDLE_ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+
 /**
- * Bundles every job's worker and the API in one esbuild pass: shared modules are parsed once,
- * and each function still gets a standalone, minified `index.mjs` with a source map, so that a
- * change to one job changes only that job's code asset.
+ * Bundles the workers and the API in one esbuild pass, so that shared modules are parsed once.
+ * A worker bundle holds the runtime once and each of its jobs behind a dynamic `import()`,
+ * which esbuild keeps in the same file and evaluates only when called: a function loads its
+ * own job file and no other. One bundle per shard keeps esbuild's work (and memory, about 27 MB
+ * an output with the AWS SDK in it) proportional to the shards, not the jobs, and a change to
+ * one job changes only its shard's code asset.
  */
 export function bundleFunctions(options: BundleOptions): Bundles {
+  const seen = new Set<string>();
+  for (const { id } of options.workers) {
+    if (!BUNDLE_ID_PATTERN.test(id) || seen.has(id)) {
+      throw new JobsError(`Worker bundle ids must be distinct lower-case kebab names, got "${id}"`);
+    }
+    seen.add(id);
+  }
   const root = resolve(options.projectRoot);
   const outDir = resolve(options.outDir ?? join(root, '.cache', 'lambda'));
   const entriesDir = join(outDir, 'entries');
@@ -51,33 +72,36 @@ export function bundleFunctions(options: BundleOptions): Bundles {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(entriesDir, { recursive: true });
 
-  const importPath = (from: string, file: string) => {
-    const path = relative(from, file).replaceAll('\\', '/');
-    return path.startsWith('.') ? path : `./${path}`;
+  const importPath = (file: string) => {
+    const path = relative(entriesDir, resolve(root, file)).replaceAll('\\', '/');
+    return JSON.stringify(path.startsWith('.') ? path : `./${path}`);
   };
   const entryPoints: Record<string, string> = {};
-  for (const job of options.jobs) {
-    const entry = join(entriesDir, `${job.name}.ts`);
+  for (const bundle of options.workers) {
+    if (bundle.jobs.length === 0) continue;
+    const entry = join(entriesDir, `worker-${bundle.id}.ts`);
     writeFileSync(
       entry,
       [
-        `import job from '${importPath(entriesDir, job.file)}';`,
-        `import { createLambdaWorker } from '${importPath(entriesDir, join(root, 'functions', 'worker.ts'))}';`,
-        'export const handler = createLambdaWorker([job]);',
+        `import { loadLambdaWorker } from ${importPath(join(root, 'functions', 'worker.ts'))};`,
+        'export const handler = await loadLambdaWorker({',
+        ...bundle.jobs.map(
+          (job) => `  ${JSON.stringify(job.name)}: () => import(${importPath(job.file)}),`,
+        ),
+        '});',
         '',
       ].join('\n'),
     );
-    entryPoints[`workers/${job.name}/index`] = entry;
+    entryPoints[`workers/${bundle.id}/index`] = entry;
   }
-  const apiEntry = join(entriesDir, '_api.ts');
+  const allJobs = options.workers.flatMap((bundle) => bundle.jobs);
+  const apiEntry = join(entriesDir, 'api.ts');
   writeFileSync(
     apiEntry,
     [
-      ...options.jobs.map(
-        (job, index) => `import job${index} from '${importPath(entriesDir, job.file)}';`,
-      ),
-      `import { createLambdaApi } from '${importPath(entriesDir, join(root, 'functions', 'api.ts'))}';`,
-      `export const handler = createLambdaApi([${options.jobs.map((_, index) => `job${index}`).join(', ')}]);`,
+      ...allJobs.map((job, index) => `import job${index} from ${importPath(job.file)};`),
+      `import { createLambdaApi } from ${importPath(join(root, 'functions', 'api.ts'))};`,
+      `export const handler = createLambdaApi([${allJobs.map((_, index) => `job${index}`).join(', ')}]);`,
       '',
     ].join('\n'),
   );
@@ -103,7 +127,7 @@ export function bundleFunctions(options: BundleOptions): Bundles {
   };
   const metafile = runEsbuild(buildOptions);
   return {
-    workerDir: (jobName) => join(codeDir, 'workers', jobName),
+    workerDir: (bundleId) => join(codeDir, 'workers', bundleId),
     apiDir: join(codeDir, 'api'),
     metafile,
   };

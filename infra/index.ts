@@ -1,10 +1,17 @@
 // The CDK side, for any CDK app: `new ServerlessJobs(app, 'Jobs', { jobs: (await discoverJobs()).jobs })`.
 
-export { type BundledJob, type BundleOptions, type Bundles, bundleFunctions } from './bundling';
+export {
+  type BundledJob,
+  type BundleOptions,
+  type Bundles,
+  bundleFunctions,
+  type WorkerBundle,
+} from './bundling';
 export { JobWorker, type JobWorkerProps, QUEUE_CLASS_SETTINGS } from './constructs/job-worker';
+export { type BundleJobCodeOptions, bundleJobCode, type FunctionCode } from './function-code';
 export { ResourceNames } from './naming';
-export { type FunctionCode, ServerlessJobs, type ServerlessJobsProps } from './serverless-jobs';
-export { MAX_RESOURCES_PER_STACK, shardOf } from './sharding';
+export { ServerlessJobs, type ServerlessJobsProps } from './serverless-jobs';
+export { groupByShard, MAX_RESOURCES_PER_STACK, shardOf, shardStackName } from './sharding';
 export { API_ROUTES, ControlStack, type ControlStackProps } from './stacks/control-stack';
 export { DataStack, type DataStackProps } from './stacks/data-stack';
 export { JobsShardStack, type JobsShardStackProps } from './stacks/jobs-shard-stack';

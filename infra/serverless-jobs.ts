@@ -1,21 +1,14 @@
 import { CfnResource, CfnWaitConditionHandle, type Environment, type Stack } from 'aws-cdk-lib';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { JobsError } from '../shared/errors';
-import { bundleFunctions } from './bundling';
+import { bundleJobCode, type FunctionCode } from './function-code';
 import { APP_NAME_PATTERN, ResourceNames } from './naming';
-import { MAX_RESOURCES_PER_STACK, shardOf } from './sharding';
+import { groupByShard, MAX_RESOURCES_PER_STACK, shardStackName } from './sharding';
 import { ControlStack } from './stacks/control-stack';
 import { DataStack } from './stacks/data-stack';
 import { JobsShardStack } from './stacks/jobs-shard-stack';
 import { type JobSource, validateJobsForDeployment } from './validate-jobs';
-
-/** Code for the app's functions, when the caller brings its own instead of bundling. */
-export interface FunctionCode {
-  worker(jobName: string): lambda.Code;
-  readonly api: lambda.Code;
-}
 
 export interface ServerlessJobsProps {
   /** The jobs to deploy, as `discoverJobs()` finds them. */
@@ -43,7 +36,12 @@ export interface ServerlessJobsProps {
    * @default 'bundle' (it loads faster: see bench/lambda-bundle.bench.ts)
    */
   readonly awsSdk?: 'bundle' | 'runtime';
-  /** @default - one esbuild pass bundles every function */
+  /** Where the bundles are built, before CDK stages them. @default `<projectRoot>/.cache/lambda` */
+  readonly bundleDir?: string;
+  /**
+   * @default - one esbuild pass bundles every function: one bundle per shard, whose functions
+   * each load only their own job file, and one for the API
+   */
   readonly code?: FunctionCode;
   /** @default - the CLI's account and region */
   readonly env?: Environment;
@@ -75,17 +73,17 @@ export class ServerlessJobs extends Construct {
     const names = new ResourceNames(appName);
     this.names = names;
     validateJobsForDeployment(props.jobs, names);
-    const jobs = props.jobs.map((source) => source.definition);
-
     const code =
       props.code ??
-      bundledCode(
-        bundleFunctions({
-          projectRoot: props.projectRoot ?? process.cwd(),
-          jobs: props.jobs.map((source) => ({ name: source.definition.name, file: source.file })),
-          ...(props.awsSdk ? { awsSdk: props.awsSdk } : {}),
-        }),
-      );
+      bundleJobCode({
+        projectRoot: props.projectRoot ?? process.cwd(),
+        jobs: props.jobs,
+        appName,
+        shardCount,
+        ...(props.awsSdk ? { awsSdk: props.awsSdk } : {}),
+        ...(props.bundleDir ? { outDir: props.bundleDir } : {}),
+      });
+    const jobs = props.jobs.map((source) => source.definition);
     const env = props.env ? { env: props.env } : {};
 
     this.dataStack = new DataStack(this, `${appName}-data`, {
@@ -104,10 +102,9 @@ export class ServerlessJobs extends Construct {
     });
     this.controlStack.addStackDependency(this.dataStack);
 
-    const shards = Array.from({ length: shardCount }, () => [] as typeof jobs);
-    for (const job of jobs) shards[shardOf(job.name, shardCount)]?.push(job);
+    const shards = groupByShard(jobs, (job) => job.name, shardCount);
     this.shardStacks = shards.map((shardJobs, index) => {
-      const stackId = `${appName}-shard-${String(index).padStart(2, '0')}`;
+      const stackId = shardStackName(appName, index);
       const stack = new JobsShardStack(this, stackId, {
         stackName: stackId,
         description: `Jobs app "${appName}": jobs of shard ${index + 1} of ${shardCount}`,
@@ -126,13 +123,6 @@ export class ServerlessJobs extends Construct {
       return stack;
     });
   }
-}
-
-function bundledCode(bundles: ReturnType<typeof bundleFunctions>): FunctionCode {
-  return {
-    worker: (jobName) => lambda.Code.fromAsset(bundles.workerDir(jobName)),
-    api: lambda.Code.fromAsset(bundles.apiDir),
-  };
 }
 
 function shardCapacityProblems(stack: Stack, shardCount: number): string[] {

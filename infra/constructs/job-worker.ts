@@ -100,6 +100,7 @@ export class JobWorker extends Construct {
       logGroup,
       environment: {
         ...settings.environment,
+        [WORKER_ENVIRONMENT.jobName]: job.name,
         [WORKER_ENVIRONMENT.retentionDays]: String(props.retentionDays ?? 90),
         ...(job.enqueues.length > 0
           ? {

@@ -12,6 +12,8 @@ export const WORKER_ENVIRONMENT = {
   recurringScheduleGroup: 'JOBS_RECURRING_SCHEDULE_GROUP',
   schedulerRoleArn: 'JOBS_SCHEDULER_ROLE_ARN',
   retentionDays: 'JOBS_RETENTION_DAYS',
+  /** Which of the jobs bundled together a worker function runs. */
+  jobName: 'JOBS_JOB_NAME',
 } as const;
 
 /** A deployed function's configuration, read from its environment. */

@@ -67,6 +67,15 @@ describe('JobWorker', { timeout: SYNTH_TIMEOUT_MS }, () => {
       });
     });
 
+    it.each(WORKERS)('tells the function of %s which job of its bundle it runs', (job) => {
+      const { jobs } = buildJobsApp();
+
+      templateOf(jobs, job).hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: `acme-${job}`,
+        Environment: { Variables: Match.objectLike({ JOBS_JOB_NAME: job }) },
+      });
+    });
+
     it('tells a job that enqueues where to schedule runs more than 15 minutes ahead', () => {
       const { jobs } = buildJobsApp();
 

@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLambdaWorker } from '../../../functions/worker';
+import { createLambdaWorker, loadLambdaWorker } from '../../../functions/worker';
 import { defineJob } from '../../../shared/job/define-job';
 import { JobResult } from '../../../shared/job/job-result';
 
@@ -74,5 +74,38 @@ describe('the worker Lambda entry', () => {
     vi.stubEnv('JOBS_EXECUTIONS_TABLE', '');
 
     expect(() => createLambdaWorker([ping])).toThrow(/JOBS_EXECUTIONS_TABLE is not set/);
+  });
+
+  describe('from a bundle of several jobs', () => {
+    it('loads only the job its JOBS_JOB_NAME names', async () => {
+      stubDeployedEnvironment();
+      vi.stubEnv('JOBS_JOB_NAME', 'ping');
+      dynamoDb.on(PutCommand).resolves({});
+      const loadPing = vi.fn(async () => ({ default: ping }));
+      const loadOther = vi.fn(async () => ({
+        default: defineJob({ name: 'other', run: async () => {} }),
+      }));
+
+      const handler = await loadLambdaWorker({ other: loadOther, ping: loadPing });
+      const response = await handler(
+        { Records: [record({ job: 'ping', runId: 'run-2' })] },
+        { getRemainingTimeInMillis: () => 30_000 },
+      );
+
+      expect(loadPing).toHaveBeenCalledOnce();
+      expect(loadOther).not.toHaveBeenCalled();
+      expect(response).toEqual({ batchItemFailures: [] });
+    });
+
+    it('refuses to start for a job the bundle does not hold, naming the ones it does', async () => {
+      stubDeployedEnvironment();
+      vi.stubEnv('JOBS_JOB_NAME', 'pong');
+      const load = vi.fn(async () => ({ default: ping }));
+
+      await expect(loadLambdaWorker({ ping: load })).rejects.toThrow(
+        'JOBS_JOB_NAME must name one of the jobs in this bundle (ping), got "pong"',
+      );
+      expect(load).not.toHaveBeenCalled();
+    });
   });
 });

@@ -1,0 +1,57 @@
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { bundleFunctions } from './bundling';
+import { groupByShard, shardOf, shardStackName } from './sharding';
+import type { JobSource } from './validate-jobs';
+
+/**
+ * Code for the app's functions. A job's function runs the job its `JOBS_JOB_NAME` names, so one
+ * code asset may serve several jobs.
+ */
+export interface FunctionCode {
+  worker(jobName: string): lambda.Code;
+  readonly api: lambda.Code;
+}
+
+export interface BundleJobCodeOptions {
+  /** The folder with `functions/` and the job files. */
+  readonly projectRoot: string;
+  readonly jobs: readonly JobSource[];
+  readonly appName: string;
+  readonly shardCount: number;
+  /** @default 'bundle' */
+  readonly awsSdk?: 'bundle' | 'runtime';
+  /** @default `<projectRoot>/.cache/lambda` */
+  readonly outDir?: string;
+}
+
+/**
+ * Bundles the app's code as `ServerlessJobs` deploys it: one code asset per shard stack, shared
+ * by the shard's functions, and one for the API.
+ */
+export function bundleJobCode(options: BundleJobCodeOptions): FunctionCode {
+  const { appName, shardCount } = options;
+  const shards = groupByShard(options.jobs, (source) => source.definition.name, shardCount);
+  const bundles = bundleFunctions({
+    projectRoot: options.projectRoot,
+    workers: shards.map((shardJobs, shard) => ({
+      id: shardStackName(appName, shard),
+      jobs: shardJobs.map((source) => ({ name: source.definition.name, file: source.file })),
+    })),
+    ...(options.awsSdk ? { awsSdk: options.awsSdk } : {}),
+    ...(options.outDir ? { outDir: options.outDir } : {}),
+  });
+  // One Code per bundle: CDK stages an asset once per Code, and a shard's functions share it.
+  const shardCode = new Map<string, lambda.Code>();
+  return {
+    worker: (jobName) => {
+      const bundleId = shardStackName(appName, shardOf(jobName, shardCount));
+      let code = shardCode.get(bundleId);
+      if (!code) {
+        code = lambda.Code.fromAsset(bundles.workerDir(bundleId));
+        shardCode.set(bundleId, code);
+      }
+      return code;
+    },
+    api: lambda.Code.fromAsset(bundles.apiDir),
+  };
+}

@@ -1,0 +1,182 @@
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterEach, describe, expect, it } from 'vitest';
+import { bundleFunctions } from '../../infra/bundling';
+import { ServerlessJobs } from '../../infra/serverless-jobs';
+import { defineJob } from '../../shared/job/define-job';
+import { jobSource } from './jobs-app';
+
+// esbuild bundles the AWS SDK into each output: a build takes a few seconds on a busy machine.
+const BUILD_TIMEOUT_MS = 60_000;
+const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+
+const projects: string[] = [];
+afterEach(async () => {
+  await Promise.all(projects.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+/** Job files under the repository (so that `#shared` resolves), each noting when it is loaded. */
+async function jobProject(names: readonly string[]): Promise<string> {
+  const dir = join(REPO_ROOT, '.cache', `test-bundling-${randomUUID()}`);
+  projects.push(dir);
+  await mkdir(join(dir, 'jobs'), { recursive: true });
+  await Promise.all(names.map((name) => writeJob(dir, name, 'done')));
+  return dir;
+}
+
+function writeJob(dir: string, name: string, message: string): Promise<void> {
+  return writeFile(
+    join(dir, 'jobs', `${name}.job.ts`),
+    [
+      "import { defineJob, JobResult } from '#shared';",
+      `((globalThis as any).loadedJobs ??= []).push('${name}');`,
+      `export default defineJob({ run: async () => JobResult.success('${message}') });`,
+      '',
+    ].join('\n'),
+  );
+}
+
+const job = (dir: string, name: string) => ({ name, file: join(dir, 'jobs', `${name}.job.ts`) });
+
+/** Imports a worker bundle in a fresh node, as Lambda would, and says what it loaded. */
+function startWorker(indexFile: string, jobName: string) {
+  const script = `
+    const worker = await import(${JSON.stringify(pathToFileURL(indexFile).href)});
+    process.stdout.write(JSON.stringify({ loaded: globalThis.loadedJobs ?? [], handler: typeof worker.handler }));
+  `;
+  const result = spawnSync(process.execPath, ['--input-type=module', '--eval', script], {
+    env: {
+      PATH: process.env.PATH,
+      AWS_REGION: 'eu-west-1',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      JOBS_EXECUTIONS_TABLE: 'app-executions',
+      JOBS_JOB_STATE_TABLE: 'app-job-state',
+      JOBS_ALERT_CONFIG_TABLE: 'app-alert-config',
+      JOBS_QUEUE_NAME_PREFIX: 'app-',
+      JOBS_ACCOUNT_ID: '123456789012',
+      JOBS_JOB_NAME: jobName,
+    },
+    encoding: 'utf8',
+  });
+  return { status: result.status, stderr: result.stderr, stdout: result.stdout };
+}
+
+describe('bundleFunctions', () => {
+  it(
+    'gives each function of a shard bundle its own job file and no other',
+    async () => {
+      const dir = await jobProject(['alpha', 'beta', 'gamma']);
+      const bundles = bundleFunctions({
+        projectRoot: REPO_ROOT,
+        outDir: join(dir, 'out'),
+        workers: [{ id: 'shard-00', jobs: ['alpha', 'beta', 'gamma'].map((n) => job(dir, n)) }],
+      });
+
+      const started = startWorker(join(bundles.workerDir('shard-00'), 'index.mjs'), 'beta');
+
+      expect(started.stderr).toBe('');
+      expect(JSON.parse(started.stdout)).toEqual({ loaded: ['beta'], handler: 'function' });
+    },
+    BUILD_TIMEOUT_MS,
+  );
+
+  it(
+    'builds a worker that refuses to start for a job its bundle does not hold',
+    async () => {
+      const dir = await jobProject(['alpha']);
+      const bundles = bundleFunctions({
+        projectRoot: REPO_ROOT,
+        outDir: join(dir, 'out'),
+        workers: [{ id: 'shard-00', jobs: [job(dir, 'alpha')] }],
+      });
+
+      const started = startWorker(join(bundles.workerDir('shard-00'), 'index.mjs'), 'omega');
+
+      expect(started.status).not.toBe(0);
+      expect(started.stderr).toContain(
+        'JOBS_JOB_NAME must name one of the jobs in this bundle (alpha), got "omega"',
+      );
+    },
+    BUILD_TIMEOUT_MS,
+  );
+
+  it(
+    "changes only the edited job's shard bundle, and the API's",
+    async () => {
+      const dir = await jobProject(['alpha', 'beta']);
+      const build = (outDir: string) => {
+        const bundles = bundleFunctions({
+          projectRoot: REPO_ROOT,
+          outDir: join(dir, outDir),
+          workers: [
+            { id: 'shard-00', jobs: [job(dir, 'alpha')] },
+            { id: 'shard-01', jobs: [job(dir, 'beta')] },
+          ],
+        });
+        const code = (folder: string) => readFile(join(folder, 'index.mjs'), 'utf8');
+        return Promise.all([
+          code(bundles.workerDir('shard-00')),
+          code(bundles.workerDir('shard-01')),
+          code(bundles.apiDir),
+        ]);
+      };
+      const [alphaBefore, betaBefore, apiBefore] = await build('before');
+
+      await writeJob(dir, 'beta', 'done differently');
+      const [alphaAfter, betaAfter, apiAfter] = await build('after');
+
+      expect(alphaAfter).toBe(alphaBefore);
+      expect(betaAfter).not.toBe(betaBefore);
+      expect(apiAfter).not.toBe(apiBefore);
+    },
+    BUILD_TIMEOUT_MS,
+  );
+
+  it('refuses bundle ids that would collide or escape their folder', () => {
+    expect(() =>
+      bundleFunctions({
+        projectRoot: REPO_ROOT,
+        outDir: join(REPO_ROOT, '.cache', `test-bundling-${randomUUID()}`),
+        workers: [{ id: '../elsewhere', jobs: [] }],
+      }),
+    ).toThrow('Worker bundle ids must be distinct lower-case kebab names, got "../elsewhere"');
+  });
+});
+
+describe('ServerlessJobs bundling by itself', () => {
+  it(
+    "deploys one code asset per shard, shared by the shard's functions",
+    async () => {
+      const dir = await jobProject(['alpha', 'beta']);
+      const sources = ['alpha', 'beta'].map((name) => ({
+        ...jobSource(defineJob({ name, run: async () => {} })),
+        file: job(dir, name).file,
+      }));
+      const app = new App({ outdir: join(dir, 'cdk.out'), builtinCloudFormationValidation: false });
+
+      const jobs = new ServerlessJobs(app, 'Jobs', {
+        jobs: sources,
+        appName: 'bundled',
+        shardCount: 1,
+        projectRoot: REPO_ROOT,
+        bundleDir: join(dir, 'bundles'),
+      });
+
+      const functions = Template.fromStack(jobs.shardStacks[0] ?? jobs.dataStack).findResources(
+        'AWS::Lambda::Function',
+      );
+      const codeKeys = Object.values(functions).map(
+        (resource) =>
+          (resource as { Properties: { Code: { S3Key: unknown } } }).Properties.Code.S3Key,
+      );
+      expect(codeKeys).toHaveLength(2);
+      expect(codeKeys[0]).toEqual(codeKeys[1]);
+    },
+    BUILD_TIMEOUT_MS,
+  );
+});
