@@ -54,7 +54,7 @@ function jobFile(index: number, count: number): string {
   const target = byImport ? 'target' : `'${jobName(targetIndex)}'`;
   const imports = [
     "import { defineJob, JobResult } from '#shared';",
-    ...(hasInput ? ["import { z } from 'zod';"] : []),
+    ...(hasInput ? ["import * as z from 'zod';"] : []),
     ...(enqueues && byImport
       ? [`import target from '../${jobFolder(targetIndex)}/${jobName(targetIndex)}.job';`]
       : []),

@@ -1,8 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { SchedulerOneOffScheduler } from '../shared/delivery/one-off-scheduler';
+import type { OneOffScheduler } from '../shared/delivery/one-off-scheduler';
 import { conventionalQueueLocator } from '../shared/delivery/queue-locator';
 import { JobsError } from '../shared/errors';
 import type { AnyJobDefinition } from '../shared/job/job-definition';
@@ -55,11 +54,17 @@ export function createLambdaWorker(jobs: readonly AnyJobDefinition[]): WorkerHan
     queues,
     ...(oneOff
       ? {
-          oneOffScheduler: new SchedulerOneOffScheduler({
-            schedulerClient: new SchedulerClient({}),
-            groupName: oneOff.groupName,
-            roleArn: oneOff.roleArn,
-            queues,
+          oneOffScheduler: loadedOnFirstUse(async () => {
+            const [{ SchedulerClient }, { SchedulerOneOffScheduler }] = await Promise.all([
+              import('@aws-sdk/client-scheduler'),
+              import('../shared/delivery/one-off-scheduler'),
+            ]);
+            return new SchedulerOneOffScheduler({
+              schedulerClient: new SchedulerClient({}),
+              groupName: oneOff.groupName,
+              roleArn: oneOff.roleArn,
+              queues,
+            });
           }),
         }
       : {}),
@@ -69,4 +74,21 @@ export function createLambdaWorker(jobs: readonly AnyJobDefinition[]): WorkerHan
     ...(environment.codeVersion !== undefined ? { codeVersion: environment.codeVersion } : {}),
     logger: powertoolsLogger(new Logger({ serviceName: 'jobs-worker' })),
   }).handler;
+}
+
+/**
+ * A one-off scheduler whose code (the Scheduler client) loads on the first run scheduled more
+ * than 15 minutes ahead: most functions never schedule one, and loading it costs every cold start.
+ */
+function loadedOnFirstUse(load: () => Promise<OneOffScheduler>): OneOffScheduler {
+  let loading: Promise<OneOffScheduler> | undefined;
+  return {
+    async schedule(run) {
+      loading ??= load().catch((error: unknown) => {
+        loading = undefined;
+        throw error;
+      });
+      return (await loading).schedule(run);
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions, Metafile } from 'esbuild';
@@ -34,11 +34,12 @@ export interface BundleOptions {
 }
 
 export interface Bundles {
-  /** The folder holding a worker bundle's code (`index.mjs` and its source map). */
+  /** The folder holding a worker bundle's code: `index.mjs`, its chunks and source maps. */
   workerDir(bundleId: string): string;
   /** The folder holding the API function's code. */
   readonly apiDir: string;
-  readonly metafile: Metafile;
+  /** The workers' build's and the API's build's. */
+  readonly metafiles: readonly Metafile[];
 }
 
 const AWS_SDK_PACKAGES = ['@aws-sdk/*', '@smithy/*', '@aws-crypto/*'];
@@ -47,15 +48,23 @@ const AWS_SDK_PACKAGES = ['@aws-sdk/*', '@smithy/*', '@aws-crypto/*'];
 const REQUIRE_BANNER =
   "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
+// Source-mapped stack traces in every function, without `--enable-source-maps`' start-up cost.
+const STACKS_MODULE = fileURLToPath(
+  new URL('../shared/support/source-mapped-stacks.ts', import.meta.url),
+);
+const STACKS_IMPORT = (importPath: (file: string) => string) =>
+  `import { installSourceMappedStacks } from ${importPath(STACKS_MODULE)};`;
+
 const BUNDLE_ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 
 /**
- * Bundles the workers and the API in one esbuild pass, so that shared modules are parsed once.
- * A worker bundle holds the runtime once and each of its jobs behind a dynamic `import()`,
- * which esbuild keeps in the same file and evaluates only when called: a function loads its
- * own job file and no other. One bundle per shard keeps esbuild's work (and memory, about 27 MB
- * an output with the AWS SDK in it) proportional to the shards, not the jobs, and a change to
- * one job changes only its shard's code asset.
+ * Bundles the workers, and the API beside them, with code splitting: shared modules (the
+ * runtime, the AWS SDK) are parsed and emitted once, as chunks. A worker bundle's entry holds
+ * each of its jobs behind a dynamic `import()` of the job's own chunk, so a function compiles
+ * and runs its own job file and no other, and the SDK's rarely used parts (SSO, STS) stay
+ * unloaded too. Each bundle's folder then gets its entry, as `index.mjs`, and every chunk it
+ * may load: esbuild's work follows the modules, not the number of jobs or shards, and editing
+ * a job changes the code of its shard, the API and the jobs that import it, and no other.
  */
 export function bundleFunctions(options: BundleOptions): Bundles {
   const seen = new Set<string>();
@@ -68,6 +77,7 @@ export function bundleFunctions(options: BundleOptions): Bundles {
   const root = resolve(options.projectRoot);
   const outDir = resolve(options.outDir ?? join(root, '.cache', 'lambda'));
   const entriesDir = join(outDir, 'entries');
+  const buildDir = join(outDir, 'build');
   const codeDir = join(outDir, 'code');
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(entriesDir, { recursive: true });
@@ -76,14 +86,19 @@ export function bundleFunctions(options: BundleOptions): Bundles {
     const path = relative(entriesDir, resolve(root, file)).replaceAll('\\', '/');
     return JSON.stringify(path.startsWith('.') ? path : `./${path}`);
   };
-  const entryPoints: Record<string, string> = {};
+  // Entry name -> the folder its function's code goes to.
+  const workerEntries: Record<string, string> = {};
+  const codeDirs = new Map<string, string>();
   for (const bundle of options.workers) {
     if (bundle.jobs.length === 0) continue;
-    const entry = join(entriesDir, `worker-${bundle.id}.ts`);
+    const name = `worker-${bundle.id}`;
+    const entry = join(entriesDir, `${name}.ts`);
     writeFileSync(
       entry,
       [
         `import { loadLambdaWorker } from ${importPath(join(root, 'functions', 'worker.ts'))};`,
+        STACKS_IMPORT(importPath),
+        'installSourceMappedStacks();',
         'export const handler = await loadLambdaWorker({',
         ...bundle.jobs.map(
           (job) => `  ${JSON.stringify(job.name)}: () => import(${importPath(job.file)}),`,
@@ -92,7 +107,8 @@ export function bundleFunctions(options: BundleOptions): Bundles {
         '',
       ].join('\n'),
     );
-    entryPoints[`workers/${bundle.id}/index`] = entry;
+    workerEntries[name] = entry;
+    codeDirs.set(name, join(codeDir, 'workers', bundle.id));
   }
   const allJobs = options.workers.flatMap((bundle) => bundle.jobs);
   const apiEntry = join(entriesDir, 'api.ts');
@@ -101,16 +117,20 @@ export function bundleFunctions(options: BundleOptions): Bundles {
     [
       ...allJobs.map((job, index) => `import job${index} from ${importPath(job.file)};`),
       `import { createLambdaApi } from ${importPath(join(root, 'functions', 'api.ts'))};`,
+      STACKS_IMPORT(importPath),
+      'installSourceMappedStacks();',
       `export const handler = createLambdaApi([${allJobs.map((_, index) => `job${index}`).join(', ')}]);`,
       '',
     ].join('\n'),
   );
-  entryPoints['api/index'] = apiEntry;
+  codeDirs.set('api', join(codeDir, 'api'));
 
   const buildOptions: BuildOptions = {
-    entryPoints,
-    outdir: codeDir,
     outExtension: { '.js': '.mjs' },
+    // Chunks one folder down, entries at the top: an entry moved into its function's folder
+    // as index.mjs still finds them at ./chunks.
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
     absWorkingDir: root,
     bundle: true,
     platform: 'node',
@@ -125,26 +145,106 @@ export function bundleFunctions(options: BundleOptions): Bundles {
     external: options.awsSdk === 'runtime' ? AWS_SDK_PACKAGES : [],
     logLevel: 'error',
   };
-  const metafile = runEsbuild(buildOptions);
+  // Two builds: esbuild keeps a module's code wherever any entry of a build uses it, so the
+  // API's share of the runtime (reached through the `#shared` barrel) stays out of the workers.
+  const workersDir = join(buildDir, 'workers');
+  const apiDir = join(buildDir, 'api');
+  const [workersMetafile, apiMetafile] = runEsbuild([
+    { ...buildOptions, entryPoints: workerEntries, outdir: workersDir },
+    { ...buildOptions, entryPoints: { api: apiEntry }, outdir: apiDir },
+  ]);
+  if (!workersMetafile || !apiMetafile) throw new Error('esbuild returned no metafile');
+  for (const metafile of [workersMetafile, apiMetafile]) projectRelativeSources(metafile, root);
+  for (const [name, dir] of codeDirs) {
+    if (name === 'api') packageEntry(apiMetafile, root, apiDir, name, dir);
+    else packageEntry(workersMetafile, root, workersDir, name, dir);
+  }
   return {
     workerDir: (bundleId) => join(codeDir, 'workers', bundleId),
     apiDir: join(codeDir, 'api'),
-    metafile,
+    metafiles: [workersMetafile, apiMetafile],
   };
+}
+
+/**
+ * Gives one function its code: the entry as `index.mjs` and every chunk it imports, directly or
+ * not, statically or dynamically, each with its source map. Files are hard links into the
+ * build, where the file system allows.
+ */
+function packageEntry(
+  metafile: Metafile,
+  root: string,
+  buildDir: string,
+  entryName: string,
+  targetDir: string,
+): void {
+  const outputKey = (file: string) => relative(root, file).replaceAll('\\', '/');
+  const entryKey = outputKey(join(buildDir, `${entryName}.mjs`));
+  const needed = new Set<string>();
+  const visit = (key: string) => {
+    if (needed.has(key)) return;
+    const output = metafile.outputs[key];
+    if (!output) throw new Error(`esbuild wrote no ${key}, which ${entryName} needs`);
+    needed.add(key);
+    for (const imported of output.imports) if (!imported.external) visit(imported.path);
+  };
+  visit(entryKey);
+  mkdirSync(join(targetDir, 'chunks'), { recursive: true });
+  for (const key of needed) {
+    const source = join(root, key);
+    if (key === entryKey) {
+      // Renamed, so its source map comment must follow.
+      const code = readFileSync(source, 'utf8').replace(
+        /\/\/# sourceMappingURL=\S+\s*$/,
+        '//# sourceMappingURL=index.mjs.map\n',
+      );
+      writeFileSync(join(targetDir, 'index.mjs'), code);
+      linkOrCopy(`${source}.map`, join(targetDir, 'index.mjs.map'));
+    } else {
+      const target = join(targetDir, relative(buildDir, source));
+      linkOrCopy(source, target);
+      linkOrCopy(`${source}.map`, `${target}.map`);
+    }
+  }
+}
+
+/**
+ * Rewrites each source map's sources from paths relative to the map (which mean nothing once the
+ * code is in /var/task) to paths relative to the project, so that a stack trace a function
+ * records names `functions/jobs/daily-report.job.ts:27:11`.
+ */
+function projectRelativeSources(metafile: Metafile, root: string): void {
+  for (const key of Object.keys(metafile.outputs)) {
+    if (!key.endsWith('.map')) continue;
+    const file = join(root, key);
+    const map = JSON.parse(readFileSync(file, 'utf8')) as { sources: string[] };
+    map.sources = map.sources.map((source) =>
+      relative(root, resolve(dirname(file), source)).replaceAll('\\', '/'),
+    );
+    writeFileSync(file, JSON.stringify(map));
+  }
+}
+
+function linkOrCopy(source: string, target: string): void {
+  try {
+    linkSync(source, target);
+  } catch {
+    copyFileSync(source, target);
+  }
 }
 
 const RUNNER = join(dirname(fileURLToPath(import.meta.url)), 'esbuild-runner.mjs');
 
-/** One esbuild build, run in a child process: the only way to use plugins and stay synchronous. */
-function runEsbuild(buildOptions: BuildOptions): Metafile {
+/** esbuild builds, run in a child process: the only way to use plugins and stay synchronous. */
+function runEsbuild(builds: readonly BuildOptions[]): Metafile[] {
   const result = spawnSync(process.execPath, [RUNNER], {
-    input: JSON.stringify(buildOptions),
-    cwd: buildOptions.absWorkingDir,
+    input: JSON.stringify(builds),
+    cwd: builds[0]?.absWorkingDir,
     encoding: 'utf8',
     maxBuffer: 512 * 1024 * 1024,
   });
   if (result.status !== 0) {
     throw new Error(`Bundling the functions failed:\n${result.stderr || result.error?.message}`);
   }
-  return JSON.parse(result.stdout) as Metafile;
+  return JSON.parse(result.stdout) as Metafile[];
 }

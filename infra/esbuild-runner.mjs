@@ -1,6 +1,6 @@
-// Runs one esbuild build with this app's plugins, for callers that must stay synchronous (a CDK
-// construct): esbuild's synchronous API takes no plugins. Reads the build options as JSON on
-// stdin and writes the metafile as JSON on stdout.
+// Runs esbuild builds, side by side, with this app's plugins, for callers that must stay
+// synchronous (a CDK construct): esbuild's synchronous API takes no plugins. Reads a list of
+// build options as JSON on stdin and writes the list of their metafiles as JSON on stdout.
 import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -44,10 +44,36 @@ const jobFileNames = {
   },
 };
 
-const options = JSON.parse(readFileSync(0, 'utf8'));
-const result = await build({
-  ...options,
-  metafile: true,
-  plugins: [englishOnlyZodLocales, jobFileNames],
-});
-process.stdout.write(JSON.stringify(result.metafile));
+/**
+ * `#shared`, the barrel job files import, only re-exports: marked free of side effects, esbuild
+ * follows only the re-exports a bundle uses, so a worker does not load the REST API, the local
+ * stores and the rest of what the barrel offers other callers.
+ */
+const sideEffectFreeBarrel = {
+  name: 'side-effect-free-barrel',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^#shared$/ }, async (args) => {
+      if (args.pluginData?.barrel) return undefined;
+      const resolved = await pluginBuild.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: { barrel: true },
+      });
+      return resolved.errors.length > 0 ? undefined : { ...resolved, sideEffects: false };
+    });
+  },
+};
+
+const builds = JSON.parse(readFileSync(0, 'utf8'));
+const metafiles = await Promise.all(
+  builds.map(async (options) => {
+    const result = await build({
+      ...options,
+      metafile: true,
+      plugins: [englishOnlyZodLocales, jobFileNames, sideEffectFreeBarrel],
+    });
+    return result.metafile;
+  }),
+);
+process.stdout.write(JSON.stringify(metafiles));

@@ -76,7 +76,6 @@ export function sharedFunctionSettings(names: ResourceNames, account: string, se
     loggingFormat: lambda.LoggingFormat.JSON,
     tracing: lambda.Tracing.ACTIVE,
     environment: {
-      NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: serviceName,
       [WORKER_ENVIRONMENT.executionsTable]: names.tables.executions,
       [WORKER_ENVIRONMENT.jobStateTable]: names.tables.jobState,

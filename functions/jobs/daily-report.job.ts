@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineJob, JobResult } from '#shared';
 import { previousDay } from '../lib/calendar';
 import { createSampleSalesSource } from '../lib/sales';

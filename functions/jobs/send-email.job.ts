@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineJob, JobResult } from '#shared';
 import { createStdoutMailer } from '../lib/mailer';
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { AlertConfigError, type AlertConfigIssue, JobsError } from '../errors';
 import { closestName } from '../support/closest-name';
 import { type AlertConfig, alertConfigSchema } from './alert-config';
@@ -31,7 +31,7 @@ export function storedAlertConfig(jobName: string, stored: unknown): AlertConfig
   );
 }
 
-function alertConfigIssues(error: z.ZodError, config: unknown): AlertConfigIssue[] {
+function alertConfigIssues(error: z.core.$ZodError, config: unknown): AlertConfigIssue[] {
   return error.issues.flatMap((issue): AlertConfigIssue[] => {
     const parent = issue.path.join('.');
     if (issue.code === 'unrecognized_keys') {

@@ -1,6 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { TRIGGERS, type Trigger } from '../executor/execution';
 import type { RunRequest } from '../executor/run-request';
+import '../support/zod-messages';
 
 /**
  * The message that starts a run, whoever sends it: an EventBridge Scheduler tick, the API's
@@ -23,21 +24,21 @@ export interface RunMessage {
   readonly scheduleArn?: string;
 }
 
-const nonEmpty = z.string().min(1, 'must not be empty');
+const nonEmpty = () => z.string().check(z.minLength(1, 'must not be empty'));
 
 // Strict, so that a misspelt field in a hand-written message (a console test event) is reported
 // rather than silently ignored.
 const runMessageSchema = z.strictObject({
-  job: nonEmpty,
-  input: z.unknown().optional(),
-  trigger: z.enum(TRIGGERS as [Trigger, ...Trigger[]]).optional(),
-  runId: nonEmpty.optional(),
-  scheduledTime: z.iso.datetime({ offset: true }).optional(),
-  idempotencyKey: nonEmpty.max(512).optional(),
-  triggeredBy: nonEmpty.optional(),
-  retryOf: nonEmpty.optional(),
-  parent: z.strictObject({ jobName: nonEmpty, runId: nonEmpty }).optional(),
-  scheduleArn: nonEmpty.optional(),
+  job: nonEmpty(),
+  input: z.optional(z.unknown()),
+  trigger: z.optional(z.enum(TRIGGERS as [Trigger, ...Trigger[]])),
+  runId: z.optional(nonEmpty()),
+  scheduledTime: z.optional(z.iso.datetime({ offset: true })),
+  idempotencyKey: z.optional(nonEmpty().check(z.maxLength(512))),
+  triggeredBy: z.optional(nonEmpty()),
+  retryOf: z.optional(nonEmpty()),
+  parent: z.optional(z.strictObject({ jobName: nonEmpty(), runId: nonEmpty() })),
+  scheduleArn: z.optional(nonEmpty()),
 });
 
 export type ParsedRunMessage =

@@ -1,8 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type DefinitionIssue, JobDefinitionError, ScheduleExpressionError } from '../errors';
 import { AtExpression } from '../schedule/at-expression';
 import { ScheduleExpression } from '../schedule/schedule-expression';
 import { closestName } from '../support/closest-name';
+import '../support/zod-messages';
 import { bundledJobFile } from './bundled-job-file';
 import { parseDurationSeconds } from './duration';
 import {
@@ -24,68 +25,72 @@ function isFunction(value: unknown): value is (...args: never[]) => unknown {
 }
 
 const alertRulesShape = {
-  onFailure: z.boolean({ error: 'must be true or false' }).optional(),
-  onSuccess: z.boolean({ error: 'must be true or false' }).optional(),
-  onDurationOverMs: z
-    .int({ error: 'must be a whole number of milliseconds above 0' })
-    .positive({ error: 'must be a whole number of milliseconds above 0' })
-    .optional(),
-  onDeadLetter: z.boolean({ error: 'must be true or false' }).optional(),
+  onFailure: z.optional(z.boolean({ error: 'must be true or false' })),
+  onSuccess: z.optional(z.boolean({ error: 'must be true or false' })),
+  onDurationOverMs: z.optional(
+    z
+      .int({ error: 'must be a whole number of milliseconds above 0' })
+      .check(z.positive({ error: 'must be a whole number of milliseconds above 0' })),
+  ),
+  onDeadLetter: z.optional(z.boolean({ error: 'must be true or false' })),
 };
 
+/** A whole number from `min` to `max`, with one message for every way of missing it. */
+function wholeNumber(min: number, max: number, error: string) {
+  return z.int({ error }).check(z.minimum(min, { error }), z.maximum(max, { error }));
+}
+
 const optionsSchema = z.strictObject({
-  name: z.string({ error: 'must be a string' }).optional(),
-  displayName: z
-    .string({ error: 'must be text of 1 to 128 characters' })
-    .trim()
-    .min(1, { error: 'must be text of 1 to 128 characters' })
-    .max(128, { error: 'must be text of 1 to 128 characters' })
-    .optional(),
-  description: z
-    .string({ error: 'must be text of at most 2000 characters' })
-    .max(2000, { error: 'must be text of at most 2000 characters' })
-    .optional(),
-  schedule: z.unknown().optional(),
-  queue: z.enum(QUEUE_CLASSES, { error: `must be one of ${QUEUE_CLASSES.join(', ')}` }).optional(),
-  retries: z
-    .int({ error: 'must be a whole number from 0 to 10' })
-    .min(0, { error: 'must be a whole number from 0 to 10' })
-    .max(10, { error: 'must be a whole number from 0 to 10' })
-    .optional(),
-  timeout: z.unknown().optional(),
-  memoryMb: z
-    .int({ error: "must be a whole number of MB from 128 to 10240 (Lambda's limits)" })
-    .min(128, { error: "must be a whole number of MB from 128 to 10240 (Lambda's limits)" })
-    .max(10240, { error: "must be a whole number of MB from 128 to 10240 (Lambda's limits)" })
-    .optional(),
-  overlap: z.enum(['allow', 'skip'], { error: "must be 'allow' or 'skip'" }).optional(),
-  input: z
-    .custom<StandardSchemaV1>(isStandardSchema, {
+  name: z.optional(z.string({ error: 'must be a string' })),
+  displayName: z.optional(
+    z
+      .string({ error: 'must be text of 1 to 128 characters' })
+      .check(
+        z.trim(),
+        z.minLength(1, { error: 'must be text of 1 to 128 characters' }),
+        z.maxLength(128, { error: 'must be text of 1 to 128 characters' }),
+      ),
+  ),
+  description: z.optional(
+    z
+      .string({ error: 'must be text of at most 2000 characters' })
+      .check(z.maxLength(2000, { error: 'must be text of at most 2000 characters' })),
+  ),
+  schedule: z.optional(z.unknown()),
+  queue: z.optional(z.enum(QUEUE_CLASSES, { error: `must be one of ${QUEUE_CLASSES.join(', ')}` })),
+  retries: z.optional(wholeNumber(0, 10, 'must be a whole number from 0 to 10')),
+  timeout: z.optional(z.unknown()),
+  memoryMb: z.optional(
+    wholeNumber(128, 10240, "must be a whole number of MB from 128 to 10240 (Lambda's limits)"),
+  ),
+  overlap: z.optional(z.enum(['allow', 'skip'], { error: "must be 'allow' or 'skip'" })),
+  input: z.optional(
+    z.custom<StandardSchemaV1>(isStandardSchema, {
       error: 'must be a zod schema (or another Standard Schema), such as z.object({ ... })',
-    })
-    .optional(),
-  alerts: z
-    .strictObject(alertRulesShape, {
+    }),
+  ),
+  alerts: z.optional(
+    z.strictObject(alertRulesShape, {
       error:
         'must be an object of alert rules: { onFailure, onSuccess, onDurationOverMs, onDeadLetter }',
-    })
-    .optional(),
-  enqueues: z
-    .array(
-      z.union([z.string().min(1), z.custom(isNamedTarget)], {
+    }),
+  ),
+  enqueues: z.optional(
+    z.array(
+      z.union([z.string().check(z.minLength(1)), z.custom(isNamedTarget)], {
         error: "must be a job's name or its imported definition",
       }),
       {
         error:
           "must be a list of the jobs this one enqueues: their names or imported definitions, e.g. enqueues: [sendEmail, 'audit-log']",
       },
-    )
-    .optional(),
-  deps: z
-    .custom(isFunction, {
+    ),
+  ),
+  deps: z.optional(
+    z.custom(isFunction, {
       error: 'must be a function that builds the dependencies: deps: () => ({ db: new Db() })',
-    })
-    .optional(),
+    }),
+  ),
   run: z.custom(isFunction, {
     error: 'is required and must be a function: run: async (ctx) => JobResult.success()',
   }),

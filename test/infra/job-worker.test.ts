@@ -61,7 +61,7 @@ describe('JobWorker', { timeout: SYNTH_TIMEOUT_MS }, () => {
             JOBS_ALERT_CONFIG_TABLE: 'acme-alert-config',
             JOBS_QUEUE_NAME_PREFIX: 'acme-',
             JOBS_ACCOUNT_ID: ACCOUNT,
-            NODE_OPTIONS: '--enable-source-maps',
+            NODE_OPTIONS: Match.absent(),
           }),
         },
       });

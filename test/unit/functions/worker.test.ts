@@ -1,3 +1,4 @@
+import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
@@ -9,10 +10,12 @@ import { JobResult } from '../../../shared/job/job-result';
 
 const dynamoDb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
+const scheduler = mockClient(SchedulerClient);
 
 afterEach(() => {
   dynamoDb.reset();
   sqs.reset();
+  scheduler.reset();
 });
 
 const ping = defineJob({ name: 'ping', run: async () => JobResult.success('pong') });
@@ -74,6 +77,40 @@ describe('the worker Lambda entry', () => {
     vi.stubEnv('JOBS_EXECUTIONS_TABLE', '');
 
     expect(() => createLambdaWorker([ping])).toThrow(/JOBS_EXECUTIONS_TABLE is not set/);
+  });
+
+  it('schedules a run more than 15 minutes ahead through EventBridge Scheduler', async () => {
+    stubDeployedEnvironment();
+    vi.stubEnv('JOBS_SCHEDULE_GROUP', 'app-runs');
+    vi.stubEnv('JOBS_SCHEDULER_ROLE_ARN', 'arn:aws:iam::123456789012:role/app-scheduler');
+    dynamoDb.on(PutCommand).resolves({});
+    scheduler.on(CreateScheduleCommand).resolves({});
+    const remind = defineJob({
+      name: 'remind',
+      enqueues: ['ping'],
+      run: async (ctx) => {
+        await ctx.enqueue('ping', undefined, { delay: '2 hours' });
+      },
+    });
+    const handler = createLambdaWorker([remind]);
+
+    const response = await handler(
+      { Records: [record({ job: 'remind', runId: 'run-3' })] },
+      { getRemainingTimeInMillis: () => 30_000 },
+    );
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    const schedules = scheduler
+      .commandCalls(CreateScheduleCommand)
+      .map((call) => call.args[0].input);
+    expect(schedules).toHaveLength(1);
+    expect(schedules[0]).toMatchObject({
+      GroupName: 'app-runs',
+      Target: {
+        Arn: 'arn:aws:sqs:eu-west-1:123456789012:app-ping',
+        RoleArn: 'arn:aws:iam::123456789012:role/app-scheduler',
+      },
+    });
   });
 
   describe('from a bundle of several jobs', () => {
