@@ -502,7 +502,7 @@ async function phases(): Promise<void> {
   const appName = app.node.tryGetContext('jobs:appName') ?? 'jobs';
   const shardCount = Number(app.node.tryGetContext('jobs:shardCount') ?? 16);
   // What ServerlessJobs does when it is given no code, as a step of its own.
-  const code = await step('bundle functions (one esbuild pass, child process)', () =>
+  const code = await step('bundle functions (esbuild, child process)', () =>
     functionCode.bundleJobCode({ projectRoot: process.cwd(), jobs, appName, shardCount }),
   );
   await step('construct tree, with asset staging', () => {
