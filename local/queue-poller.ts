@@ -134,7 +134,16 @@ export class QueuePoller {
         ApproximateFirstReceiveTimestamp:
           attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
       },
-      messageAttributes: {},
+      // As Lambda hands them over: camel-cased fields, strings only.
+      messageAttributes: Object.fromEntries(
+        Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+          name,
+          {
+            dataType: value.DataType ?? 'String',
+            ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),
+          },
+        ]),
+      ),
       md5OfBody: message.MD5OfBody ?? '',
       eventSource: 'aws:sqs',
       eventSourceARN: this.options.queueArn,

@@ -9,29 +9,17 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import {
+  functionTimeoutSeconds,
+  QUEUE_CLASS_SETTINGS,
+} from '../../shared/delivery/queue-class-settings';
 import type { RunMessage } from '../../shared/delivery/run-message';
-import type { AnyNamedJobDefinition, QueueClass } from '../../shared/job/job-definition';
+import type { AnyNamedJobDefinition } from '../../shared/job/job-definition';
 import { WORKER_ENVIRONMENT } from '../../shared/worker/worker-environment';
 import { acknowledge, FUNCTION_REASONS, nagArn } from '../acknowledge';
 import { type ResourceNames, sharedFunctionSettings } from '../naming';
 
-/** How each queue class is consumed: the batch, and how far Lambda may scale out. */
-export const QUEUE_CLASS_SETTINGS: Record<
-  QueueClass,
-  {
-    readonly batchSize: number;
-    readonly maxBatchingWindowSeconds?: number;
-    readonly maxConcurrency: number;
-  }
-> = {
-  critical: { batchSize: 1, maxConcurrency: 50 },
-  default: { batchSize: 10, maxConcurrency: 10 },
-  batch: { batchSize: 10, maxBatchingWindowSeconds: 5, maxConcurrency: 2 },
-};
-
-/** Time the function has beyond the job's timeout, to record the outcome. */
-const RECORDING_MARGIN_SECONDS = 10;
-const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
+export { QUEUE_CLASS_SETTINGS };
 
 export interface JobWorkerProps {
   readonly job: AnyNamedJobDefinition;
@@ -59,10 +47,7 @@ export class JobWorker extends Construct {
     super(scope, id);
     const { job, names } = props;
     const stack = Stack.of(this);
-    const functionTimeout = Math.min(
-      LAMBDA_MAX_TIMEOUT_SECONDS,
-      job.timeoutSeconds + RECORDING_MARGIN_SECONDS,
-    );
+    const functionTimeout = functionTimeoutSeconds(job.timeoutSeconds);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       queueName: names.deadLetterQueue(job.name),

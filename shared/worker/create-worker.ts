@@ -35,6 +35,8 @@ export interface WorkerOptions {
   readonly codeVersion?: string;
   readonly logger?: Logger;
   readonly clock?: Clock;
+  /** Aborts the runs in flight, recording them as `cancelled` (a graceful shutdown). */
+  readonly shutdown?: AbortSignal;
   /** Replacements for jobs' `deps`, by job name. */
   readonly depsOverrides?: Readonly<Record<string, unknown>>;
 }
@@ -90,6 +92,7 @@ export function createWorker(options: WorkerOptions): Worker {
     ...(options.queueUrlForArn ? { queueUrlForArn: options.queueUrlForArn } : {}),
     ...(options.backoff ? { backoff: options.backoff } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.shutdown ? { shutdown: options.shutdown } : {}),
     ...(options.clock ? { now: () => options.clock?.now() ?? Date.now() } : {}),
   });
   return { handler, executor, executionStore, jobStateStore };

@@ -33,6 +33,11 @@ export interface WorkerDependencies {
   readonly logger?: Logger;
   /** Milliseconds since the epoch. @default Date.now */
   readonly now?: () => number;
+  /**
+   * Aborts the runs in flight, which are recorded as `cancelled` and left on their queue for
+   * another delivery: the local runtime's graceful shutdown. @default - never aborted
+   */
+  readonly shutdown?: AbortSignal;
 }
 
 /** What a direct invocation (the Lambda console's test event) carries. */
@@ -77,8 +82,12 @@ export function createWorkerHandler(dependencies: WorkerDependencies): WorkerHan
   const { executor } = dependencies;
   const soleJob = executor.jobs.names().length === 1 ? executor.jobs.names()[0] : undefined;
 
+  const executeOptions = (deadline: number | undefined) => ({
+    ...(deadline !== undefined ? { deadline } : {}),
+    ...(dependencies.shutdown ? { signal: dependencies.shutdown } : {}),
+  });
   const processRecord = async (record: SQSRecord, deadline?: number): Promise<Disposition> => {
-    const attempt = Math.max(1, Number(record.attributes.ApproximateReceiveCount) || 1);
+    const attempt = attemptOf(record);
     const parsed = parseRunMessage(record.body);
     const context = { messageId: record.messageId, attempt };
     try {
@@ -102,7 +111,7 @@ export function createWorkerHandler(dependencies: WorkerDependencies): WorkerHan
         return { kind: 'again', visibilitySeconds: 0 };
       }
       const request = requestFor(parsed.message, record, attempt);
-      const execution = await executor.execute(request, deadline === undefined ? {} : { deadline });
+      const execution = await executor.execute(request, executeOptions(deadline));
       return dispositionOf(execution, dependencies.backoff);
     } catch (error) {
       if (error instanceof HistoryWriteError) {
@@ -155,7 +164,7 @@ export function createWorkerHandler(dependencies: WorkerDependencies): WorkerHan
       attempt: 1,
       defaultTriggeredBy: 'lambda-invoke',
     });
-    return executor.execute(request, deadline === undefined ? {} : { deadline });
+    return executor.execute(request, executeOptions(deadline));
   };
   return handler as WorkerHandler;
 }
@@ -175,6 +184,19 @@ function requestFor(message: RunMessage, record: SQSRecord, attempt: number): Ru
     ...request,
     runId: runIdForKey(message.job, `${MESSAGE_KEY_PREFIX}${record.messageId}`),
   };
+}
+
+/**
+ * A message sent again by hand (re-driven from a dead-letter queue, or kept by the local runtime
+ * across a restart) starts its receive count over; this attribute carries the deliveries it had,
+ * so its next attempt is numbered after them rather than taken for a duplicate of the first.
+ */
+export const PRIOR_DELIVERIES_ATTRIBUTE = 'jobsPriorDeliveries';
+
+function attemptOf(record: SQSRecord): number {
+  const received = Math.max(1, Number(record.attributes.ApproximateReceiveCount) || 1);
+  const prior = Number(record.messageAttributes?.[PRIOR_DELIVERIES_ATTRIBUTE]?.stringValue);
+  return received + (Number.isInteger(prior) && prior > 0 ? prior : 0);
 }
 
 function dispositionOf(

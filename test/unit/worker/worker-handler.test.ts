@@ -139,6 +139,18 @@ describe('a message whose attempt fails with retries left', () => {
 
     expect(history.list()).toMatchObject([{ attempt: 2, maxAttempts: 3, willRetry: true }]);
   });
+
+  it('counts the deliveries a message had before it was sent again', async () => {
+    const { handler, history } = setup([failing(3)]);
+    const resent = {
+      ...record({ job: 'fails' }, { receiveCount: 1 }),
+      messageAttributes: { jobsPriorDeliveries: { dataType: 'Number', stringValue: '2' } },
+    };
+
+    await handler(batch(resent));
+
+    expect(history.list()).toMatchObject([{ attempt: 3, maxAttempts: 4 }]);
+  });
 });
 
 describe('a message whose last attempt fails', () => {

@@ -1,0 +1,154 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { userInfo } from 'node:os';
+import { extname, join, normalize, sep } from 'node:path';
+import type { ApiHandler } from '../shared/api/api-request';
+import { silentLogger } from '../shared/logging/silent-logger';
+import type { Logger } from '../shared/ports/logger';
+
+export interface ApiServerOptions {
+  readonly handler: ApiHandler;
+  /** @default 0 (a free port) */
+  readonly port?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /**
+   * A folder of static files served under `/` (its `index.html` at `/`) for paths the API does
+   * not own: the dashboard. @default - none
+   */
+  readonly staticDir?: string;
+  /** Who local requests are recorded as coming from. @default `local:<OS user name>` */
+  readonly principal?: string;
+  readonly logger?: Logger;
+}
+
+export interface ApiServer {
+  /** `http://localhost:<port>` */
+  readonly url: string;
+  readonly port: number;
+  /** Stops accepting requests and waits for those in flight. */
+  stop(): Promise<void>;
+}
+
+/** Largest request body the server reads: a trigger's input. */
+const MAX_BODY_BYTES = 1024 * 1024;
+const API_PREFIXES = ['/jobs', '/runs', '/health'];
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json; charset=utf-8',
+};
+
+/**
+ * The REST API on localhost: each request becomes an `ApiRequest` for the same handler the API
+ * Lambda runs, with the local user as its principal. Paths outside the API serve the dashboard.
+ */
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const logger = options.logger ?? silentLogger;
+  const principal = options.principal ?? `local:${localUserName()}`;
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      logger.error('The local API server failed to answer a request', {
+        error: error instanceof Error ? error.message : String(error),
+        path: request.url,
+      });
+      if (!response.headersSent) sendJson(response, 500, internalError());
+      else response.destroy();
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const isApi = API_PREFIXES.some(
+      (prefix) => url.pathname === prefix || url.pathname.startsWith(`${prefix}/`),
+    );
+    if (!isApi && options.staticDir && (request.method === 'GET' || request.method === 'HEAD')) {
+      await serveStatic(options.staticDir, url.pathname, response);
+      return;
+    }
+    const body = await readBody(request);
+    if (body === undefined) {
+      sendJson(response, 413, {
+        error: 'bad_request',
+        message: `The request body is over ${MAX_BODY_BYTES} bytes`,
+      });
+      return;
+    }
+    const answer = await options.handler({
+      method: request.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      ...(body !== '' ? { body } : {}),
+      principal,
+    });
+    response.writeHead(answer.statusCode, answer.headers);
+    response.end(answer.body);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://localhost:${port}`, port, stop: () => closeServer(server) };
+}
+
+function localUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'user';
+  }
+}
+
+async function readBody(request: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function serveStatic(root: string, pathname: string, response: ServerResponse) {
+  const relativePath = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+  const file = normalize(join(root, relativePath));
+  if (!file.startsWith(normalize(root) + sep)) {
+    sendJson(response, 404, { error: 'not_found', message: `Nothing is served at ${pathname}` });
+    return;
+  }
+  try {
+    const content = await readFile(file);
+    response.writeHead(200, {
+      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
+    response.end(content);
+  } catch {
+    sendJson(response, 404, { error: 'not_found', message: `Nothing is served at ${pathname}` });
+  }
+}
+
+function sendJson(response: ServerResponse, statusCode: number, body: unknown): void {
+  response.writeHead(statusCode, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(body));
+}
+
+function internalError() {
+  return { error: 'internal_error', message: 'The local API server failed; see its log' };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,342 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { createApiHandler } from '../shared/api/create-api-handler';
+import { systemClock } from '../shared/clock/system-clock';
+import { JobControl } from '../shared/control/job-control';
+import { RunTrigger } from '../shared/control/run-trigger';
+import {
+  functionTimeoutSeconds,
+  QUEUE_CLASS_SETTINGS,
+} from '../shared/delivery/queue-class-settings';
+import type { RunMessage } from '../shared/delivery/run-message';
+import { SqsEnqueuer } from '../shared/delivery/sqs-enqueuer';
+import { discoverJobs } from '../shared/discovery/discover-jobs';
+import { JobRegistry } from '../shared/executor/job-registry';
+import type { AnyNamedJobDefinition } from '../shared/job/job-definition';
+import { powertoolsLogger } from '../shared/logging/powertools-logger';
+import type { Logger } from '../shared/ports/logger';
+import { createWorker } from '../shared/worker/create-worker';
+import type { RetryBackoffOptions } from '../shared/worker/retry-backoff';
+import { PRIOR_DELIVERIES_ATTRIBUTE } from '../shared/worker/worker-handler';
+import { startApiServer } from './api-server';
+import { startEmbeddedDynamoDb } from './embedded-dynamodb';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION, startEmbeddedSqs } from './embedded-sqs';
+import { LocalOneOffScheduler, type PendingOneOffRun } from './local-one-off-scheduler';
+import type { LocalJob, LocalRuntime, LocalRuntimeOptions } from './local-runtime-types';
+import { LocalScheduler } from './local-scheduler';
+import { QueuePoller } from './queue-poller';
+
+export type { LocalJob, LocalRuntime, LocalRuntimeOptions } from './local-runtime-types';
+
+/** The dashboard's static files, served at `/`. */
+export const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), 'dashboard');
+
+/** Receive loops per queue: enough to keep a laptop busy, far fewer than Lambda would run. */
+const LOCAL_MAX_CONCURRENCY = 4;
+const DEFAULT_PORT = 3000;
+const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+const PENDING_RUNS_FILE = 'pending-runs.json';
+const QUEUED_MESSAGES_FILE = 'queued-messages.json';
+
+export interface LocalRuntimeTestOptions extends LocalRuntimeOptions {
+  /** Waits between attempts; tests shorten them. @default - as deployed, from 10 s doubling */
+  readonly retryBackoff?: RetryBackoffOptions;
+}
+
+/**
+ * The whole system on this machine: dynalite for the tables (on disk under `dataDir`), fauxqs for
+ * the queues and their dead-letter queues, the same worker behind a poller per queue that plays
+ * Lambda's event source mapping, a scheduler that fires each schedule on time in its time zone,
+ * and the REST API and dashboard on localhost, served by the same handler as the deployed API.
+ */
+export async function startLocalRuntime(
+  options: LocalRuntimeTestOptions = {},
+): Promise<LocalRuntime> {
+  const projectRoot = resolve(options.projectRoot ?? process.cwd());
+  const clock = options.clock ?? systemClock;
+  const logger =
+    options.logger ?? powertoolsLogger(new PowertoolsLogger({ serviceName: 'jobs-local' }));
+  const appName = options.appName ?? 'jobs';
+  const dataDir = resolve(options.dataDir ?? join(projectRoot, '.data'));
+  const persistent = !options.inMemory;
+  const jobs = options.jobs ?? (await discoveredJobs(projectRoot, logger));
+  const registry = JobRegistry.from(jobs);
+
+  // Whatever started is stopped again if a later step fails, so a failed start leaves nothing.
+  const stops: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop();
+  };
+  try {
+    if (persistent) await mkdir(dataDir, { recursive: true });
+    const dynamoDb = await startEmbeddedDynamoDb(
+      persistent ? { path: join(dataDir, 'dynamodb') } : {},
+    );
+    stops.push(() => dynamoDb.stop());
+    const sqs = await startEmbeddedSqs();
+    stops.push(() => sqs.stop());
+
+    const tables = {
+      executions: `${appName}-executions`,
+      jobState: `${appName}-job-state`,
+      alertConfig: `${appName}-alert-config`,
+    };
+    await dynamoDb.createTables(tables);
+    const queueNamePrefix = `${appName}-`;
+    const queueUrls = new Map<string, { url: string; arn: string; dlqUrl: string }>();
+    for (const job of jobs) {
+      queueUrls.set(
+        job.name,
+        sqs.createQueueWithDlq(`${queueNamePrefix}${job.name}`, {
+          maxReceiveCount: job.retries + 1,
+          visibilityTimeoutSeconds: functionTimeoutSeconds(job.timeoutSeconds) * 6,
+        }),
+      );
+    }
+
+    const dynamoDbClient = dynamoDb.createClient();
+    const sqsClient = sqs.createClient();
+    stops.push(() => {
+      dynamoDbClient.destroy();
+      sqsClient.destroy();
+    });
+    const queues = sqs.queueLocator(queueNamePrefix);
+    const send = async (message: RunMessage) => {
+      await sqsClient.send(
+        new SendMessageCommand({
+          QueueUrl: queues.queueFor(message.job).url,
+          MessageBody: JSON.stringify(message),
+        }),
+      );
+    };
+    const oneOff = new LocalOneOffScheduler(clock, send, logger);
+    const shutdown = new AbortController();
+    const worker = createWorker({
+      jobs,
+      tables,
+      dynamoDbClient,
+      sqsClient,
+      queues,
+      oneOffScheduler: oneOff,
+      queueUrlForArn: sqs.queueUrlForArn,
+      // Pausing takes effect at once here: there is one process, not a fleet to tell.
+      jobStateCacheMs: 0,
+      clock,
+      logger,
+      shutdown: shutdown.signal,
+      ...(options.retryBackoff ? { backoff: options.retryBackoff } : {}),
+    });
+
+    if (persistent) {
+      await restoreQueuedMessages(
+        join(dataDir, QUEUED_MESSAGES_FILE),
+        sqsClient,
+        queueUrls,
+        logger,
+      );
+      oneOff.restore(await readJson<PendingOneOffRun[]>(join(dataDir, PENDING_RUNS_FILE), []));
+    }
+
+    const pollers = jobs.map((job) => {
+      const queue = queueUrls.get(job.name);
+      if (!queue) throw new Error(`no queue was made for job ${job.name}`);
+      const settings = QUEUE_CLASS_SETTINGS[job.queue];
+      return new QueuePoller({
+        sqsClient,
+        queueUrl: queue.url,
+        queueArn: queue.arn,
+        handler: worker.handler,
+        batchSize: settings.batchSize,
+        concurrency: Math.min(settings.maxConcurrency, LOCAL_MAX_CONCURRENCY),
+        functionTimeoutMs: functionTimeoutSeconds(job.timeoutSeconds) * 1000,
+        region: LOCAL_REGION,
+        logger,
+      });
+    });
+
+    const scheduler = new LocalScheduler({
+      jobs,
+      clock,
+      send,
+      scheduleArnFor: (jobName) =>
+        `arn:aws:scheduler:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:schedule/${appName}/${queueNamePrefix}${jobName}`,
+      logger,
+    });
+
+    const history = worker.executionStore;
+    const jobStateStore = worker.jobStateStore;
+    const handler = createApiHandler({
+      jobs: registry,
+      history,
+      jobStateStore,
+      jobControl: new JobControl({ jobs: registry, jobStateStore, logger }),
+      runTrigger: new RunTrigger({
+        jobs: registry,
+        history,
+        enqueuer: new SqsEnqueuer({ sqsClient, queues, oneOff }),
+        clock,
+      }),
+      clock,
+      logger,
+    });
+    const server = await startApiServer({
+      handler,
+      port: options.port ?? portFromEnvironment(),
+      staticDir: DASHBOARD_DIR,
+      logger,
+    });
+    stops.push(() => server.stop());
+
+    scheduler.start();
+    for (const poller of pollers) poller.start();
+
+    let stopping: Promise<void> | undefined;
+    const stop = async () => {
+      scheduler.stop();
+      oneOff.stop();
+      const grace = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
+      const drained = Promise.all(pollers.map((poller) => poller.stop()));
+      const timer = setTimeout(() => shutdown.abort(), grace);
+      await drained;
+      clearTimeout(timer);
+      if (persistent) {
+        await writeFile(join(dataDir, PENDING_RUNS_FILE), JSON.stringify(oneOff.pending()));
+        await saveQueuedMessages(join(dataDir, QUEUED_MESSAGES_FILE), sqs.server, queueUrls, {
+          queueNamePrefix,
+        });
+      }
+      await stopAll();
+    };
+
+    return {
+      url: server.url,
+      port: server.port,
+      get jobs(): readonly LocalJob[] {
+        return jobs.map((job) => localJob(job, scheduler.nextFireTime(job.name)));
+      },
+      deadLetters: async (jobName) => {
+        const queue = sqs.server.inspectQueue(`${queueNamePrefix}${jobName}-dlq`);
+        if (!queue) throw new Error(`No job named "${jobName}" runs here`);
+        return [
+          ...queue.messages.ready,
+          ...queue.messages.delayed,
+          ...queue.messages.inflight.map((entry) => entry.message),
+        ].map((message) => message.body);
+      },
+      stop: () => {
+        stopping ??= stop();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function discoveredJobs(
+  projectRoot: string,
+  logger: Logger,
+): Promise<readonly AnyNamedJobDefinition[]> {
+  const { jobs, warnings } = await discoverJobs({ projectRoot });
+  for (const warning of warnings) logger.warn(warning);
+  return jobs.map((source) => source.definition);
+}
+
+function localJob(job: AnyNamedJobDefinition, nextFireTime: Date | undefined): LocalJob {
+  return {
+    name: job.name,
+    queue: job.queue,
+    ...(nextFireTime ? { nextFireTime } : {}),
+    ...(job.schedule && job.schedule.kind !== 'rate' ? { timezone: job.schedule.timezone } : {}),
+  };
+}
+
+function portFromEnvironment(): number {
+  const text = process.env.PORT;
+  if (text === undefined || text === '') return DEFAULT_PORT;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new RangeError(`PORT must be a port number from 0 to 65535, got "${text}"`);
+  }
+  return port;
+}
+
+async function readJson<T>(file: string, fallback: T): Promise<T> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as T;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return fallback;
+    throw new Error(`Cannot read ${file}: ${(error as Error).message}; fix or delete it`, {
+      cause: error,
+    });
+  }
+}
+
+/** Messages still on the queues at shutdown, by queue name, with the deliveries each had. */
+type QueuedMessages = Record<string, { body: string; deliveries: number }[]>;
+
+/**
+ * fauxqs keeps its queues in memory; what they still hold when the runtime stops (waiting,
+ * delayed, or being retried) is written down and sent again at the next start.
+ */
+async function saveQueuedMessages(
+  file: string,
+  server: Awaited<ReturnType<typeof startEmbeddedSqs>>['server'],
+  queueUrls: ReadonlyMap<string, unknown>,
+  { queueNamePrefix }: { readonly queueNamePrefix: string },
+): Promise<void> {
+  const saved: QueuedMessages = {};
+  for (const jobName of queueUrls.keys()) {
+    for (const name of [`${queueNamePrefix}${jobName}`, `${queueNamePrefix}${jobName}-dlq`]) {
+      const queue = server.inspectQueue(name);
+      if (!queue) continue;
+      const messages = [
+        ...queue.messages.ready,
+        ...queue.messages.delayed,
+        ...queue.messages.inflight.map((entry) => entry.message),
+      ].map((message) => ({ body: message.body, deliveries: message.approximateReceiveCount }));
+      if (messages.length > 0) saved[name] = messages;
+    }
+  }
+  await writeFile(file, JSON.stringify(saved));
+}
+
+async function restoreQueuedMessages(
+  file: string,
+  sqsClient: ReturnType<Awaited<ReturnType<typeof startEmbeddedSqs>>['createClient']>,
+  queueUrls: ReadonlyMap<string, { url: string; dlqUrl: string }>,
+  logger: Logger,
+): Promise<void> {
+  const saved = await readJson<QueuedMessages>(file, {});
+  const urlOf = new Map<string, string>();
+  for (const { url, dlqUrl } of queueUrls.values()) {
+    urlOf.set(url.slice(url.lastIndexOf('/') + 1), url);
+    urlOf.set(dlqUrl.slice(dlqUrl.lastIndexOf('/') + 1), dlqUrl);
+  }
+  for (const [name, messages] of Object.entries(saved)) {
+    const url = urlOf.get(name);
+    if (!url) {
+      logger.warn('Messages of a queue whose job no longer exists were dropped', {
+        queue: name,
+        messages: messages.map((message) => message.body),
+      });
+      continue;
+    }
+    for (const { body, deliveries } of messages) {
+      await sqsClient.send(
+        new SendMessageCommand({
+          QueueUrl: url,
+          MessageBody: body,
+          MessageAttributes: {
+            [PRIOR_DELIVERIES_ATTRIBUTE]: { DataType: 'Number', StringValue: String(deliveries) },
+          },
+        }),
+      );
+    }
+  }
+  await rm(file, { force: true });
+}

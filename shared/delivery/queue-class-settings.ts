@@ -1,0 +1,29 @@
+import type { QueueClass } from '../job/job-definition';
+
+/**
+ * How each queue class is consumed: the batch, and how far workers may scale out. Deployed, the
+ * event source mapping takes these; locally, the queue pollers do.
+ */
+export const QUEUE_CLASS_SETTINGS: Readonly<
+  Record<
+    QueueClass,
+    {
+      readonly batchSize: number;
+      readonly maxBatchingWindowSeconds?: number;
+      readonly maxConcurrency: number;
+    }
+  >
+> = {
+  critical: { batchSize: 1, maxConcurrency: 50 },
+  default: { batchSize: 10, maxConcurrency: 10 },
+  batch: { batchSize: 10, maxBatchingWindowSeconds: 5, maxConcurrency: 2 },
+};
+
+/** Time a worker function has beyond the job's timeout, to record the outcome. */
+export const RECORDING_MARGIN_SECONDS = 10;
+const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
+
+/** The worker function's timeout for a job's timeout, as deployed. */
+export function functionTimeoutSeconds(jobTimeoutSeconds: number): number {
+  return Math.min(LAMBDA_MAX_TIMEOUT_SECONDS, jobTimeoutSeconds + RECORDING_MARGIN_SECONDS);
+}

@@ -1,0 +1,282 @@
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { startLocalRuntime } from '../../local/local-runtime';
+import type { LocalRuntime } from '../../local/local-runtime-types';
+import type { RunsPage } from '../../shared/api/api-resources';
+import { ManualClock } from '../../shared/clock/manual-clock';
+import { defineJob } from '../../shared/job/define-job';
+import type { AnyNamedJobDefinition } from '../../shared/job/job-definition';
+import { JobResult } from '../../shared/job/job-result';
+import { silentLogger } from '../../shared/logging/silent-logger';
+
+// Each runtime starts dynalite, fauxqs and a server: allow for a busy machine.
+const E2E_TIMEOUT_MS = 60_000;
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function named<T extends { name?: string }>(definition: T): AnyNamedJobDefinition {
+  return definition as unknown as AnyNamedJobDefinition;
+}
+
+async function start(
+  jobs: readonly AnyNamedJobDefinition[],
+  options: { dataDir?: string; clock?: ManualClock; appName?: string } = {},
+): Promise<LocalRuntime> {
+  const runtime = await startLocalRuntime({
+    jobs,
+    port: 0,
+    logger: silentLogger,
+    appName: options.appName ?? `e2e-${randomUUID().slice(0, 8)}`,
+    retryBackoff: { baseSeconds: 0, jitter: 0 },
+    shutdownGraceMs: 2_000,
+    ...(options.dataDir ? { dataDir: options.dataDir } : { inMemory: true }),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  cleanups.push(() => runtime.stop());
+  return runtime;
+}
+
+async function api(runtime: LocalRuntime, path: string, init?: { method: string; body?: unknown }) {
+  const response = await fetch(`${runtime.url}${path}`, {
+    method: init?.method ?? 'GET',
+    ...(init?.body !== undefined
+      ? { body: JSON.stringify(init.body), headers: { 'content-type': 'application/json' } }
+      : {}),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** Polls until `read` gives something `done` accepts; fails with the last value after a while. */
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  let value = await read();
+  while (!done(value)) {
+    if (Date.now() > deadline) {
+      throw new Error(`gave up waiting; last seen: ${JSON.stringify(value)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await read();
+  }
+  return value;
+}
+
+const runsOf = async (runtime: LocalRuntime, jobName: string) =>
+  (await api(runtime, `/jobs/${jobName}/runs`)).body as unknown as RunsPage;
+
+const greet = named(
+  defineJob({
+    name: 'greet',
+    input: z.object({ who: z.string().min(1) }),
+    run: async (ctx) => JobResult.success(`Hello, ${ctx.input.who}`),
+  }),
+);
+
+describe('the local runtime, through its REST API', { timeout: E2E_TIMEOUT_MS }, () => {
+  it('lists its jobs and runs one that is triggered, into history', async () => {
+    const runtime = await start([greet]);
+
+    const listed = await api(runtime, '/jobs');
+    const triggered = await api(runtime, '/jobs/greet/runs', {
+      method: 'POST',
+      body: { input: { who: 'Ada' } },
+    });
+    const page = await eventually(
+      () => runsOf(runtime, 'greet'),
+      (runs) => runs.runs[0]?.status === 'succeeded',
+    );
+
+    expect((listed.body.jobs as { name: string }[]).map((job) => job.name)).toEqual(['greet']);
+    expect(triggered.status).toBe(202);
+    expect(page.runs[0]).toMatchObject({
+      runId: triggered.body.runId,
+      trigger: 'api',
+      message: 'Hello, Ada',
+    });
+  });
+
+  it('retries a failing job, records the final failure and dead-letters its message', async () => {
+    let calls = 0;
+    const flaky = named(
+      defineJob({
+        name: 'always-fails',
+        retries: 2,
+        run: async () => {
+          calls += 1;
+          throw new Error(`downstream refused, call ${calls}`);
+        },
+      }),
+    );
+    const runtime = await start([flaky]);
+
+    const { body } = await api(runtime, '/jobs/always-fails/runs', { method: 'POST', body: {} });
+    const run = await eventually(
+      async () => (await api(runtime, `/jobs/always-fails/runs/${body.runId}`)).body,
+      (details) =>
+        (details.attempts as { status: string }[] | undefined)?.length === 3 &&
+        (details.attempts as { willRetry: boolean }[])[2]?.willRetry === false,
+    );
+    const deadLetters = await eventually(
+      () => runtime.deadLetters('always-fails'),
+      (messages) => messages.length === 1,
+    );
+
+    const attempts = run.attempts as {
+      attempt: number;
+      status: string;
+      error?: { message: string };
+    }[];
+    expect(attempts.map((attempt) => [attempt.attempt, attempt.status])).toEqual([
+      [1, 'failed'],
+      [2, 'failed'],
+      [3, 'failed'],
+    ]);
+    expect(attempts[2]?.error?.message).toBe('downstream refused, call 3');
+    expect(JSON.parse(deadLetters[0] ?? '{}')).toMatchObject({
+      job: 'always-fails',
+      runId: body.runId,
+    });
+  });
+
+  it('skips the next tick of a paused job', async () => {
+    const clock = new ManualClock('2026-07-01T08:59:30Z');
+    const everyMinute = named(
+      defineJob({
+        name: 'every-minute',
+        schedule: { cron: '* * * * *', timezone: 'Europe/Paris' },
+        run: async () => JobResult.success('ticked'),
+      }),
+    );
+    const runtime = await start([everyMinute], { clock });
+
+    const paused = await api(runtime, '/jobs/every-minute/pause', { method: 'POST' });
+    clock.advance(30_000);
+    const page = await eventually(
+      () => runsOf(runtime, 'every-minute'),
+      (runs) => runs.runs.length === 1 && runs.runs[0]?.status !== 'running',
+    );
+
+    expect(paused.status).toBe(200);
+    expect(page.runs[0]).toMatchObject({
+      trigger: 'schedule',
+      scheduledTime: '2026-07-01T09:00:00.000Z',
+      status: 'skipped',
+    });
+  });
+
+  it('fires a cron tick on time in its own time zone', async () => {
+    // 09:00 in Kolkata (UTC+05:30) is 03:30 UTC.
+    const clock = new ManualClock('2026-07-01T03:29:00Z');
+    const morning = named(
+      defineJob({
+        name: 'kolkata-morning',
+        schedule: { cron: '0 9 * * *', timezone: 'Asia/Kolkata' },
+        run: async (ctx) => JobResult.success(`ran for ${ctx.scheduledTime?.toISOString()}`),
+      }),
+    );
+    const runtime = await start([morning], { clock });
+
+    const planned = runtime.jobs[0]?.nextFireTime?.toISOString();
+    clock.advance(59_000);
+    const early = await runsOf(runtime, 'kolkata-morning');
+    clock.advance(1_000);
+    const page = await eventually(
+      () => runsOf(runtime, 'kolkata-morning'),
+      (runs) => runs.runs[0]?.status === 'succeeded',
+    );
+
+    expect(planned).toBe('2026-07-01T03:30:00.000Z');
+    expect(early.runs).toEqual([]);
+    expect(page.runs[0]).toMatchObject({
+      trigger: 'schedule',
+      triggeredBy: 'scheduler',
+      scheduledTime: '2026-07-01T03:30:00.000Z',
+      message: 'ran for 2026-07-01T03:30:00.000Z',
+    });
+    expect(runtime.jobs[0]?.nextFireTime?.toISOString()).toBe('2026-07-02T03:30:00.000Z');
+  });
+
+  it('keeps history across a restart on the same data folder', async () => {
+    const dataDir = join(tmpdir(), `local-runtime-${randomUUID()}`);
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const appName = `e2e-${randomUUID().slice(0, 8)}`;
+    const first = await start([greet], { dataDir, appName });
+    const { body } = await api(first, '/jobs/greet/runs', {
+      method: 'POST',
+      body: { input: { who: 'Grace' } },
+    });
+    await eventually(
+      () => runsOf(first, 'greet'),
+      (runs) => runs.runs[0]?.status === 'succeeded',
+    );
+    await first.stop();
+
+    const second = await start([greet], { dataDir, appName });
+    const page = await runsOf(second, 'greet');
+
+    expect(page.runs.map((run) => [run.runId, run.status])).toEqual([[body.runId, 'succeeded']]);
+  });
+
+  it('answers bad input with 400 and the field errors, and an unknown job with 404', async () => {
+    const runtime = await start([greet]);
+
+    const bad = await api(runtime, '/jobs/greet/runs', {
+      method: 'POST',
+      body: { input: { who: '' } },
+    });
+    const unknown = await api(runtime, '/jobs/nobody/runs', { method: 'POST', body: {} });
+
+    expect(bad.status).toBe(400);
+    expect(bad.body.details).toEqual([
+      expect.objectContaining({ path: expect.stringContaining('who') }),
+    ]);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ error: 'not_found' });
+  });
+
+  it('cancels a run still going at shutdown and runs it again after a restart', async () => {
+    const dataDir = join(tmpdir(), `local-runtime-${randomUUID()}`);
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const appName = `e2e-${randomUUID().slice(0, 8)}`;
+    let calls = 0;
+    const slow = named(
+      defineJob({
+        name: 'slow-export',
+        run: async (ctx) => {
+          calls += 1;
+          if (calls > 1) return JobResult.success('exported');
+          await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
+          return JobResult.failure('stopped before the export was done');
+        },
+      }),
+    );
+    const first = await start([slow], { dataDir, appName });
+    const { body } = await api(first, '/jobs/slow-export/runs', { method: 'POST', body: {} });
+    await eventually(
+      () => runsOf(first, 'slow-export'),
+      (runs) => runs.runs[0]?.status === 'running',
+    );
+
+    const stopStarted = Date.now();
+    await first.stop();
+    const stopMs = Date.now() - stopStarted;
+    const second = await start([slow], { dataDir, appName });
+    const run = await eventually(
+      async () => (await api(second, `/jobs/slow-export/runs/${body.runId}`)).body,
+      (details) =>
+        (details.attempts as { status: string }[] | undefined)?.at(-1)?.status === 'succeeded',
+    );
+
+    expect(stopMs).toBeLessThan(10_000);
+    expect((run.attempts as { status: string }[]).map((attempt) => attempt.status)).toEqual([
+      'cancelled',
+      'succeeded',
+    ]);
+  });
+});
