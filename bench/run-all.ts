@@ -5,5 +5,6 @@ await import('./discovery.bench');
 await import('./executor.bench');
 await import('./persistence.bench');
 await import('./worker-throughput.bench');
+await import('./local-load.bench');
 await import('./synth.bench');
 await import('./lambda-bundle.bench');

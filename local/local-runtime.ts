@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,6 +115,8 @@ export async function startLocalRuntime(
     };
     const oneOff = new LocalOneOffScheduler(clock, send, logger);
     const shutdown = new AbortController();
+    // Every run in flight listens for the shutdown; there may be many at once.
+    setMaxListeners(0, shutdown.signal);
     const worker = createWorker({
       jobs,
       tables,
