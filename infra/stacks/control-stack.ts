@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -98,7 +98,7 @@ export class ControlStack extends Stack {
       defaultAuthorizer: new HttpIamAuthorizer(),
       createDefaultStage: false,
     });
-    new apigw.HttpStage(this, 'ApiStage', {
+    const stage = new apigw.HttpStage(this, 'ApiStage', {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
@@ -124,6 +124,13 @@ export class ControlStack extends Stack {
     for (const [method, path] of API_ROUTES) {
       this.api.addRoutes({ path, methods: [method], integration });
     }
+
+    // `npx jobs --remote <this stack>` reads the API's URL from this output, by its id
+    // (API_URL_OUTPUT in cli/remote-api.ts).
+    new CfnOutput(this, 'ApiUrl', {
+      value: stage.url,
+      description: 'The jobs REST API (SigV4): npx jobs --remote <this stack> list',
+    });
 
     this.dashboard = appDashboard(this, names, this.api);
   }

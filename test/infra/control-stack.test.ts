@@ -1,7 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { API_URL_OUTPUT } from '../../cli/remote-api';
 import { API_ROUTES } from '../../infra/stacks/control-stack';
-import { arn, buildJobsApp, SYNTH_TIMEOUT_MS } from './jobs-app';
+import { arn, buildJobsApp, REGION, SYNTH_TIMEOUT_MS } from './jobs-app';
 
 function controlTemplate(): Template {
   const { jobs } = buildJobsApp();
@@ -56,6 +57,20 @@ describe('ControlStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
         route: '$context.routeKey',
         status: '$context.status',
         caller: '$context.identity.userArn',
+      });
+    });
+
+    it('outputs the URL of its $default stage as ApiUrl, where `jobs --remote` reads it', () => {
+      const template = controlTemplate();
+
+      const apiId = Object.keys(template.findResources('AWS::ApiGatewayV2::Api'))[0];
+      template.hasOutput(API_URL_OUTPUT, {
+        Value: {
+          'Fn::Join': [
+            '',
+            ['https://', { Ref: apiId }, `.execute-api.${REGION}.`, { Ref: 'AWS::URLSuffix' }, '/'],
+          ],
+        },
       });
     });
 

@@ -1,0 +1,215 @@
+import type {
+  ApiErrorBody,
+  JobDetails,
+  JobSummary,
+  RunDetails,
+  RunsPage,
+} from '../shared/api/api-resources';
+import type { PauseResult } from '../shared/control/job-control';
+import { ApiResponseError, ApiUnreachableError } from './errors';
+
+/** The REST API as the commands use it; tests pass a fake. */
+export interface JobsApi {
+  /** Where the API is, for messages: a URL, or the stack and its URL. */
+  readonly description: string;
+  listJobs(): Promise<readonly JobSummary[]>;
+  getJob(name: string): Promise<JobDetails>;
+  triggerRun(name: string, body: TriggerRunBody): Promise<{ readonly runId: string }>;
+  getRun(name: string, runId: string): Promise<RunDetails>;
+  listRuns(name: string, page?: RunsPageRequest): Promise<RunsPage>;
+  pause(name: string): Promise<PauseResult>;
+  resume(name: string): Promise<PauseResult>;
+}
+
+export interface TriggerRunBody {
+  readonly input?: unknown;
+  readonly idempotencyKey?: string;
+}
+
+export interface RunsPageRequest {
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
+/** One request, with `path` below the API's base URL and the query already in it. */
+export interface HttpRequestSpec {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly body?: string;
+}
+
+export interface HttpAnswer {
+  readonly status: number;
+  readonly text: string;
+}
+
+/**
+ * Sends a request to the API and answers with its status and body; rejects only when nothing
+ * answered (ApiUnreachableError).
+ */
+export type Transport = (request: HttpRequestSpec) => Promise<HttpAnswer>;
+
+/** The API over a transport: plain fetch locally, SigV4-signed fetch for a deployed app. */
+export class HttpJobsApi implements JobsApi {
+  constructor(
+    readonly description: string,
+    private readonly transport: Transport,
+  ) {}
+
+  async listJobs(): Promise<readonly JobSummary[]> {
+    const body = await this.request<{ jobs: JobSummary[] }>('GET', '/jobs');
+    return body.jobs;
+  }
+
+  getJob(name: string): Promise<JobDetails> {
+    return this.request('GET', `/jobs/${segment(name)}`);
+  }
+
+  triggerRun(name: string, body: TriggerRunBody): Promise<{ readonly runId: string }> {
+    return this.request('POST', `/jobs/${segment(name)}/runs`, JSON.stringify(body));
+  }
+
+  getRun(name: string, runId: string): Promise<RunDetails> {
+    return this.request('GET', `/jobs/${segment(name)}/runs/${segment(runId)}`);
+  }
+
+  listRuns(name: string, page: RunsPageRequest = {}): Promise<RunsPage> {
+    // %20 rather than URLSearchParams' "+": SigV4 signs the query as RFC 3986 encodes it.
+    const query = [
+      ...(page.limit !== undefined ? [`limit=${page.limit}`] : []),
+      ...(page.cursor !== undefined ? [`cursor=${encodeURIComponent(page.cursor)}`] : []),
+    ];
+    const search = query.length > 0 ? `?${query.join('&')}` : '';
+    return this.request('GET', `/jobs/${segment(name)}/runs${search}`);
+  }
+
+  pause(name: string): Promise<PauseResult> {
+    return this.request('POST', `/jobs/${segment(name)}/pause`);
+  }
+
+  resume(name: string): Promise<PauseResult> {
+    return this.request('POST', `/jobs/${segment(name)}/resume`);
+  }
+
+  private async request<T>(method: 'GET' | 'POST', path: string, body?: string): Promise<T> {
+    const answer = await this.transport({ method, path, ...(body !== undefined ? { body } : {}) });
+    const parsed = parseJson(answer.text);
+    if (answer.status >= 200 && answer.status < 300) {
+      if (parsed === undefined) {
+        throw new ApiResponseError(answer.status, undefined, answer.text);
+      }
+      return parsed as T;
+    }
+    throw new ApiResponseError(
+      answer.status,
+      isErrorBody(parsed) ? parsed : undefined,
+      answer.text,
+    );
+  }
+}
+
+/** A request as it is about to be sent, for a signer. */
+export interface SignableRequest {
+  readonly method: string;
+  readonly url: URL;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
+export interface FetchTransportOptions {
+  /** The API's base URL, such as `http://localhost:3000`. */
+  readonly baseUrl: string;
+  /** Says what to do when nothing answers at the URL. */
+  readonly unreachableHint: string;
+  /**
+   * Answers with the headers to send instead of `headers`: the same plus a signature.
+   * @default - sent unsigned
+   */
+  readonly sign?: (request: SignableRequest) => Promise<Record<string, string>>;
+  /** @default globalThis.fetch */
+  readonly fetch?: typeof fetch;
+}
+
+/** A transport over fetch, which turns a failed connection into ApiUnreachableError. */
+export function fetchTransport(options: FetchTransportOptions): Transport {
+  const doFetch = options.fetch ?? globalThis.fetch;
+  return async (request) => {
+    const url = joinUrl(options.baseUrl, request.path);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    const sent = options.sign
+      ? await options.sign({
+          method: request.method,
+          url,
+          headers,
+          ...(request.body !== undefined ? { body: request.body } : {}),
+        })
+      : headers;
+    let response: Response;
+    try {
+      response = await doFetch(url, {
+        method: request.method,
+        headers: sent,
+        ...(request.body !== undefined ? { body: request.body } : {}),
+      });
+    } catch (error) {
+      throw new ApiUnreachableError(
+        `Cannot reach the API at ${options.baseUrl} (${connectionFailure(error)}). ${options.unreachableHint}`,
+      );
+    }
+    return { status: response.status, text: await response.text() };
+  };
+}
+
+/** `base` + `path`, keeping any path the base URL already has (a stage, a prefix). */
+export function joinUrl(base: string, path: string): URL {
+  const url = new URL(base);
+  const [pathname = '', search] = path.split('?', 2);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}${pathname}`;
+  url.search = search ? `?${search}` : '';
+  return url;
+}
+
+function segment(value: string): string {
+  return encodeURIComponent(value);
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isErrorBody(value: unknown): value is ApiErrorBody {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { message?: unknown }).message === 'string'
+  );
+}
+
+/** The reason fetch gives, which Node hides in `cause`: "connection refused", "ENOTFOUND". */
+function connectionFailure(error: unknown): string {
+  const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
+  const code =
+    cause?.code ??
+    (cause as { errors?: { code?: string }[] } | undefined)?.errors?.find((e) => e.code)?.code;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ENOTFOUND':
+      return 'unknown host';
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return 'connection timed out';
+    case 'ECONNRESET':
+      return 'connection reset';
+    default:
+      if (code) return code;
+      if (error instanceof Error && error.cause instanceof Error) return error.cause.message;
+      return error instanceof Error ? error.message : String(error);
+  }
+}

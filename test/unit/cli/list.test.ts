@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { cli, fakeApi, NIGHTLY_SCHEDULE, summary } from './cli-harness';
+
+const JOBS = [
+  summary({ name: 'nightly-report', schedule: NIGHTLY_SCHEDULE, queue: 'batch' }),
+  summary({
+    name: 'poll-orders',
+    schedule: {
+      kind: 'rate',
+      expression: 'rate(15 minutes)',
+      timezone: 'UTC',
+      source: '15 minutes',
+      description: 'Every 15 minutes',
+    },
+    paused: true,
+    pausedBy: 'local:alice',
+    pausedAt: '2026-11-23T09:00:00.000Z',
+  }),
+  summary({ name: 'send-email', queue: 'critical' }),
+];
+
+describe('jobs list', () => {
+  it('prints the jobs as aligned columns, with who paused a job and when', async () => {
+    const api = fakeApi({ listJobs: async () => JOBS });
+
+    const { code, stdout, stderr } = await cli(['list'], { api });
+
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toBe(
+      [
+        'NAME            SCHEDULE                   QUEUE     STATE',
+        'nightly-report  0 2 * * * (Europe/London)  batch     active',
+        'poll-orders     every 15 minutes           default   paused by local:alice 3 hours ago',
+        'send-email      on demand                  critical  active',
+        '',
+        '3 jobs, 1 paused',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('prints only the JSON the API answered on stdout with --json', async () => {
+    const api = fakeApi({ listJobs: async () => JOBS });
+
+    const { code, stdout } = await cli(['list', '--json'], { api });
+
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ jobs: JOBS });
+  });
+
+  it('says how to add a job when there is none', async () => {
+    const api = fakeApi({ listJobs: async () => [] });
+
+    const { code, stdout } = await cli(['list'], { api });
+
+    expect(code).toBe(0);
+    expect(stdout).toBe(
+      "No jobs yet. Add one with: npx jobs new daily-report --cron '0 2 * * *'\n",
+    );
+  });
+
+  it('connects to the API that --url names, before or after the command', async () => {
+    const api = fakeApi({ listJobs: async () => [] });
+
+    const before = await cli(['--url', 'http://localhost:4000', 'list'], { api });
+    const after = await cli(['list', '--remote', 'jobs-control'], { api });
+
+    expect(before.target).toEqual({ url: 'http://localhost:4000' });
+    expect(after.target).toEqual({ remote: 'jobs-control' });
+  });
+});

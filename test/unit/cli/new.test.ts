@@ -1,0 +1,107 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cli, memoryIo } from './cli-harness';
+
+let project: string;
+
+beforeEach(async () => {
+  project = await mkdtemp(join(tmpdir(), 'jobs-new-'));
+});
+
+afterEach(async () => {
+  await rm(project, { recursive: true, force: true });
+});
+
+function jobsNew(...args: string[]) {
+  return cli(['new', ...args], { io: memoryIo({ cwd: project }) });
+}
+
+describe('jobs new', () => {
+  it('writes functions/jobs/<name>.job.ts with the cron schedule in its time zone', async () => {
+    const { code, stdout } = await jobsNew(
+      'nightly-sync',
+      '--cron',
+      '0 2 * * *',
+      '--timezone',
+      'Europe/London',
+    );
+
+    expect(code).toBe(0);
+    expect(stdout).toBe(
+      'Created functions/jobs/nightly-sync.job.ts.\nWrite its work in run(), then check it with: npx jobs validate\n',
+    );
+    const source = await readFile(join(project, 'functions/jobs/nightly-sync.job.ts'), 'utf8');
+    expect(source).toContain("schedule: { cron: '0 2 * * *', timezone: 'Europe/London' },");
+  });
+
+  it.each([
+    [['--rate', '15 minutes'], "schedule: { rate: '15 minutes' },"],
+    [['--manual', '--description', 'Sends one email'], "description: 'Sends one email',"],
+  ])('writes a job with %j', async (flags, expected) => {
+    const { code } = await jobsNew('poll-orders', ...flags);
+
+    expect(code).toBe(0);
+    const source = await readFile(join(project, 'functions/jobs/poll-orders.job.ts'), 'utf8');
+    expect(source).toContain(expected);
+  });
+
+  it('refuses to overwrite a job file, leaving it as it was', async () => {
+    await mkdir(join(project, 'functions/jobs'), { recursive: true });
+    await writeFile(join(project, 'functions/jobs/nightly-sync.job.ts'), '// mine\n');
+
+    const { code, stderr } = await jobsNew('nightly-sync', '--manual');
+
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      'error: functions/jobs/nightly-sync.job.ts already exists, and job names must be unique: pick another name, or edit that file.\n',
+    );
+    expect(await readFile(join(project, 'functions/jobs/nightly-sync.job.ts'), 'utf8')).toBe(
+      '// mine\n',
+    );
+  });
+
+  it('refuses a name that a job file in a subfolder already has', async () => {
+    await mkdir(join(project, 'functions/jobs/billing'), { recursive: true });
+    await writeFile(join(project, 'functions/jobs/billing/send-invoice.job.ts'), '// mine\n');
+
+    const { code, stderr } = await jobsNew('send-invoice', '--manual');
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('functions/jobs/billing/send-invoice.job.ts already exists');
+  });
+
+  it.each([
+    [[], "Say when the job runs: --cron '0 2 * * *' [--timezone Europe/London]"],
+    [
+      ['--cron', '0 2 * * *', '--manual'],
+      'Pass one of --cron, --rate and --manual, got --cron and --manual.',
+    ],
+    [['--rate', '1 hour', '--timezone', 'UTC'], '--timezone goes with --cron'],
+    [
+      ['--cron', '0 2 * *'],
+      '--cron: Cannot create job "nightly-sync": "0 2 * *" is not a valid schedule',
+    ],
+    [
+      ['--cron', '0 2 * * *', '--timezone', 'Europe/Londn'],
+      '--timezone: Cannot create job "nightly-sync": unknown time zone "Europe/Londn"',
+    ],
+  ])('rejects %j as a usage error, writing nothing', async (flags, message) => {
+    const { code, stderr } = await jobsNew('nightly-sync', ...flags);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain(`error: ${message}`);
+    await expect(readFile(join(project, 'functions/jobs/nightly-sync.job.ts'))).rejects.toThrow();
+  });
+
+  it('rejects a name that is not lower-case kebab, suggesting one', async () => {
+    const { code, stderr } = await jobsNew('Nightly_Sync', '--manual');
+
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      'error: <name>: Invalid job name: "Nightly_Sync" is not lower-case kebab',
+    );
+    expect(stderr).toContain('try "nightly-sync"');
+  });
+});
