@@ -49,15 +49,25 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const logger = options.logger ?? silentLogger;
   const principal = options.principal ?? `local:${localUserName()}`;
+  // Requests being answered: stop() waits for them, so nothing the API handler started (a
+  // write to the tables) is cut off when the runtime closes the tables after the server.
+  const inFlight = new Set<Promise<void>>();
+  let stopping = false;
   const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      logger.error('The local API server failed to answer a request', {
-        error: error instanceof Error ? error.message : String(error),
-        path: request.url,
-      });
-      if (!response.headersSent) sendJson(response, 500, internalError());
-      else response.destroy();
-    });
+    // A stopping server asks each client to close its keep-alive connection (the dashboard's
+    // polling holds one open), so that closing does not wait for them to time out.
+    if (stopping) response.setHeader('connection', 'close');
+    const answered = handle(request, response)
+      .catch((error: unknown) => {
+        logger.error('The local API server failed to answer a request', {
+          error: error instanceof Error ? error.message : String(error),
+          path: request.url,
+        });
+        if (!response.headersSent) sendJson(response, 500, internalError());
+        else response.destroy();
+      })
+      .finally(() => inFlight.delete(answered));
+    inFlight.add(answered);
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -96,7 +106,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     });
   });
   const { port } = server.address() as AddressInfo;
-  return { url: `http://localhost:${port}`, port, stop: () => closeServer(server) };
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    stop: async () => {
+      stopping = true;
+      const closed = closeServer(server);
+      await Promise.all(inFlight);
+      server.closeAllConnections();
+      await closed;
+    },
+  };
 }
 
 function localUserName(): string {

@@ -1,12 +1,12 @@
-import type { AnyNamedJobDefinition } from '../shared/job/job-definition';
+import type { AnyJobDefinition } from '../shared/job/job-definition';
 import type { Clock } from '../shared/ports/clock';
 import type { Logger } from '../shared/ports/logger';
 
 export interface LocalRuntimeOptions {
   /** The project whose `functions/jobs/**\/*.job.ts` are discovered. @default process.cwd() */
   readonly projectRoot?: string;
-  /** Jobs to run instead of discovering them (tests). @default - discovered */
-  readonly jobs?: readonly AnyNamedJobDefinition[];
+  /** Jobs to run instead of discovering them (tests); each needs a name. @default - discovered */
+  readonly jobs?: readonly AnyJobDefinition[];
   /** The HTTP port of the API and dashboard; 0 picks a free one. @default PORT or 3000 */
   readonly port?: number;
   /** Where DynamoDB's data lives, so that history survives a restart. @default `<projectRoot>/.data` */

@@ -15,8 +15,9 @@ import {
 import type { RunMessage } from '../shared/delivery/run-message';
 import { SqsEnqueuer } from '../shared/delivery/sqs-enqueuer';
 import { discoverJobs } from '../shared/discovery/discover-jobs';
+import { JobsError } from '../shared/errors';
 import { JobRegistry } from '../shared/executor/job-registry';
-import type { AnyNamedJobDefinition } from '../shared/job/job-definition';
+import type { AnyJobDefinition, AnyNamedJobDefinition } from '../shared/job/job-definition';
 import { powertoolsLogger } from '../shared/logging/powertools-logger';
 import type { Logger } from '../shared/ports/logger';
 import { createWorker } from '../shared/worker/create-worker';
@@ -63,7 +64,7 @@ export async function startLocalRuntime(
   const appName = options.appName ?? 'jobs';
   const dataDir = resolve(options.dataDir ?? join(projectRoot, '.data'));
   const persistent = !options.inMemory;
-  const jobs = options.jobs ?? (await discoveredJobs(projectRoot, logger));
+  const jobs = options.jobs ? namedJobs(options.jobs) : await discoveredJobs(projectRoot, logger);
   const registry = JobRegistry.from(jobs);
 
   // Whatever started is stopped again if a later step fails, so a failed start leaves nothing.
@@ -247,6 +248,17 @@ async function discoveredJobs(
   const { jobs, warnings } = await discoverJobs({ projectRoot });
   for (const warning of warnings) logger.warn(warning);
   return jobs.map((source) => source.definition);
+}
+
+function namedJobs(jobs: readonly AnyJobDefinition[]): readonly AnyNamedJobDefinition[] {
+  return jobs.map((job) => {
+    if (job.name === undefined) {
+      throw new JobsError(
+        'A job given to the local runtime has no name: set `name` in its defineJob, or let the runtime discover the job files (names come from their file names)',
+      );
+    }
+    return job as AnyNamedJobDefinition;
+  });
 }
 
 function localJob(job: AnyNamedJobDefinition, nextFireTime: Date | undefined): LocalJob {

@@ -8,7 +8,10 @@ export interface JobSummary {
   readonly displayName: string;
   readonly description?: string;
   /** Absent for an on-demand job. */
-  readonly schedule?: Pick<ScheduleExpression, 'kind' | 'expression' | 'timezone' | 'source'>;
+  readonly schedule?: Pick<ScheduleExpression, 'kind' | 'expression' | 'timezone' | 'source'> & {
+    /** The schedule in words, with its time zone: `At 07:00, Monday through Friday (Europe/London)`. */
+    readonly description: string;
+  };
   readonly queue: QueueClass;
   readonly paused: boolean;
   readonly pausedBy?: string;

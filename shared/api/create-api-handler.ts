@@ -9,6 +9,7 @@ import type { Clock } from '../ports/clock';
 import type { ExecutionHistory, PageRequest } from '../ports/execution-history';
 import type { JobState, JobStateStore } from '../ports/job-state-store';
 import type { Logger } from '../ports/logger';
+import type { ScheduleExpression } from '../schedule/schedule-expression';
 import { ApiRequestError, apiError, errorResponse } from './api-errors';
 import type { ApiHandler, ApiRequest, ApiResponse } from './api-request';
 import type { JobDetails, JobSummary, RunDetails, RunsPage } from './api-resources';
@@ -51,8 +52,17 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
   const logger = deps.logger ?? silentLogger;
   const { jobs, history, jobStateStore, jobControl, runTrigger } = deps;
 
-  const summaryOf = async (job: AnyNamedJobDefinition): Promise<JobSummary> =>
-    jobSummary(job, await jobStateStore.get(job.name));
+  // Loaded on first use: a static import would put cronstrue (CommonJS, which esbuild cannot
+  // tree-shake) into every worker bundle, since job files import the `#shared` barrel.
+  let scheduleWords: Promise<typeof import('./schedule-words')> | undefined;
+  const summaryOf = async (job: AnyNamedJobDefinition): Promise<JobSummary> => {
+    scheduleWords ??= import('./schedule-words');
+    const [state, { describeSchedule }] = await Promise.all([
+      jobStateStore.get(job.name),
+      scheduleWords,
+    ]);
+    return jobSummary(job, state, describeSchedule);
+  };
 
   const router = new Router<RouteHandler>([
     { method: 'GET', pattern: '/health', handler: async () => jsonResponse(200, { status: 'ok' }) },
@@ -189,7 +199,11 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
   };
 }
 
-function jobSummary(job: AnyNamedJobDefinition, state: JobState): JobSummary {
+function jobSummary(
+  job: AnyNamedJobDefinition,
+  state: JobState,
+  describeSchedule: (schedule: ScheduleExpression) => string,
+): JobSummary {
   const { schedule } = job;
   return {
     name: job.name,
@@ -202,6 +216,7 @@ function jobSummary(job: AnyNamedJobDefinition, state: JobState): JobSummary {
             expression: schedule.expression,
             timezone: schedule.timezone,
             source: schedule.source,
+            description: describeSchedule(schedule),
           },
         }
       : {}),

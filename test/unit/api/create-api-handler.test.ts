@@ -172,6 +172,7 @@ describe('GET /jobs', () => {
             expression: 'cron(0 2 * * ? *)',
             timezone: 'Europe/London',
             source: '0 2 * * *',
+            description: 'At 02:00 (Europe/London)',
           },
           queue: 'batch',
           paused: false,

@@ -1,0 +1,357 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  it,
+  onTestFailed,
+} from 'vitest';
+import { z } from 'zod';
+import { startLocalRuntime } from '../../local/local-runtime';
+import type { LocalRuntime } from '../../local/local-runtime-types';
+import { defineJob } from '../../shared/job/define-job';
+import type { AnyJobDefinition, AnyNamedJobDefinition } from '../../shared/job/job-definition';
+import { JobResult } from '../../shared/job/job-result';
+import { MemoryLogger } from '../../shared/logging/memory-logger';
+
+const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+const SCREENSHOT = join(REPO_ROOT, 'screenshots', 'dashboard.png');
+// A run goes through the embedded SQS queue and the worker's poller before it shows.
+const RUN_TIMEOUT_MS = 30_000;
+const TEST_TIMEOUT_MS = 90_000;
+
+/** CHROMIUM_PATH, else Debian's chromium package; a missing browser fails every test, loudly. */
+function chromiumExecutable(): string {
+  const configured = process.env.CHROMIUM_PATH;
+  const path = configured !== undefined && configured !== '' ? configured : '/usr/bin/chromium';
+  if (!existsSync(path)) {
+    throw new Error(
+      `The dashboard's browser test needs Chromium, and there is none at ${path}` +
+        `${path === configured ? ' (CHROMIUM_PATH)' : ''}. Run \`apt-get install chromium\` ` +
+        '(as root; .ci/run does it in CI), or set CHROMIUM_PATH to a Chromium or Chrome executable.',
+    );
+  }
+  return path;
+}
+
+let browser: Browser | undefined;
+let browserProblem: unknown;
+const runtimes: LocalRuntime[] = [];
+/** Closes each page opened by the test. */
+const dashboards: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  try {
+    // Root in a container has no user namespace for Chromium's sandbox.
+    browser = await chromium.launch({
+      executablePath: chromiumExecutable(),
+      args: ['--no-sandbox'],
+    });
+  } catch (error) {
+    browserProblem = error;
+  }
+}, 30_000);
+
+// Each test fails with the reason, rather than the file quietly skipping them.
+beforeEach(() => {
+  if (browserProblem) throw browserProblem;
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+// Pages first: a dashboard left open keeps polling the server that is being stopped.
+afterEach(async () => {
+  await Promise.all(dashboards.splice(0).map((close) => close()));
+  await Promise.all(runtimes.splice(0).map((runtime) => runtime.stop()));
+}, 30_000);
+
+/** Names unique to one test, so that parallel runs never share a job. */
+function uniqueName(base: string): string {
+  return `${base}-${randomUUID().slice(0, 8)}`;
+}
+
+function named(job: AnyJobDefinition): AnyNamedJobDefinition {
+  if (job.name === undefined) throw new Error('Give each job of this test a name');
+  return job as AnyNamedJobDefinition;
+}
+
+/** The local runtime, in memory on a free port, with these jobs (each given a name). */
+async function startRuntime(jobs: readonly AnyJobDefinition[]) {
+  const logger = new MemoryLogger();
+  const runtime = await startLocalRuntime({
+    port: 0,
+    inMemory: true,
+    jobs: jobs.map(named),
+    logger,
+    shutdownGraceMs: 2000,
+  });
+  runtimes.push(runtime);
+  onTestFailed(() => {
+    console.error(
+      'The local runtime logged:\n',
+      logger.entries.map((entry) => JSON.stringify(entry)).join('\n'),
+    );
+  });
+  return runtime;
+}
+
+const API_PATH = /^\/(jobs|runs|health)(\/|$)/;
+
+/**
+ * The dashboard in a fresh page. Any request that leaves the runtime's origin is blocked and
+ * recorded, as are script errors and static files that fail to load, so that each test also
+ * checks that the page works offline.
+ */
+async function openDashboard(runtime: LocalRuntime) {
+  if (!browser) throw new Error('Chromium did not start; see the error before the tests');
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1100 } });
+  const problems: string[] = [];
+  let inFlight = 0;
+  let closing = false;
+  page.on('request', () => inFlight++);
+  page.on('requestfinished', () => inFlight--);
+  page.on('requestfailed', () => inFlight--);
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    // Chromium logs each 4xx answer as an error, and the API answers 400 to bad input by
+    // design; failed static files are caught below.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      problems.push(`console error: ${message.text()}`);
+    }
+  });
+  page.on('response', (response) => {
+    const url = new URL(response.url());
+    if (response.status() >= 400 && !API_PATH.test(url.pathname)) {
+      problems.push(`${url.pathname} answered ${response.status()}`);
+    }
+  });
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (closing) return route.abort();
+    if (url.startsWith(`${runtime.url}/`) || url === runtime.url) return route.continue();
+    problems.push(`request outside the runtime: ${url}`);
+    return route.abort();
+  });
+  // The page stops polling and its requests finish before the runtime stops: a request cut off
+  // mid-way would leave the API reading a database that is being closed.
+  dashboards.push(async () => {
+    closing = true;
+    for (const deadline = Date.now() + 5000; inFlight > 0 && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await page.close();
+  });
+  await page.goto(runtime.url);
+  return { page, problems };
+}
+
+function jobRow(page: Page, jobName: string) {
+  return page.locator(`[data-testid="job-row"][data-job="${jobName}"]`);
+}
+
+async function triggerFromPage(page: Page, jobName: string, input: string): Promise<void> {
+  await jobRow(page, jobName).getByTestId('job-run-now').click();
+  await page.locator(`[data-testid="job-panel"][data-job="${jobName}"]`).waitFor();
+  await page.getByTestId('trigger-input').fill(input);
+  await page.getByTestId('trigger-submit').click();
+}
+
+describe('the dashboard', { timeout: TEST_TIMEOUT_MS }, () => {
+  it('triggers a job with JSON input and shows its run succeed', async () => {
+    const greet = uniqueName('greet');
+    const ledger = uniqueName('import-ledger');
+    const runtime = await startRuntime([
+      defineJob({
+        name: greet,
+        displayName: 'Greeter',
+        description: 'Says hello to whoever the input names.',
+        schedule: { cron: '0 9 * * 1-5', timezone: 'Europe/London' },
+        // Schedule ticks run without input: they greet the world.
+        input: z.object({ who: z.string().min(1) }).default({ who: 'world' }),
+        run: async (ctx) => JobResult.success(`hello ${ctx.input.who}`),
+      }),
+      defineJob({
+        name: ledger,
+        displayName: 'Import ledger',
+        description: 'Imports the nightly ledger file.',
+        schedule: { rate: '15 minutes' },
+        retries: 0,
+        run: async () => {
+          throw new Error('the ledger file is missing');
+        },
+      }),
+    ]);
+    const { page, problems } = await openDashboard(runtime);
+
+    await triggerFromPage(page, greet, '{ "who": "Ada" }');
+    const runId = (await page.getByTestId('trigger-run-link').textContent()) ?? '';
+    const runRow = page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`);
+    await runRow.and(page.locator('[data-status="succeeded"]')).waitFor({
+      timeout: RUN_TIMEOUT_MS,
+    });
+
+    expect(runId).toMatch(/^[0-9A-Z]{26}$/);
+    expect(await runRow.getByTestId('run-status').textContent()).toBe('Succeeded');
+    expect(await runRow.getByTestId('run-result').textContent()).toBe('hello Ada');
+    expect(await runRow.getByTestId('run-attempts').textContent()).toBe('1 of 4');
+    expect(await jobRow(page, greet).getByTestId('job-schedule-words').textContent()).toBe(
+      'At 09:00, Monday through Friday (Europe/London)',
+    );
+    expect(problems).toEqual([]);
+
+    // A failure beside it, for the screenshot: the failures list and the job list show it.
+    await jobRow(page, ledger).getByTestId('job-run-now').click();
+    await page.getByTestId('trigger-submit').click();
+    await page.locator(`[data-testid="failure-row"][data-job="${ledger}"]`).waitFor({
+      timeout: RUN_TIMEOUT_MS,
+    });
+    await page.goto(`${runtime.url}/#/jobs/${greet}`);
+    await runRow.waitFor();
+    await page.evaluate('window.scrollTo(0, 0)');
+    await mkdir(join(REPO_ROOT, 'screenshots'), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  });
+
+  it("shows the API's field errors for input that fails the job's schema", async () => {
+    const greet = uniqueName('greet');
+    const runtime = await startRuntime([
+      defineJob({
+        name: greet,
+        input: z.object({ who: z.string().min(1), times: z.number().int() }),
+        run: async () => JobResult.success(),
+      }),
+    ]);
+    const { page, problems } = await openDashboard(runtime);
+
+    await triggerFromPage(page, greet, '{ "who": "", "times": "twice" }');
+    const errors = page.getByTestId('trigger-field-error');
+    await errors.first().waitFor();
+
+    expect(await page.getByTestId('trigger-error').textContent()).toContain('rejected');
+    expect(await errors.evaluateAll((items) => items.map((item) => item.dataset.path))).toEqual([
+      'input.who',
+      'input.times',
+    ]);
+    expect(await page.getByTestId('trigger-input').getAttribute('aria-invalid')).toBe('true');
+    await page.getByTestId('history-empty').waitFor();
+    expect(problems).toEqual([]);
+  });
+
+  it('says input that is not JSON is not sent', async () => {
+    const greet = uniqueName('greet');
+    const runtime = await startRuntime([
+      defineJob({ name: greet, run: async () => JobResult.success() }),
+    ]);
+    const { page, problems } = await openDashboard(runtime);
+
+    await triggerFromPage(page, greet, '{ who: Ada }');
+
+    expect(await page.getByTestId('trigger-error').textContent()).toContain(
+      'not valid JSON, so nothing was sent',
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it("shows a failed run's error name, message and stack, and retries it", async () => {
+    const ledger = uniqueName('import-ledger');
+    const runtime = await startRuntime([
+      defineJob({
+        name: ledger,
+        retries: 0,
+        run: async () => {
+          const error = new RangeError('the ledger file is missing');
+          throw error;
+        },
+      }),
+    ]);
+    const { page, problems } = await openDashboard(runtime);
+    await triggerFromPage(page, ledger, '');
+    const runId = (await page.getByTestId('trigger-run-link').textContent()) ?? '';
+    const runRow = page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`);
+    await runRow.and(page.locator('[data-status="failed"]')).waitFor({ timeout: RUN_TIMEOUT_MS });
+
+    await runRow.getByTestId('run-open').click();
+    const drawer = page.locator(`[data-testid="run-drawer"][data-run-id="${runId}"]`);
+    const attempt = drawer.getByTestId('attempt');
+    await attempt.waitFor();
+
+    expect(await attempt.getByTestId('attempt-status').textContent()).toBe('Failed');
+    expect(await attempt.getByTestId('attempt-error-name').textContent()).toBe('RangeError');
+    expect(await attempt.getByTestId('attempt-error-message').textContent()).toBe(
+      'the ledger file is missing',
+    );
+    expect(await attempt.getByTestId('attempt-error-stack').textContent()).toContain(
+      'dashboard.browser.test.ts',
+    );
+
+    await drawer.getByTestId('run-drawer-retry').click();
+    const retried = page.locator(`[data-testid="run-drawer"]:not([data-run-id="${runId}"])`);
+    await retried.waitFor();
+    const retryRunId = (await retried.getAttribute('data-run-id')) ?? '';
+    await page
+      .locator(`[data-testid="run-row"][data-run-id="${retryRunId}"][data-status="failed"]`)
+      .waitFor({ timeout: RUN_TIMEOUT_MS });
+
+    expect(retryRunId).not.toBe(runId);
+    expect(problems).toEqual([]);
+  });
+
+  it('pauses and resumes a job', async () => {
+    const nightly = uniqueName('nightly');
+    const runtime = await startRuntime([
+      defineJob({
+        name: nightly,
+        schedule: { cron: '0 2 * * *', timezone: 'Europe/London' },
+        run: async () => JobResult.success(),
+      }),
+    ]);
+    const { page, problems } = await openDashboard(runtime);
+    const row = jobRow(page, nightly);
+
+    await row.getByTestId('job-pause').click();
+    await row.and(page.locator('[data-paused="true"]')).waitFor();
+    const pausedLabel = await row.getByTestId('job-paused').textContent();
+    await row.getByTestId('job-resume').click();
+    await row.and(page.locator('[data-paused="false"]')).waitFor();
+
+    expect(pausedLabel).toBe('Paused');
+    expect(await row.getByTestId('job-paused').textContent()).toBe('Active');
+    expect(problems).toEqual([]);
+  });
+
+  it('shows job text and error text as text, never as HTML', async () => {
+    const html = uniqueName('html');
+    const markup = '<img src="x" onerror="window.injected = true"><b>bold</b>';
+    const runtime = await startRuntime([
+      defineJob({
+        name: html,
+        description: markup,
+        retries: 0,
+        run: async () => JobResult.failure(markup),
+      }),
+    ]);
+    const { page, problems } = await openDashboard(runtime);
+    await triggerFromPage(page, html, '');
+    await page
+      .locator(`[data-testid="failure-row"][data-job="${html}"]`)
+      .waitFor({ timeout: RUN_TIMEOUT_MS });
+
+    expect(await jobRow(page, html).getByTestId('job-description').textContent()).toBe(markup);
+    expect(await page.getByTestId('failure-error').first().textContent()).toContain(markup);
+    expect(await page.locator('main img, main b').count()).toBe(0);
+    expect(
+      await page.evaluate(() => (globalThis as { injected?: boolean }).injected),
+    ).toBeUndefined();
+    // The broken image would have been requested from the runtime, had it been markup.
+    expect(problems).toEqual([]);
+  });
+});
