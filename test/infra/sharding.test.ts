@@ -20,9 +20,10 @@ const EXISTING_JOBS = [RECURRING_JOB, ONE_OFF_JOB, ON_DEMAND_JOB];
 // Hashes into the shard of daily-report and year-end-close, so it shares their stack.
 const FOURTH_JOB = 'purge-sessions';
 
-function withFourthJob(): ServerlessJobs {
+/** The app with a fourth job added to `jobs` (the same definitions, so the same one-off time). */
+function withFourthJob(jobs = threeJobs()): ServerlessJobs {
   const fourth = jobSource(defineJob({ name: FOURTH_JOB, run: async () => {} }));
-  return buildJobsApp({ jobs: [...threeJobs(), fourth] }).jobs;
+  return buildJobsApp({ jobs: [...jobs, fourth] }).jobs;
 }
 
 function resourcesOf(stack: Stack): Record<string, unknown> {
@@ -91,8 +92,9 @@ describe('ServerlessJobs sharding', { timeout: SYNTH_TIMEOUT_MS }, () => {
   });
 
   it('leaves the resources already in a stack unchanged when a job is added to it', () => {
-    const before = buildJobsApp().jobs;
-    const after = withFourthJob();
+    const jobs = threeJobs();
+    const before = buildJobsApp({ jobs }).jobs;
+    const after = withFourthJob(jobs);
 
     const resourcesBefore = resourcesOf(stackOf(before, RECURRING_JOB));
     const resourcesAfter = resourcesOf(stackOf(after, RECURRING_JOB));
