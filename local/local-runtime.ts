@@ -36,8 +36,11 @@ export type { LocalJob, LocalRuntime, LocalRuntimeOptions } from './local-runtim
 /** The dashboard's static files, served at `/`. */
 export const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), 'dashboard');
 
-/** Receive loops per queue: enough to keep a laptop busy, far fewer than Lambda would run. */
-const LOCAL_MAX_CONCURRENCY = 4;
+/**
+ * Receive loops per queue, at most: long polls cost little while idle, and with fewer the
+ * critical queue (batches of one) fell behind the others under load (bench/local-load.bench.ts).
+ */
+const LOCAL_MAX_CONCURRENCY = 16;
 const DEFAULT_PORT = 3000;
 const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 const PENDING_RUNS_FILE = 'pending-runs.json';
