@@ -21,7 +21,7 @@ export interface WorkerBundle {
 
 export interface BundleOptions {
   readonly projectRoot: string;
-  /** The worker bundles to build; the API bundle holds every job of all of them. */
+  /** The worker bundles to build; the API and alerts bundles hold every job of all of them. */
   readonly workers: readonly WorkerBundle[];
   /**
    * `bundle`: the AWS SDK is bundled and minified with the code; `runtime`: it is left out and
@@ -38,7 +38,9 @@ export interface Bundles {
   workerDir(bundleId: string): string;
   /** The folder holding the API function's code. */
   readonly apiDir: string;
-  /** The workers' build's and the API's build's. */
+  /** The folder holding the alerts function's code. */
+  readonly alertsDir: string;
+  /** The workers' build's, and the build of the API and the alerts function. */
   readonly metafiles: readonly Metafile[];
 }
 
@@ -58,13 +60,14 @@ const STACKS_IMPORT = (importPath: (file: string) => string) =>
 const BUNDLE_ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 
 /**
- * Bundles the workers, and the API beside them, with code splitting: shared modules (the
- * runtime, the AWS SDK) are parsed and emitted once, as chunks. A worker bundle's entry holds
- * each of its jobs behind a dynamic `import()` of the job's own chunk, so a function compiles
- * and runs its own job file and no other, and the SDK's rarely used parts (SSO, STS) stay
- * unloaded too. Each bundle's folder then gets its entry, as `index.mjs`, and every chunk it
- * may load: esbuild's work follows the modules, not the number of jobs or shards, and editing
- * a job changes the code of its shard, the API and the jobs that import it, and no other.
+ * Bundles the workers, and the API and alerts functions beside them, with code splitting:
+ * shared modules (the runtime, the AWS SDK) are parsed and emitted once, as chunks. A worker
+ * bundle's entry holds each of its jobs behind a dynamic `import()` of the job's own chunk, so a
+ * function compiles and runs its own job file and no other, and the SDK's rarely used parts
+ * (SSO, STS) stay unloaded too. Each bundle's folder then gets its entry, as `index.mjs`, and
+ * every chunk it may load: esbuild's work follows the modules, not the number of jobs or
+ * shards, and editing a job changes the code of its shard, the API, the alerts function and the
+ * jobs that import it, and no other.
  */
 export function bundleFunctions(options: BundleOptions): Bundles {
   const seen = new Set<string>();
@@ -124,6 +127,21 @@ export function bundleFunctions(options: BundleOptions): Bundles {
     ].join('\n'),
   );
   codeDirs.set('api', join(codeDir, 'api'));
+  // The alerts function names jobs by their display names and applies the alert rules their
+  // definitions set, so it imports every job, as the API does.
+  const alertsEntry = join(entriesDir, 'alerts.ts');
+  writeFileSync(
+    alertsEntry,
+    [
+      ...allJobs.map((job, index) => `import job${index} from ${importPath(job.file)};`),
+      `import { createLambdaAlerts } from ${importPath(join(root, 'functions', 'alerts.ts'))};`,
+      STACKS_IMPORT(importPath),
+      'installSourceMappedStacks();',
+      `export const handler = createLambdaAlerts([${allJobs.map((_, index) => `job${index}`).join(', ')}]);`,
+      '',
+    ].join('\n'),
+  );
+  codeDirs.set('alerts', join(codeDir, 'alerts'));
 
   const buildOptions: BuildOptions = {
     outExtension: { '.js': '.mjs' },
@@ -146,23 +164,31 @@ export function bundleFunctions(options: BundleOptions): Bundles {
     logLevel: 'error',
   };
   // Two builds: esbuild keeps a module's code wherever any entry of a build uses it, so the
-  // API's share of the runtime (reached through the `#shared` barrel) stays out of the workers.
+  // API's share of the runtime (reached through the `#shared` barrel) and the alerts' clients
+  // (SES, Secrets Manager) and notifiers stay out of the workers. The API and the alerts
+  // function import the same job files, so they share a build, and its chunks.
   const workersDir = join(buildDir, 'workers');
-  const apiDir = join(buildDir, 'api');
-  const [workersMetafile, apiMetafile] = runEsbuild([
+  const controlDir = join(buildDir, 'control');
+  const [workersMetafile, controlMetafile] = runEsbuild([
     { ...buildOptions, entryPoints: workerEntries, outdir: workersDir },
-    { ...buildOptions, entryPoints: { api: apiEntry }, outdir: apiDir },
+    { ...buildOptions, entryPoints: { api: apiEntry, alerts: alertsEntry }, outdir: controlDir },
   ]);
-  if (!workersMetafile || !apiMetafile) throw new Error('esbuild returned no metafile');
-  for (const metafile of [workersMetafile, apiMetafile]) projectRelativeSources(metafile, root);
+  if (!workersMetafile || !controlMetafile) throw new Error('esbuild returned no metafile');
+  for (const metafile of [workersMetafile, controlMetafile]) {
+    projectRelativeSources(metafile, root);
+  }
   for (const [name, dir] of codeDirs) {
-    if (name === 'api') packageEntry(apiMetafile, root, apiDir, name, dir);
-    else packageEntry(workersMetafile, root, workersDir, name, dir);
+    if (name === 'api' || name === 'alerts') {
+      packageEntry(controlMetafile, root, controlDir, name, dir);
+    } else {
+      packageEntry(workersMetafile, root, workersDir, name, dir);
+    }
   }
   return {
     workerDir: (bundleId) => join(codeDir, 'workers', bundleId),
     apiDir: join(codeDir, 'api'),
-    metafiles: [workersMetafile, apiMetafile],
+    alertsDir: join(codeDir, 'alerts'),
+    metafiles: [workersMetafile, controlMetafile],
   };
 }
 

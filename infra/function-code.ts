@@ -10,6 +10,8 @@ import type { JobSource } from './validate-jobs';
 export interface FunctionCode {
   worker(jobName: string): lambda.Code;
   readonly api: lambda.Code;
+  /** The alerts function's, which reads the executions table's stream. */
+  readonly alerts: lambda.Code;
 }
 
 export interface BundleJobCodeOptions {
@@ -26,7 +28,7 @@ export interface BundleJobCodeOptions {
 
 /**
  * Bundles the app's code as `ServerlessJobs` deploys it: one code asset per shard stack, shared
- * by the shard's functions, and one for the API.
+ * by the shard's functions, one for the API and one for the alerts function.
  */
 export function bundleJobCode(options: BundleJobCodeOptions): FunctionCode {
   const { appName, shardCount } = options;
@@ -53,5 +55,6 @@ export function bundleJobCode(options: BundleJobCodeOptions): FunctionCode {
       return code;
     },
     api: lambda.Code.fromAsset(bundles.apiDir),
+    alerts: lambda.Code.fromAsset(bundles.alertsDir),
   };
 }

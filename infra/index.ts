@@ -7,6 +7,12 @@ export {
   bundleFunctions,
   type WorkerBundle,
 } from './bundling';
+export {
+  ALERTS_STREAM_SETTINGS,
+  AlertsFunction,
+  type AlertsFunctionProps,
+  WEBHOOK_SECRET_TAG,
+} from './constructs/alerts-function';
 export { JobWorker, type JobWorkerProps, QUEUE_CLASS_SETTINGS } from './constructs/job-worker';
 export { type BundleJobCodeOptions, bundleJobCode, type FunctionCode } from './function-code';
 export { ResourceNames } from './naming';

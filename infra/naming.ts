@@ -60,6 +60,16 @@ export class ResourceNames {
   get apiFunction(): string {
     return `${this.appName}-api`;
   }
+
+  /** The function that reads the executions table's stream and sends alerts. */
+  get alertsFunction(): string {
+    return `${this.appName}-alerts`;
+  }
+
+  /** Where the alerts function's stream batches go once their retries are spent. */
+  get alertsDeadLetterQueue(): string {
+    return `${this.appName}-alerts-dlq`;
+  }
 }
 
 export const APP_NAME_PATTERN = /^[a-z][a-z0-9-]{0,22}[a-z0-9]$|^[a-z]$/;

@@ -27,8 +27,25 @@ export interface ServerlessJobsProps {
   readonly shardCount?: number;
   /** Days runs stay in history. @default 90 */
   readonly retentionDays?: number;
-  /** How long the workers' logs are kept. @default logs.RetentionDays.ONE_MONTH */
+  /**
+   * How long the logs of the workers and of the alerts function are kept.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * The address alert emails are sent from, such as `jobs@example.com` or
+   * `Jobs <jobs@example.com>`. Verify it in Amazon SES, in the app's region, first: the address
+   * itself or its domain (and, while the account is in the SES sandbox, each recipient too).
+   * The alerts function may send from this address and no other.
+   * @default - no email alerts: the alerts function gets no SES permission, and an alert for
+   * email recipients is recorded as not delivered, saying that email is not configured
+   */
+  readonly alertEmailSender?: string;
+  /**
+   * The address of a dashboard that shows runs, for a link to the run in each alert.
+   * @default - alerts carry no link
+   */
+  readonly dashboardUrl?: string;
   /** The folder with `functions/` and the job files. @default process.cwd() */
   readonly projectRoot?: string;
   /**
@@ -39,8 +56,8 @@ export interface ServerlessJobsProps {
   /** Where the bundles are built, before CDK stages them. @default `<projectRoot>/.cache/lambda` */
   readonly bundleDir?: string;
   /**
-   * @default - one esbuild pass bundles every function: one bundle per shard, whose functions
-   * each load only their own job file, and one for the API
+   * @default - esbuild bundles every function: one bundle per shard, whose functions each load
+   * only their own job file, one for the API and one for the alerts function
    */
   readonly code?: FunctionCode;
   /** @default - the CLI's account and region */
@@ -49,8 +66,8 @@ export interface ServerlessJobsProps {
 
 /**
  * Turns job definitions into a deployable app: a data stack (tables and what every job shares),
- * a control stack (the REST API and the dashboard) and the jobs spread over shard stacks, each
- * job with its queue, dead-letter queue, worker, schedule and alarms.
+ * a control stack (the REST API, the alerts function and the dashboard) and the jobs spread over
+ * shard stacks, each job with its queue, dead-letter queue, worker, schedule and alarms.
  */
 export class ServerlessJobs extends Construct {
   readonly names: ResourceNames;
@@ -94,10 +111,17 @@ export class ServerlessJobs extends Construct {
     });
     this.controlStack = new ControlStack(this, `${appName}-control`, {
       stackName: `${appName}-control`,
-      description: `Jobs app "${appName}": REST API and dashboard`,
+      description: `Jobs app "${appName}": REST API, alerts and dashboard`,
       names,
       jobs,
       code: code.api,
+      alerts: {
+        code: code.alerts,
+        executionsTable: this.dataStack.executionsTable,
+        ...(props.alertEmailSender !== undefined ? { emailSender: props.alertEmailSender } : {}),
+        ...(props.dashboardUrl !== undefined ? { dashboardUrl: props.dashboardUrl } : {}),
+        ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
+      },
       ...env,
     });
     this.controlStack.addStackDependency(this.dataStack);

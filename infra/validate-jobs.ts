@@ -35,6 +35,15 @@ const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
  * What defineJob cannot know on its own: limits that depend on the app's name and on the other
  * jobs. Everything is checked, so one synth lists every problem.
  */
+/** Job names whose resources would clash with the app's own: what each of them names. */
+const RESERVED_JOB_NAMES: ReadonlyMap<string, string> = new Map([
+  ['api', 'REST API function'],
+  ['alerts', 'alerts function and topic'],
+  ['alarms', 'alarm topic'],
+  ['scheduler', "Scheduler's role and dead-letter queue"],
+  ['runs', 'one-off schedule group'],
+]);
+
 export function validateJobsForDeployment(jobs: readonly JobSource[], names: ResourceNames): void {
   const problems: DeploymentProblem[] = [];
   const known = new Set(jobs.map((job) => job.definition.name));
@@ -45,6 +54,12 @@ export function validateJobsForDeployment(jobs: readonly JobSource[], names: Res
     const previous = seen.get(job.name);
     if (previous) add('name', `"${job.name}" is also the name of the job in ${previous}`);
     seen.set(job.name, where);
+    if (RESERVED_JOB_NAMES.has(job.name)) {
+      add(
+        'name',
+        `"${job.name}" is taken by the app's own resources (${names.job(job.name)} names its ${RESERVED_JOB_NAMES.get(job.name)}); rename the job`,
+      );
+    }
 
     const resourceName = names.job(job.name);
     const limit = job.schedule ? NAME_LIMITS.scheduleName : NAME_LIMITS.functionName;

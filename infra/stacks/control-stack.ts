@@ -4,14 +4,18 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { AnyNamedJobDefinition } from '../../shared/job/job-definition';
 import { EXECUTIONS_TABLE } from '../../shared/tables/table-definitions';
 import { WORKER_ENVIRONMENT } from '../../shared/worker/worker-environment';
 import { acknowledge, FUNCTION_REASONS, nagArn } from '../acknowledge';
+import { AlertsFunction } from '../constructs/alerts-function';
 import { schedulerRoleArn } from '../constructs/job-worker';
 import { type ResourceNames, sharedFunctionSettings } from '../naming';
 
@@ -19,6 +23,20 @@ export interface ControlStackProps extends StackProps {
   readonly names: ResourceNames;
   readonly jobs: readonly AnyNamedJobDefinition[];
   readonly code: lambda.Code;
+  readonly alerts: ControlStackAlertsProps;
+}
+
+/** What the alerts function needs from the app. */
+export interface ControlStackAlertsProps {
+  readonly code: lambda.Code;
+  /** The data stack's executions table, whose stream feeds the function. */
+  readonly executionsTable: dynamodb.ITable;
+  /** @default - no email alerts (see `AlertsFunctionProps.emailSender`) */
+  readonly emailSender?: string;
+  /** @default - alerts link no dashboard */
+  readonly dashboardUrl?: string;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
 }
 
 /** The Contract's routes; API Gateway answers anything else with 404 before the function runs. */
@@ -38,11 +56,14 @@ export const API_ROUTES: readonly [apigw.HttpMethod, string][] = [
 
 /**
  * The REST API (IAM-authenticated: callers sign with SigV4) in front of one function that
- * shares its handler with the local runtime, and the app's CloudWatch dashboard.
+ * shares its handler with the local runtime, the alerts function fed by the executions table's
+ * stream, and the app's CloudWatch dashboard: the app's functions that are not jobs, whose code
+ * holds every job and changes with them, while the data stack keeps only what must last.
  */
 export class ControlStack extends Stack {
   readonly api: apigw.HttpApi;
   readonly apiFunction: lambda.Function;
+  readonly alerts: AlertsFunction;
   readonly dashboard: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: ControlStackProps) {
@@ -132,6 +153,33 @@ export class ControlStack extends Stack {
       description: 'The jobs REST API (SigV4): npx jobs --remote <this stack> list',
     });
 
+    this.alerts = new AlertsFunction(this, 'Alerts', {
+      names,
+      code: props.alerts.code,
+      // The stream's ARN is the one value this stack takes from the data stack by reference:
+      // it carries the stream's creation time, so it cannot be derived from the table's name.
+      executionsTable: props.alerts.executionsTable,
+      deadLetterQueue: sqs.Queue.fromQueueArn(
+        this,
+        'AlertsDeadLetterQueue',
+        this.formatArn({ service: 'sqs', resource: names.alertsDeadLetterQueue }),
+      ),
+      alarmTopic: sns.Topic.fromTopicArn(
+        this,
+        'AlarmTopic',
+        this.formatArn({ service: 'sns', resource: names.alarmTopic }),
+      ),
+      // The command each alert suggests reaches this deployed app's API.
+      commandPrefix: `npx jobs --remote ${this.stackName}`,
+      ...(props.alerts.emailSender !== undefined ? { emailSender: props.alerts.emailSender } : {}),
+      ...(props.alerts.dashboardUrl !== undefined
+        ? { dashboardUrl: props.alerts.dashboardUrl }
+        : {}),
+      ...(props.alerts.logRetention !== undefined
+        ? { logRetention: props.alerts.logRetention }
+        : {}),
+    });
+
     this.dashboard = appDashboard(this, names, this.api);
   }
 }
@@ -156,6 +204,13 @@ function grantApiAccess(role: iam.Role, names: ResourceNames, stack: Stack): voi
       sid: 'PauseAndResume',
       actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       resources: [tableArn(names.tables.jobState)],
+    }),
+  );
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'ShowAndSetAlertConfig',
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      resources: [tableArn(names.tables.alertConfig)],
     }),
   );
   role.addToPolicy(

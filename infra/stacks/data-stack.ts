@@ -108,7 +108,7 @@ export class DataStack extends Stack {
       enforceSSL: true,
     });
     this.alertsDeadLetterQueue = new sqs.Queue(this, 'AlertsDeadLetterQueue', {
-      queueName: `${names.appName}-alerts-dlq`,
+      queueName: names.alertsDeadLetterQueue,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),

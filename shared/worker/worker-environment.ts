@@ -14,6 +14,14 @@ export const WORKER_ENVIRONMENT = {
   retentionDays: 'JOBS_RETENTION_DAYS',
   /** Which of the jobs bundled together a worker function runs. */
   jobName: 'JOBS_JOB_NAME',
+  /** The app's name (`ServerlessJobsProps.appName`), as alerts name it. */
+  appName: 'JOBS_APP_NAME',
+  /** The address alert emails are sent from; unset when email alerts are not configured. */
+  alertEmailSender: 'JOBS_ALERT_EMAIL_SENDER',
+  /** The dashboard's base URL, for links to a run in alerts; unset when there is none. */
+  dashboardUrl: 'JOBS_DASHBOARD_URL',
+  /** How alerts tell someone to look at a run with the CLI, such as `npx jobs --remote x`. */
+  alertCommandPrefix: 'JOBS_ALERT_COMMAND_PREFIX',
 } as const;
 
 /** A deployed function's configuration, read from its environment. */

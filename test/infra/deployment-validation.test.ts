@@ -113,6 +113,22 @@ describe('ServerlessJobs validation at synth', { timeout: SYNTH_TIMEOUT_MS }, ()
     expect((error as Error).message).toMatch(/^Cannot deploy the jobs, 3 job problems:/);
   });
 
+  it.each(['api', 'alerts', 'scheduler'])(
+    "rejects a job named %s, which the app's own resources use",
+    (name) => {
+      const error = errorBuilding({
+        jobs: [jobSource(defineJob({ name, run: async () => {} }))],
+      });
+
+      expect((error as JobDeploymentError).problems).toEqual([
+        expect.objectContaining({
+          field: 'name',
+          message: expect.stringContaining('rename the job'),
+        }),
+      ]);
+    },
+  );
+
   it('accepts the three valid jobs', () => {
     expect(errorBuilding({ jobs: [recurringJob(), oneOffJob(), onDemandJob()] })).toBeUndefined();
   });

@@ -83,6 +83,10 @@ export interface JobsAppOptions {
    * @default false
    */
   readonly cloudFormationValidation?: boolean;
+  /** @default - no email alerts */
+  readonly alertEmailSender?: string;
+  /** @default - alerts link no dashboard */
+  readonly dashboardUrl?: string;
 }
 
 export interface JobsApp {
@@ -102,8 +106,13 @@ export function buildJobsApp(options: JobsAppOptions = {}): JobsApp {
     code: {
       worker: () => lambda.Code.fromInline('export const handler = () => {}'),
       api: lambda.Code.fromInline('export const handler = () => {}'),
+      alerts: lambda.Code.fromInline('export const handler = () => {}'),
     },
     ...(options.environmentAgnostic ? {} : { env: { account: ACCOUNT, region: REGION } }),
+    ...(options.alertEmailSender !== undefined
+      ? { alertEmailSender: options.alertEmailSender }
+      : {}),
+    ...(options.dashboardUrl !== undefined ? { dashboardUrl: options.dashboardUrl } : {}),
   });
   return { app, jobs };
 }
