@@ -1,3 +1,4 @@
+import type { AlertConfig } from '../shared/alerts/alert-config';
 import type {
   ApiErrorBody,
   JobDetails,
@@ -19,6 +20,15 @@ export interface JobsApi {
   listRuns(name: string, page?: RunsPageRequest): Promise<RunsPage>;
   pause(name: string): Promise<PauseResult>;
   resume(name: string): Promise<PauseResult>;
+  getAlerts(name: string): Promise<JobAlerts>;
+  putAlerts(name: string, config: unknown): Promise<JobAlerts>;
+}
+
+/** A job's alert config as `GET /jobs/{name}/alerts` shows it. */
+export interface JobAlerts {
+  readonly jobName: string;
+  readonly source: 'job' | 'default' | 'none';
+  readonly config: AlertConfig;
 }
 
 export interface TriggerRunBody {
@@ -33,7 +43,7 @@ export interface RunsPageRequest {
 
 /** One request, with `path` below the API's base URL and the query already in it. */
 export interface HttpRequestSpec {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   readonly path: string;
   readonly body?: string;
 }
@@ -91,7 +101,19 @@ export class HttpJobsApi implements JobsApi {
     return this.request('POST', `/jobs/${segment(name)}/resume`);
   }
 
-  private async request<T>(method: 'GET' | 'POST', path: string, body?: string): Promise<T> {
+  getAlerts(name: string): Promise<JobAlerts> {
+    return this.request('GET', `/jobs/${segment(name)}/alerts`);
+  }
+
+  putAlerts(name: string, config: unknown): Promise<JobAlerts> {
+    return this.request('PUT', `/jobs/${segment(name)}/alerts`, JSON.stringify(config));
+  }
+
+  private async request<T>(
+    method: HttpRequestSpec['method'],
+    path: string,
+    body?: string,
+  ): Promise<T> {
     const answer = await this.transport({ method, path, ...(body !== undefined ? { body } : {}) });
     const parsed = parseJson(answer.text);
     if (answer.status >= 200 && answer.status < 300) {

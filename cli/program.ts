@@ -3,6 +3,7 @@ import { JobsError } from '../shared/errors';
 import type { JobsApi } from './api-client';
 import { commandLine } from './arguments';
 import type { CommandContext } from './command-context';
+import { addAlertsCommand } from './commands/alerts';
 import { addHistoryCommand } from './commands/history';
 import { addImportCommand } from './commands/import';
 import { addInfoCommand } from './commands/info';
@@ -104,6 +105,7 @@ export function createProgram(context: CommandContext): Command {
   addRunCommand(program, context);
   addHistoryCommand(program, context);
   addPauseCommand(program, context);
+  addAlertsCommand(program, context);
   addResumeCommand(program, context);
   addNextCommand(program, context);
   addValidateCommand(program, context);

@@ -12,6 +12,7 @@ import { SqsEnqueuer } from '../shared/delivery/sqs-enqueuer';
 import { JobRegistry } from '../shared/executor/job-registry';
 import type { AnyJobDefinition } from '../shared/job/job-definition';
 import { powertoolsLogger } from '../shared/logging/powertools-logger';
+import { DynamoDbAlertConfigStore } from '../shared/stores/dynamodb/dynamodb-alert-config-store';
 import { DynamoDbExecutionStore } from '../shared/stores/dynamodb/dynamodb-execution-store';
 import { DynamoDbJobStateStore } from '../shared/stores/dynamodb/dynamodb-job-state-store';
 import { readWorkerEnvironment, WORKER_ENVIRONMENT } from '../shared/worker/worker-environment';
@@ -31,6 +32,10 @@ export function createLambdaApi(jobDefinitions: readonly AnyJobDefinition[]): Ap
   const jobStateStore = new DynamoDbJobStateStore({
     client: dynamoDbClient,
     tableName: environment.tables.jobState,
+  });
+  const alertConfigStore = new DynamoDbAlertConfigStore({
+    client: dynamoDbClient,
+    tableName: environment.tables.alertConfig,
   });
   const logger = powertoolsLogger(new Logger({ serviceName: 'jobs-api' }));
   const scheduleGroup = process.env[WORKER_ENVIRONMENT.recurringScheduleGroup];
@@ -61,6 +66,14 @@ export function createLambdaApi(jobDefinitions: readonly AnyJobDefinition[]): Ap
     }),
   });
   return apiGatewayHandler(
-    createApiHandler({ jobs, history, jobStateStore, jobControl, runTrigger, logger }),
+    createApiHandler({
+      jobs,
+      history,
+      jobStateStore,
+      jobControl,
+      runTrigger,
+      alertConfigStore,
+      logger,
+    }),
   );
 }

@@ -19,6 +19,11 @@ export interface LocalRuntimeOptions {
   readonly logger?: Logger;
   /** Prefixes table and queue names, as the deployed app's name does. @default 'jobs' */
   readonly appName?: string;
+  /**
+   * Webhook URLs by secret name, for alerts to Slack and Teams (tests). @default - from
+   * `JOBS_SECRET_<NAME>` environment variables or `<dataDir>/secrets.json`
+   */
+  readonly webhookUrls?: Readonly<Record<string, string>>;
   /** How long `stop()` lets runs in flight finish before recording them as cancelled. @default 10000 */
   readonly shutdownGraceMs?: number;
 }

@@ -1,9 +1,14 @@
 import { setMaxListeners } from 'node:events';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { type AlertEvaluator, createAlertEvaluator } from '../shared/alerts/alert-evaluator';
+import { OutboxEmailNotifier } from '../shared/alerts/notifiers/outbox-email-notifier';
+import { SlackNotifier } from '../shared/alerts/notifiers/slack-notifier';
+import { TeamsNotifier } from '../shared/alerts/notifiers/teams-notifier';
 import { createApiHandler } from '../shared/api/create-api-handler';
 import { systemClock } from '../shared/clock/system-clock';
 import { JobControl } from '../shared/control/job-control';
@@ -20,6 +25,9 @@ import { JobRegistry } from '../shared/executor/job-registry';
 import type { AnyJobDefinition, AnyNamedJobDefinition } from '../shared/job/job-definition';
 import { powertoolsLogger } from '../shared/logging/powertools-logger';
 import type { Logger } from '../shared/ports/logger';
+import { DynamoDbAlertConfigStore } from '../shared/stores/dynamodb/dynamodb-alert-config-store';
+import { DynamoDbAlertLog } from '../shared/stores/dynamodb/dynamodb-alert-log';
+import { DynamoDbAlertThrottle } from '../shared/stores/dynamodb/dynamodb-alert-throttle';
 import { createWorker } from '../shared/worker/create-worker';
 import type { RetryBackoffOptions } from '../shared/worker/retry-backoff';
 import { PRIOR_DELIVERIES_ATTRIBUTE } from '../shared/worker/worker-handler';
@@ -29,6 +37,7 @@ import { LOCAL_ACCOUNT_ID, LOCAL_REGION, startEmbeddedSqs } from './embedded-sqs
 import { LocalOneOffScheduler, type PendingOneOffRun } from './local-one-off-scheduler';
 import type { LocalJob, LocalRuntime, LocalRuntimeOptions } from './local-runtime-types';
 import { LocalScheduler } from './local-scheduler';
+import { LocalWebhookUrls } from './local-webhook-urls';
 import { QueuePoller } from './queue-poller';
 
 export type { LocalJob, LocalRuntime, LocalRuntimeOptions } from './local-runtime-types';
@@ -118,6 +127,9 @@ export async function startLocalRuntime(
       );
     };
     const oneOff = new LocalOneOffScheduler(clock, send, logger);
+    // Alerts, as the deployed stream does them, after each run: built once the dashboard's URL
+    // is known, which every alert links to.
+    let alerts: AlertEvaluator | undefined;
     const shutdown = new AbortController();
     // Every run in flight listens for the shutdown; there may be many at once.
     setMaxListeners(0, shutdown.signal);
@@ -134,6 +146,9 @@ export async function startLocalRuntime(
       clock,
       logger,
       shutdown: shutdown.signal,
+      onExecutionRecorded: async (execution) => {
+        if (execution.status !== 'running') await alerts?.handle(execution);
+      },
       ...(options.retryBackoff ? { backoff: options.retryBackoff } : {}),
     });
 
@@ -175,6 +190,10 @@ export async function startLocalRuntime(
 
     const history = worker.executionStore;
     const jobStateStore = worker.jobStateStore;
+    const alertConfigStore = new DynamoDbAlertConfigStore({
+      client: dynamoDbClient,
+      tableName: tables.alertConfig,
+    });
     const handler = createApiHandler({
       jobs: registry,
       history,
@@ -186,6 +205,7 @@ export async function startLocalRuntime(
         enqueuer: new SqsEnqueuer({ sqsClient, queues, oneOff }),
         clock,
       }),
+      alertConfigStore,
       clock,
       logger,
     });
@@ -196,6 +216,37 @@ export async function startLocalRuntime(
       logger,
     });
     stops.push(() => server.stop());
+    const webhookUrls = new LocalWebhookUrls({
+      file: join(dataDir, 'secrets.json'),
+      ...(options.webhookUrls ? { urls: options.webhookUrls } : {}),
+    });
+    alerts = createAlertEvaluator({
+      alertConfigStore,
+      throttle: new DynamoDbAlertThrottle({
+        client: dynamoDbClient,
+        tableName: tables.alertConfig,
+        clock,
+      }),
+      alertLog: new DynamoDbAlertLog({
+        client: dynamoDbClient,
+        tableName: tables.alertConfig,
+        clock,
+      }),
+      notifiers: [
+        new OutboxEmailNotifier({
+          logger,
+          file: persistent
+            ? join(dataDir, 'outbox.jsonl')
+            : join(tmpdir(), `jobs-outbox-${appName}-${process.pid}.jsonl`),
+        }),
+        new SlackNotifier({ webhookUrls }),
+        new TeamsNotifier({ webhookUrls }),
+      ],
+      jobs: registry,
+      clock,
+      logger,
+      dashboardUrl: server.url,
+    });
 
     scheduler.start();
     for (const poller of pollers) poller.start();

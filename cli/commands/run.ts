@@ -1,9 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { RunDetails } from '../../shared/api/api-resources';
 import type { Execution, ExecutionError } from '../../shared/executor/execution';
-import { wholeNumber } from '../arguments';
+import { parseJsonOption, wholeNumber } from '../arguments';
 import type { CommandContext, JsonOption } from '../command-context';
 import { ApiResponseError, CliError, CliUsageError } from '../errors';
 import { describeExecution, duration } from '../format';
@@ -51,7 +49,10 @@ export async function runJob(
       '--timeout is how long --wait waits: pass --wait too, or drop --timeout.',
     );
   }
-  const input = options.input === undefined ? undefined : await parseInput(options.input, io.cwd);
+  const input =
+    options.input === undefined
+      ? undefined
+      : await parseJsonOption(options.input, io.cwd, '--input', `--input '{"date":"2026-11-23"}'`);
   const api = await context.api();
   const { runId } = await api.triggerRun(name, {
     ...(input !== undefined ? { input: input.value } : {}),
@@ -150,28 +151,4 @@ function describeError(error: ExecutionError, depth = 0): string[] {
     .map((line) => `    ${line.trim()}`);
   const lines = [`${depth === 0 ? '' : 'Caused by: '}${error.name}: ${error.message}`, ...frames];
   return error.cause && depth < 5 ? [...lines, ...describeError(error.cause, depth + 1)] : lines;
-}
-
-/** `--input`: JSON text, or `@path` for a file's contents. */
-async function parseInput(text: string, cwd: string): Promise<{ value: unknown }> {
-  let source = text;
-  let where = '--input';
-  if (text.startsWith('@')) {
-    const file = resolve(cwd, text.slice(1));
-    where = `--input file ${file}`;
-    try {
-      source = await readFile(file, 'utf8');
-    } catch (error) {
-      throw new CliUsageError(
-        `Cannot read ${where}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. Pass a JSON file's path after @, or the JSON itself.`,
-      );
-    }
-  }
-  try {
-    return { value: JSON.parse(source) };
-  } catch (error) {
-    throw new CliUsageError(
-      `${where} is not valid JSON (${(error as Error).message}); pass JSON such as --input '{"date":"2026-11-23"}', quoted for your shell.`,
-    );
-  }
 }

@@ -1,4 +1,9 @@
-import { type InputIssue, type InputValidationError, JobsError } from '../errors';
+import {
+  type AlertConfigError,
+  type InputIssue,
+  type InputValidationError,
+  JobsError,
+} from '../errors';
 import type { Logger } from '../ports/logger';
 import type { ApiRequest, ApiResponse } from './api-request';
 import type { ApiErrorBody, ApiErrorCode } from './api-resources';
@@ -36,6 +41,16 @@ export function errorResponse(error: unknown, request: ApiRequest, logger: Logge
         (error as Error).message,
         ((error as InputValidationError).issues ?? []).map(({ path, message }) => ({
           path,
+          message,
+        })),
+      );
+    case 'AlertConfigError':
+      return apiError(
+        400,
+        'bad_request',
+        (error as Error).message,
+        ((error as AlertConfigError).issues ?? []).map(({ field, message }) => ({
+          path: field,
           message,
         })),
       );

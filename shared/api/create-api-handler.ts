@@ -1,3 +1,4 @@
+import { validAlertConfig } from '../alerts/validate-alert-config';
 import { systemClock } from '../clock/system-clock';
 import type { JobControl } from '../control/job-control';
 import type { RunTrigger } from '../control/run-trigger';
@@ -5,6 +6,7 @@ import { RunNotFoundError } from '../errors';
 import type { JobRegistry } from '../executor/job-registry';
 import type { AnyNamedJobDefinition } from '../job/job-definition';
 import { silentLogger } from '../logging/silent-logger';
+import type { AlertConfigStore } from '../ports/alert-config-store';
 import type { Clock } from '../ports/clock';
 import type { ExecutionHistory, PageRequest } from '../ports/execution-history';
 import type { JobState, JobStateStore } from '../ports/job-state-store';
@@ -24,6 +26,8 @@ export interface ApiDependencies {
   readonly jobStateStore: Pick<JobStateStore, 'get'>;
   readonly jobControl: Pick<JobControl, 'pause' | 'resume'>;
   readonly runTrigger: Pick<RunTrigger, 'trigger' | 'retry'>;
+  /** Where each job's alert config is read and replaced (`/jobs/{name}/alerts`). */
+  readonly alertConfigStore: Pick<AlertConfigStore, 'get' | 'put'>;
   /** Dates `nextFireTimes`. @default systemClock */
   readonly clock?: Clock;
   /** Where unexpected errors (answered with 500) are logged. @default - a logger that drops everything */
@@ -50,7 +54,7 @@ type RouteHandler = (
 export function createApiHandler(deps: ApiDependencies): ApiHandler {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? silentLogger;
-  const { jobs, history, jobStateStore, jobControl, runTrigger } = deps;
+  const { jobs, history, jobStateStore, jobControl, runTrigger, alertConfigStore } = deps;
 
   // Loaded on first use: a static import would put cronstrue (CommonJS, which esbuild cannot
   // tree-shake) into every worker bundle, since job files import the `#shared` barrel.
@@ -146,6 +150,25 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
           request.principal !== undefined ? { triggeredBy: request.principal } : {},
         );
         return accepted(jobName, runId);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/jobs/{name}/alerts',
+      handler: async (_request, params) => {
+        const job = jobs.require(params.name ?? '');
+        const { config, source } = await alertConfigStore.get(job.name);
+        return jsonResponse(200, { jobName: job.name, source, config });
+      },
+    },
+    {
+      method: 'PUT',
+      pattern: '/jobs/{name}/alerts',
+      handler: async (request, params) => {
+        const job = jobs.require(params.name ?? '');
+        const config = validAlertConfig(job.name, jsonObjectBody(request.body, 'an alert config'));
+        await alertConfigStore.put(job.name, config);
+        return jsonResponse(200, { jobName: job.name, source: 'job', config });
       },
     },
     {
@@ -266,6 +289,24 @@ function pageRequest(request: ApiRequest): PageRequest {
  * The body of `POST /jobs/{name}/runs`: nothing, or a JSON object with only `input` and
  * `idempotencyKey`, so that a misspelt field is an error rather than silently dropped.
  */
+/** A request body that must be one JSON object, such as an alert config. */
+function jsonObjectBody(text: string | undefined, what: string): Record<string, unknown> {
+  let body: unknown;
+  try {
+    body = JSON.parse(text ?? '');
+  } catch (error) {
+    throw new ApiRequestError(
+      `The request body must be ${what} as a JSON object (${(error as Error).message})`,
+    );
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ApiRequestError(
+      `The request body must be ${what} as a JSON object, got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}`,
+    );
+  }
+  return body as Record<string, unknown>;
+}
+
 function triggerBody(text: string | undefined): { input?: unknown; idempotencyKey?: string } {
   if (text === undefined || text.trim() === '') return {};
   let body: unknown;

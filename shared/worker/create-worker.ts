@@ -3,8 +3,10 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { OneOffScheduler } from '../delivery/one-off-scheduler';
 import type { QueueLocator } from '../delivery/queue-locator';
 import { SqsEnqueuer } from '../delivery/sqs-enqueuer';
+import type { Execution } from '../executor/execution';
 import { createExecutor, type Executor } from '../executor/executor';
 import type { AnyJobDefinition } from '../job/job-definition';
+import { silentLogger } from '../logging/silent-logger';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import { CachedJobStateStore } from '../stores/cached-job-state-store';
@@ -35,6 +37,12 @@ export interface WorkerOptions {
   readonly codeVersion?: string;
   readonly logger?: Logger;
   readonly clock?: Clock;
+  /**
+   * Told of each attempt once history has its outcome (the local runtime's alerts; deployed,
+   * the executions table's stream does it). Not awaited: a run never waits for it, and what it
+   * throws is logged.
+   */
+  readonly onExecutionRecorded?: (execution: Execution) => Promise<void>;
   /** Aborts the runs in flight, recording them as `cancelled` (a graceful shutdown). */
   readonly shutdown?: AbortSignal;
   /** Replacements for jobs' `deps`, by job name. */
@@ -87,7 +95,9 @@ export function createWorker(options: WorkerOptions): Worker {
     ...(options.depsOverrides ? { depsOverrides: options.depsOverrides } : {}),
   });
   const handler = createWorkerHandler({
-    executor,
+    executor: options.onExecutionRecorded
+      ? observed(executor, options.onExecutionRecorded, options.logger ?? silentLogger)
+      : executor,
     sqsClient: options.sqsClient,
     ...(options.queueUrlForArn ? { queueUrlForArn: options.queueUrlForArn } : {}),
     ...(options.backoff ? { backoff: options.backoff } : {}),
@@ -96,4 +106,27 @@ export function createWorker(options: WorkerOptions): Worker {
     ...(options.clock ? { now: () => options.clock?.now() ?? Date.now() } : {}),
   });
   return { handler, executor, executionStore, jobStateStore };
+}
+
+/** The executor, telling `listener` of each execution it returns, without waiting for it. */
+function observed(
+  executor: Executor,
+  listener: (execution: Execution) => Promise<void>,
+  logger: Logger,
+): Executor {
+  const tell = (execution: Execution) => {
+    listener(execution).catch((error: unknown) => {
+      logger.error('A listener of recorded executions failed', {
+        jobName: execution.jobName,
+        runId: execution.runId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    });
+    return execution;
+  };
+  return {
+    jobs: executor.jobs,
+    execute: async (request, options) => tell(await executor.execute(request, options)),
+    reject: async (request, reason) => tell(await executor.reject(request, reason)),
+  };
 }

@@ -9,6 +9,7 @@ import { JobRegistry } from '../../shared/executor/job-registry';
 import { defineJob } from '../../shared/job/define-job';
 import { JobResult } from '../../shared/job/job-result';
 import type { EnqueuedRun } from '../../shared/ports/enqueuer';
+import { DynamoDbAlertConfigStore } from '../../shared/stores/dynamodb/dynamodb-alert-config-store';
 import { DynamoDbExecutionStore } from '../../shared/stores/dynamodb/dynamodb-execution-store';
 import { DynamoDbJobStateStore } from '../../shared/stores/dynamodb/dynamodb-job-state-store';
 import { createUniqueTables, useDynamoDb } from '../support/aws-test-servers';
@@ -53,6 +54,7 @@ async function setup() {
     history: executionStore,
     jobStateStore,
     jobControl: new JobControl({ jobs, jobStateStore }),
+    alertConfigStore: new DynamoDbAlertConfigStore({ client, tableName: tables.alertConfig }),
     runTrigger: new RunTrigger({ jobs, enqueuer, history: executionStore, clock }),
     clock,
   });

@@ -8,6 +8,7 @@ import { RunTrigger } from '../../../shared/control/run-trigger';
 import { JobRegistry } from '../../../shared/executor/job-registry';
 import { defineJob } from '../../../shared/job/define-job';
 import { JobResult } from '../../../shared/job/job-result';
+import { InMemoryAlertConfigStore } from '../../../shared/stores/in-memory-alert-config-store';
 import { InMemoryExecutionStore } from '../../../shared/stores/in-memory-execution-store';
 import { InMemoryJobStateStore } from '../../../shared/stores/in-memory-job-state-store';
 
@@ -176,6 +177,7 @@ describe('apiGatewayHandler', () => {
         },
         jobStateStore,
         jobControl: new JobControl({ jobs, jobStateStore }),
+        alertConfigStore: new InMemoryAlertConfigStore(),
         runTrigger: new RunTrigger({
           jobs,
           history,

@@ -14,6 +14,7 @@ import { JobResult } from '../../../shared/job/job-result';
 import { MemoryLogger } from '../../../shared/logging/memory-logger';
 import type { EnqueuedRun } from '../../../shared/ports/enqueuer';
 import type { ExecutionHistory, Page, PageRequest } from '../../../shared/ports/execution-history';
+import { InMemoryAlertConfigStore } from '../../../shared/stores/in-memory-alert-config-store';
 import { InMemoryExecutionStore } from '../../../shared/stores/in-memory-execution-store';
 import { InMemoryJobStateStore } from '../../../shared/stores/in-memory-job-state-store';
 
@@ -116,11 +117,13 @@ function setup(options: { history?: ExecutionHistory } = {}) {
   const jobStateStore = new InMemoryJobStateStore(() => clock.now());
   const enqueued: EnqueuedRun[] = [];
   const logger = new MemoryLogger();
+  const alertConfigStore = new InMemoryAlertConfigStore();
   const handle = createApiHandler({
     jobs,
     history: options.history ?? new FakeExecutionHistory(store),
     jobStateStore,
     jobControl: new JobControl({ jobs, jobStateStore }),
+    alertConfigStore,
     runTrigger: new RunTrigger({
       jobs,
       enqueuer: { enqueue: async (run) => void enqueued.push(run) },
@@ -138,7 +141,7 @@ function setup(options: { history?: ExecutionHistory } = {}) {
     const response = await handle({ method, path, query: {}, ...request });
     return { ...response, json: JSON.parse(response.body) };
   };
-  return { call, store, jobStateStore, enqueued, logger };
+  return { call, store, jobStateStore, enqueued, logger, alertConfigStore };
 }
 
 describe('GET /health', () => {
@@ -630,5 +633,72 @@ describe('unexpected errors', () => {
         },
       },
     ]);
+  });
+});
+
+describe('GET and PUT /jobs/{name}/alerts', () => {
+  it('shows the alert config that applies to a job, and where it comes from', async () => {
+    const { call } = setup();
+
+    const response = await call('GET', '/jobs/nightly-report/alerts');
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json).toMatchObject({
+      jobName: 'nightly-report',
+      source: 'none',
+      config: { onFailure: true, emailRecipients: [], maxAlertsPerHour: 10 },
+    });
+  });
+
+  it("replaces the job's own alert config, with defaults filled in", async () => {
+    const { call, alertConfigStore } = setup();
+
+    const response = await call('PUT', '/jobs/nightly-report/alerts', {
+      body: JSON.stringify({ emailRecipients: ['ops@example.com'], maxAlertsPerHour: 3 }),
+    });
+
+    expect(response.statusCode).toBe(200);
+    expect(await alertConfigStore.get('nightly-report')).toMatchObject({
+      source: 'job',
+      config: { emailRecipients: ['ops@example.com'], maxAlertsPerHour: 3, onFailure: true },
+    });
+  });
+
+  it('answers 400 with an error per invalid field, and saves nothing', async () => {
+    const { call, alertConfigStore } = setup();
+
+    const response = await call('PUT', '/jobs/nightly-report/alerts', {
+      body: JSON.stringify({
+        maxAlertsPerHour: -1,
+        emailRecipients: ['not an address'],
+        pagerDuty: true,
+      }),
+    });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json.error).toBe('bad_request');
+    expect(response.json.details.map((detail: { path: string }) => detail.path).sort()).toEqual([
+      'emailRecipients.0',
+      'maxAlertsPerHour',
+      'pagerDuty',
+    ]);
+    expect((await alertConfigStore.get('nightly-report')).source).toBe('none');
+  });
+
+  it('answers 400 for a body that is not a JSON object', async () => {
+    const { call } = setup();
+
+    const response = await call('PUT', '/jobs/nightly-report/alerts', { body: '[1, 2]' });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json.message).toContain('got an array');
+  });
+
+  it('answers 404 for an unknown job', async () => {
+    const { call } = setup();
+
+    const response = await call('GET', '/jobs/nightly-reprot/alerts');
+
+    expect(response.statusCode).toBe(404);
   });
 });

@@ -60,6 +60,8 @@ export function fakeApi(methods: Partial<JobsApi> = {}): JobsApi {
     listRuns: unexpected('listRuns'),
     pause: unexpected('pause'),
     resume: unexpected('resume'),
+    getAlerts: unexpected('getAlerts'),
+    putAlerts: unexpected('putAlerts'),
     ...methods,
   };
 }
