@@ -208,6 +208,7 @@ function report(
     lines.push(
       '',
       `${dryRun ? 'Would write' : 'Wrote'} ${result.alertConfigs.length === 1 ? '1 alert config' : `${result.alertConfigs.length} alert configs`} to ${ALERT_CONFIG_FILE}, keyed by job name as the alert-config table is.`,
+      `Once the jobs run (npm run dev, or deployed), apply them with: npx jobs alerts --import ${ALERT_CONFIG_FILE}`,
     );
   }
   const notImported = result.problems.filter((problem) => problem.skipped);
