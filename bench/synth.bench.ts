@@ -104,7 +104,9 @@ async function generateProject(count: number): Promise<string> {
     symlink(join(REPO_ROOT, 'shared'), join(projectRoot, 'shared')),
     symlink(join(REPO_ROOT, 'infra'), join(projectRoot, 'infra')),
     symlink(join(REPO_ROOT, 'functions', 'worker.ts'), join(projectRoot, 'functions', 'worker.ts')),
-    symlink(join(REPO_ROOT, 'functions', 'api.ts'), join(projectRoot, 'functions', 'api.ts')),
+    ...['api.ts', 'alerts.ts'].map((entry) =>
+      symlink(join(REPO_ROOT, 'functions', entry), join(projectRoot, 'functions', entry)),
+    ),
     copyFile(join(REPO_ROOT, 'cdk.json'), join(projectRoot, 'cdk.json')),
     ...Array.from({ length: count }, (_, index) =>
       writeFile(

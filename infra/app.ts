@@ -9,10 +9,18 @@ const { jobs, warnings } = await discoverJobs();
 for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
 
 const app = new App();
+
+/** A prop from `-c <key>=<value>` (or cdk.json's context), when it is given. */
+function optionalContext<K extends string>(key: string, prop: K): Partial<Record<K, string>> {
+  const value: unknown = app.node.tryGetContext(key);
+  return typeof value === 'string' && value !== '' ? ({ [prop]: value } as Record<K, string>) : {};
+}
 new ServerlessJobs(app, 'Jobs', {
   jobs,
   appName: app.node.tryGetContext('jobs:appName') ?? 'jobs',
   shardCount: Number(app.node.tryGetContext('jobs:shardCount') ?? 16),
+  ...optionalContext('jobs:alertEmailSender', 'alertEmailSender'),
+  ...optionalContext('jobs:dashboardUrl', 'dashboardUrl'),
 });
 // Findings the app accepts are acknowledged where each resource is made, with the reason.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
