@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import {
   DeleteMessageBatchCommand,
   type Message,
@@ -50,6 +51,8 @@ export class QueuePoller {
   start(): void {
     if (this.controller) return;
     const controller = new AbortController();
+    // Every receive loop's long poll listens for the stop; there may be many of them.
+    setMaxListeners(0, controller.signal);
     this.controller = controller;
     this.loops = Array.from({ length: this.options.concurrency ?? 1 }, () =>
       this.loop(controller.signal),
