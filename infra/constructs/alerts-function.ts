@@ -147,43 +147,48 @@ export class AlertsFunction extends Construct {
 
   private addAlarms(props: AlertsFunctionProps, names: ResourceNames): void {
     const period = Duration.minutes(5);
-    const alarms = [
-      new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
-        alarmName: `${names.alertsFunction} dead letters`,
-        alarmDescription:
-          'Alerts were dropped: stream batches that failed every retry, or waited too long, are in the alerts dead-letter queue (their stream positions, not the runs)',
-        metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period,
-          statistic: 'Maximum',
-        }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-      new cloudwatch.Alarm(this, 'ErrorsAlarm', {
-        alarmName: `${names.alertsFunction} errors`,
-        alarmDescription:
-          'The alerts function failed (crashed or timed out): alerts are late, and are retried',
-        metric: this.function.metricErrors({ period, statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-      new cloudwatch.Alarm(this, 'LagAlarm', {
-        alarmName: `${names.alertsFunction} lag`,
-        alarmDescription:
-          'Alerts are over 15 minutes behind the runs they are about: the alerts function is failing or throttled',
-        metric: this.function.metric('IteratorAge', { period, statistic: 'Maximum' }),
-        threshold: Duration.minutes(15).toMilliseconds(),
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-    ];
     const alarmAction = new actions.SnsAction(props.alarmTopic);
-    for (const alarm of alarms) alarm.addAlarmAction(alarmAction);
+    // Each alarm fires on one bad period: alerts that fail are alerts no one receives.
+    const alarm = (
+      id: string,
+      name: string,
+      description: string,
+      metric: cloudwatch.IMetric,
+      threshold: number,
+    ) =>
+      new cloudwatch.Alarm(this, id, {
+        alarmName: `${names.alertsFunction} ${name}`,
+        alarmDescription: description,
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(alarmAction);
+    alarm(
+      'DeadLettersAlarm',
+      'dead letters',
+      'Alerts were dropped: stream batches that failed every retry, or waited too long, are in the alerts dead-letter queue (their stream positions, not the runs)',
+      props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period,
+        statistic: 'Maximum',
+      }),
+      1,
+    );
+    alarm(
+      'ErrorsAlarm',
+      'errors',
+      'The alerts function failed (crashed or timed out): alerts are late, and are retried',
+      this.function.metricErrors({ period, statistic: 'Sum' }),
+      1,
+    );
+    alarm(
+      'LagAlarm',
+      'lag',
+      'Alerts are over 15 minutes behind the runs they are about: the alerts function is failing or throttled',
+      this.function.metric('IteratorAge', { period, statistic: 'Maximum' }),
+      Duration.minutes(15).toMilliseconds(),
+    );
   }
 }
 

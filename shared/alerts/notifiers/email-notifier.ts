@@ -61,6 +61,34 @@ export function recipientBatches(
 }
 
 /**
+ * The email an alert makes, and its recipients in batches of `batchSize`; or, when there is
+ * nothing to send (another channel's target, no recipients, text that cannot be written), the
+ * delivery that says why. What every email notifier does before it sends.
+ */
+export function preparedEmail(
+  alert: AlertMessage,
+  target: AlertTarget,
+  batchSize = SES_MAX_RECIPIENTS,
+): { readonly email: AlertEmail; readonly batches: string[][] } | AlertDelivery {
+  const failed = (error: string): AlertDelivery => ({
+    channel: 'email',
+    delivered: false,
+    tries: 0,
+    error,
+  });
+  if (target.channel !== 'email') {
+    return failed(`The email notifier was given a ${target.channel} target`);
+  }
+  const batches = recipientBatches(target.recipients, batchSize);
+  if (batches.length === 0) return failed('The alert has no recipients');
+  try {
+    return { email: alertEmail(alert), batches };
+  } catch (error) {
+    return failed(cannotWrite(error));
+  }
+}
+
+/**
  * Sends alerts as plain-text email through Amazon SES (v2 `SendEmail`), one message to all the
  * target's recipients, or one per 50 when there are more. The SDK retries throttling and
  * server errors itself; `tries` reports the attempts it made.
@@ -79,24 +107,9 @@ export class SesEmailNotifier implements Notifier {
   }
 
   async notify(alert: AlertMessage, target: AlertTarget): Promise<AlertDelivery> {
-    if (target.channel !== 'email') {
-      return {
-        channel: 'email',
-        delivered: false,
-        tries: 0,
-        error: `The email notifier was given a ${target.channel} target`,
-      };
-    }
-    const batches = recipientBatches(target.recipients);
-    if (batches.length === 0) {
-      return { channel: 'email', delivered: false, tries: 0, error: 'The alert has no recipients' };
-    }
-    let email: AlertEmail;
-    try {
-      email = alertEmail(alert);
-    } catch (error) {
-      return { channel: 'email', delivered: false, tries: 0, error: cannotWrite(error) };
-    }
+    const prepared = preparedEmail(alert, target);
+    if ('delivered' in prepared) return prepared;
+    const { email, batches } = prepared;
     let tries = 0;
     const errors: string[] = [];
     // One batch's failure does not keep the others from being sent.
@@ -155,7 +168,7 @@ export class SesEmailNotifier implements Notifier {
 }
 
 /** For an alert too malformed to write, which the port says must not throw. */
-export function cannotWrite(error: unknown): string {
+function cannotWrite(error: unknown): string {
   return `Could not write the alert's email: ${error instanceof Error ? error.message : String(error)}`;
 }
 

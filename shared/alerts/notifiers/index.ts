@@ -3,6 +3,7 @@
 export {
   type AlertEmail,
   alertEmail,
+  preparedEmail,
   recipientBatches,
   SES_MAX_RECIPIENTS,
   SesEmailNotifier,

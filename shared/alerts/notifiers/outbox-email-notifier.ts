@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { Logger } from '../../ports/logger';
 import type { Notifier } from '../../ports/notifier';
 import type { AlertDelivery, AlertMessage, AlertTarget } from '../alert-message';
-import { type AlertEmail, alertEmail, cannotWrite, recipientBatches } from './email-notifier';
+import { preparedEmail } from './email-notifier';
 
 export interface OutboxEmailNotifierOptions {
   readonly logger: Logger;
@@ -45,24 +45,10 @@ export class OutboxEmailNotifier implements Notifier {
   }
 
   async notify(alert: AlertMessage, target: AlertTarget): Promise<AlertDelivery> {
-    if (target.channel !== 'email') {
-      return {
-        channel: 'email',
-        delivered: false,
-        tries: 0,
-        error: `The email notifier was given a ${target.channel} target`,
-      };
-    }
-    const to = recipientBatches(target.recipients, Number.POSITIVE_INFINITY)[0] ?? [];
-    if (to.length === 0) {
-      return { channel: 'email', delivered: false, tries: 0, error: 'The alert has no recipients' };
-    }
-    let email: AlertEmail;
-    try {
-      email = alertEmail(alert);
-    } catch (error) {
-      return { channel: 'email', delivered: false, tries: 0, error: cannotWrite(error) };
-    }
+    const prepared = preparedEmail(alert, target, Number.POSITIVE_INFINITY);
+    if ('delivered' in prepared) return prepared;
+    const { email } = prepared;
+    const to = prepared.batches[0] ?? [];
     const entry: OutboxEmail = {
       at: (this.options.now?.() ?? new Date()).toISOString(),
       from: this.options.fromAddress ?? 'jobs@localhost',
