@@ -130,6 +130,7 @@ export async function startLocalRuntime(
     // Alerts, as the deployed stream does them, after each run: built once the dashboard's URL
     // is known, which every alert links to.
     let alerts: AlertEvaluator | undefined;
+    const evaluations = new Set<Promise<void>>();
     const shutdown = new AbortController();
     // Every run in flight listens for the shutdown; there may be many at once.
     setMaxListeners(0, shutdown.signal);
@@ -146,8 +147,12 @@ export async function startLocalRuntime(
       clock,
       logger,
       shutdown: shutdown.signal,
-      onExecutionRecorded: async (execution) => {
-        if (execution.status !== 'running') await alerts?.handle(execution);
+      onExecutionRecorded: (execution) => {
+        if (execution.status === 'running' || !alerts) return Promise.resolve();
+        // Kept until done, so that stopping waits for it before it closes the tables.
+        const evaluation = alerts.handle(execution).finally(() => evaluations.delete(evaluation));
+        evaluations.add(evaluation);
+        return evaluation;
       },
       ...(options.retryBackoff ? { backoff: options.retryBackoff } : {}),
     });
@@ -260,6 +265,8 @@ export async function startLocalRuntime(
       const timer = setTimeout(() => shutdown.abort(), grace);
       await drained;
       clearTimeout(timer);
+      // Alerts of the last runs: webhook deliveries are bounded in time, so this is too.
+      await Promise.allSettled([...evaluations]);
       if (persistent) {
         await writeFile(join(dataDir, PENDING_RUNS_FILE), JSON.stringify(oneOff.pending()));
         await saveQueuedMessages(join(dataDir, QUEUED_MESSAGES_FILE), sqs.server, queueUrls, {
