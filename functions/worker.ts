@@ -10,26 +10,23 @@ import { createWorker } from '../shared/worker/create-worker';
 import { readWorkerEnvironment, WORKER_ENVIRONMENT } from '../shared/worker/worker-environment';
 import type { WorkerHandler } from '../shared/worker/worker-handler';
 
-/** Loads one job file of a bundle: a dynamic `import()` of it, evaluated only when called. */
-export type JobModuleLoader = () => Promise<{ readonly default: AnyJobDefinition }>;
-
 /**
- * The worker of a bundle that holds several jobs (a shard's: one bundle serves every job of a
- * stack): evaluates only the job file of the job this function runs, named by `JOBS_JOB_NAME`,
- * so that one job's imports never slow another job's cold start.
+ * The handler of one job's function. A shard's functions share one code asset, in which each job
+ * has its own entry, `<job>.mjs`, that imports its job file and no other's; the stack names that
+ * entry as the handler and the job in `JOBS_JOB_NAME`. Both come from the same deploy, so if
+ * they disagree, the function fails at start rather than run another job's messages.
  */
-export async function loadLambdaWorker(
-  loaders: Readonly<Record<string, JobModuleLoader>>,
+export function createJobLambdaWorker(
+  jobName: string,
+  job: AnyJobDefinition,
   env: Readonly<Record<string, string | undefined>> = process.env,
-): Promise<WorkerHandler> {
-  const jobName = env[WORKER_ENVIRONMENT.jobName];
-  const load = jobName ? loaders[jobName] : undefined;
-  if (!jobName || !load) {
+): WorkerHandler {
+  const configured = env[WORKER_ENVIRONMENT.jobName];
+  if (configured !== jobName) {
     throw new JobsError(
-      `${WORKER_ENVIRONMENT.jobName} must name one of the jobs in this bundle (${Object.keys(loaders).join(', ')}), got ${jobName ? `"${jobName}"` : 'nothing'}: the CDK stack sets it; redeploy the app`,
+      `This function's code is job "${jobName}"'s (handler ${jobName}.handler), but ${WORKER_ENVIRONMENT.jobName} is ${configured ? `"${configured}"` : 'not set'}: the CDK stack sets both; redeploy the app`,
     );
   }
-  const job = (await load()).default;
   return createLambdaWorker([job]);
 }
 

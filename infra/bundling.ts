@@ -4,6 +4,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions, Metafile } from 'esbuild';
 import { JobsError } from '../shared/errors';
+import { jobNameProblem } from '../shared/job/job-name';
 
 /** What a job's function needs bundled: its name and its job file. */
 export interface BundledJob {
@@ -34,7 +35,10 @@ export interface BundleOptions {
 }
 
 export interface Bundles {
-  /** The folder holding a worker bundle's code: `index.mjs`, its chunks and source maps. */
+  /**
+   * The folder holding a worker bundle's code: each job's entry, `<job name>.mjs` (its function's
+   * handler is `<job name>.handler`), the chunks they import, and source maps.
+   */
   workerDir(bundleId: string): string;
   /** The folder holding the API function's code. */
   readonly apiDir: string;
@@ -50,24 +54,26 @@ const AWS_SDK_PACKAGES = ['@aws-sdk/*', '@smithy/*', '@aws-crypto/*'];
 const REQUIRE_BANNER =
   "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
-// Source-mapped stack traces in every function, without `--enable-source-maps`' start-up cost.
+// Source-mapped stack traces in every function, without `--enable-source-maps`' start-up cost;
+// imported before anything else, so that errors thrown while job files load are mapped too.
 const STACKS_MODULE = fileURLToPath(
-  new URL('../shared/support/source-mapped-stacks.ts', import.meta.url),
+  new URL('../shared/support/install-source-mapped-stacks.ts', import.meta.url),
 );
 const STACKS_IMPORT = (importPath: (file: string) => string) =>
-  `import { installSourceMappedStacks } from ${importPath(STACKS_MODULE)};`;
+  `import ${importPath(STACKS_MODULE)};`;
 
 const BUNDLE_ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 
 /**
  * Bundles the workers, and the API and alerts functions beside them, with code splitting:
- * shared modules (the runtime, the AWS SDK) are parsed and emitted once, as chunks. A worker
- * bundle's entry holds each of its jobs behind a dynamic `import()` of the job's own chunk, so a
- * function compiles and runs its own job file and no other, and the SDK's rarely used parts
- * (SSO, STS) stay unloaded too. Each bundle's folder then gets its entry, as `index.mjs`, and
- * every chunk it may load: esbuild's work follows the modules, not the number of jobs or
- * shards, and editing a job changes the code of its shard, the API, the alerts function and the
- * jobs that import it, and no other.
+ * shared modules (the runtime, the AWS SDK) are parsed and emitted once, as chunks. Each job has
+ * an entry of its own, which imports its job file statically, so a function compiles and runs its
+ * own job file and no other, in one module graph (a job loaded by a dynamic `import()` after the
+ * runtime took about 5% longer to start), and the SDK's rarely used parts (SSO, STS) stay
+ * unloaded. Each worker bundle's folder then gets its jobs' entries and every chunk they may
+ * load: esbuild's work follows the modules, not the number of jobs or shards, and editing a job
+ * changes the code of its shard, the API, the alerts function and the jobs that import it, and
+ * no other.
  */
 export function bundleFunctions(options: BundleOptions): Bundles {
   const seen = new Set<string>();
@@ -83,70 +89,73 @@ export function bundleFunctions(options: BundleOptions): Bundles {
   const buildDir = join(outDir, 'build');
   const codeDir = join(outDir, 'code');
   rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(entriesDir, { recursive: true });
+  mkdirSync(join(entriesDir, 'workers'), { recursive: true });
+  mkdirSync(join(entriesDir, 'control'), { recursive: true });
 
+  // Entries are written one folder down, in entries/workers or entries/control.
   const importPath = (file: string) => {
-    const path = relative(entriesDir, resolve(root, file)).replaceAll('\\', '/');
+    const path = relative(join(entriesDir, 'workers'), resolve(root, file)).replaceAll('\\', '/');
     return JSON.stringify(path.startsWith('.') ? path : `./${path}`);
   };
-  // Entry name -> the folder its function's code goes to.
+  // A job's entry is named after the job (job names are unique in an app) and sits at the top of
+  // the build, beside the chunks folder, as it does in its function's folder.
   const workerEntries: Record<string, string> = {};
-  const codeDirs = new Map<string, string>();
+  const jobNames = new Set<string>();
   for (const bundle of options.workers) {
-    if (bundle.jobs.length === 0) continue;
-    const name = `worker-${bundle.id}`;
-    const entry = join(entriesDir, `${name}.ts`);
-    writeFileSync(
-      entry,
-      [
-        `import { loadLambdaWorker } from ${importPath(join(root, 'functions', 'worker.ts'))};`,
-        STACKS_IMPORT(importPath),
-        'installSourceMappedStacks();',
-        'export const handler = await loadLambdaWorker({',
-        ...bundle.jobs.map(
-          (job) => `  ${JSON.stringify(job.name)}: () => import(${importPath(job.file)}),`,
-        ),
-        '});',
-        '',
-      ].join('\n'),
-    );
-    workerEntries[name] = entry;
-    codeDirs.set(name, join(codeDir, 'workers', bundle.id));
+    for (const job of bundle.jobs) {
+      const problem = jobNameProblem(job.name);
+      if (problem !== undefined || jobNames.has(job.name)) {
+        throw new JobsError(
+          `Each bundled job needs a distinct, valid name, as its entry file is named after it: ${problem ?? `"${job.name}" is in the bundles twice`}`,
+        );
+      }
+      const entry = join(entriesDir, 'workers', `${job.name}.ts`);
+      writeFileSync(
+        entry,
+        [
+          STACKS_IMPORT(importPath),
+          `import { createJobLambdaWorker } from ${importPath(join(root, 'functions', 'worker.ts'))};`,
+          `import job from ${importPath(job.file)};`,
+          `export const handler = createJobLambdaWorker(${JSON.stringify(job.name)}, job);`,
+          '',
+        ].join('\n'),
+      );
+      workerEntries[job.name] = entry;
+      jobNames.add(job.name);
+    }
   }
   const allJobs = options.workers.flatMap((bundle) => bundle.jobs);
-  const apiEntry = join(entriesDir, 'api.ts');
+  const apiEntry = join(entriesDir, 'control', 'api.ts');
   writeFileSync(
     apiEntry,
     [
+      STACKS_IMPORT(importPath),
       ...allJobs.map((job, index) => `import job${index} from ${importPath(job.file)};`),
       `import { createLambdaApi } from ${importPath(join(root, 'functions', 'api.ts'))};`,
-      STACKS_IMPORT(importPath),
-      'installSourceMappedStacks();',
       `export const handler = createLambdaApi([${allJobs.map((_, index) => `job${index}`).join(', ')}]);`,
       '',
     ].join('\n'),
   );
-  codeDirs.set('api', join(codeDir, 'api'));
+  const controlDirs = new Map([['api', join(codeDir, 'api')]]);
   // The alerts function names jobs by their display names and applies the alert rules their
   // definitions set, so it imports every job, as the API does.
-  const alertsEntry = join(entriesDir, 'alerts.ts');
+  const alertsEntry = join(entriesDir, 'control', 'alerts.ts');
   writeFileSync(
     alertsEntry,
     [
+      STACKS_IMPORT(importPath),
       ...allJobs.map((job, index) => `import job${index} from ${importPath(job.file)};`),
       `import { createLambdaAlerts } from ${importPath(join(root, 'functions', 'alerts.ts'))};`,
-      STACKS_IMPORT(importPath),
-      'installSourceMappedStacks();',
       `export const handler = createLambdaAlerts([${allJobs.map((_, index) => `job${index}`).join(', ')}]);`,
       '',
     ].join('\n'),
   );
-  codeDirs.set('alerts', join(codeDir, 'alerts'));
+  controlDirs.set('alerts', join(codeDir, 'alerts'));
 
   const buildOptions: BuildOptions = {
     outExtension: { '.js': '.mjs' },
-    // Chunks one folder down, entries at the top: an entry moved into its function's folder
-    // as index.mjs still finds them at ./chunks.
+    // Chunks one folder down, entries at the top: an entry copied into its function's folder
+    // still finds them at ./chunks.
     chunkNames: 'chunks/[name]-[hash]',
     splitting: true,
     absWorkingDir: root,
@@ -177,12 +186,13 @@ export function bundleFunctions(options: BundleOptions): Bundles {
   for (const metafile of [workersMetafile, controlMetafile]) {
     projectRelativeSources(metafile, root);
   }
-  for (const [name, dir] of codeDirs) {
-    if (name === 'api' || name === 'alerts') {
-      packageEntry(controlMetafile, root, controlDir, name, dir);
-    } else {
-      packageEntry(workersMetafile, root, workersDir, name, dir);
-    }
+  for (const [name, dir] of controlDirs) {
+    packageEntries(controlMetafile, root, controlDir, [{ entry: name, as: 'index' }], dir);
+  }
+  for (const bundle of options.workers) {
+    if (bundle.jobs.length === 0) continue;
+    const entries = bundle.jobs.map((job) => ({ entry: job.name, as: job.name }));
+    packageEntries(workersMetafile, root, workersDir, entries, join(codeDir, 'workers', bundle.id));
   }
   return {
     workerDir: (bundleId) => join(codeDir, 'workers', bundleId),
@@ -193,39 +203,42 @@ export function bundleFunctions(options: BundleOptions): Bundles {
 }
 
 /**
- * Gives one function its code: the entry as `index.mjs` and every chunk it imports, directly or
- * not, statically or dynamically, each with its source map. Files are hard links into the
- * build, where the file system allows.
+ * Gives functions their code folder: each entry, as `<as>.mjs`, and every chunk the entries
+ * import, directly or not, statically or dynamically, each with its source map. Files are hard
+ * links into the build, where the file system allows.
  */
-function packageEntry(
+function packageEntries(
   metafile: Metafile,
   root: string,
   buildDir: string,
-  entryName: string,
+  entries: readonly { readonly entry: string; readonly as: string }[],
   targetDir: string,
 ): void {
   const outputKey = (file: string) => relative(root, file).replaceAll('\\', '/');
-  const entryKey = outputKey(join(buildDir, `${entryName}.mjs`));
+  const renamed = new Map(
+    entries.map(({ entry, as }) => [outputKey(join(buildDir, `${entry}.mjs`)), as]),
+  );
   const needed = new Set<string>();
-  const visit = (key: string) => {
+  const visit = (key: string, entry: string) => {
     if (needed.has(key)) return;
     const output = metafile.outputs[key];
-    if (!output) throw new Error(`esbuild wrote no ${key}, which ${entryName} needs`);
+    if (!output) throw new Error(`esbuild wrote no ${key}, which ${entry} needs`);
     needed.add(key);
-    for (const imported of output.imports) if (!imported.external) visit(imported.path);
+    for (const imported of output.imports) if (!imported.external) visit(imported.path, entry);
   };
-  visit(entryKey);
+  for (const [key, as] of renamed) visit(key, as);
   mkdirSync(join(targetDir, 'chunks'), { recursive: true });
   for (const key of needed) {
     const source = join(root, key);
-    if (key === entryKey) {
+    const as = renamed.get(key);
+    if (as !== undefined && `${as}.mjs` !== relative(buildDir, source)) {
       // Renamed, so its source map comment must follow.
       const code = readFileSync(source, 'utf8').replace(
         /\/\/# sourceMappingURL=\S+\s*$/,
-        '//# sourceMappingURL=index.mjs.map\n',
+        `//# sourceMappingURL=${as}.mjs.map\n`,
       );
-      writeFileSync(join(targetDir, 'index.mjs'), code);
-      linkOrCopy(`${source}.map`, join(targetDir, 'index.mjs.map'));
+      writeFileSync(join(targetDir, `${as}.mjs`), code);
+      linkOrCopy(`${source}.map`, join(targetDir, `${as}.mjs.map`));
     } else {
       const target = join(targetDir, relative(buildDir, source));
       linkOrCopy(source, target);

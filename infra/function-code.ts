@@ -3,12 +3,16 @@ import { bundleFunctions } from './bundling';
 import { groupByShard, shardOf, shardStackName } from './sharding';
 import type { JobSource } from './validate-jobs';
 
-/**
- * Code for the app's functions. A job's function runs the job its `JOBS_JOB_NAME` names, so one
- * code asset may serve several jobs.
- */
+/** A job's function's code, which may hold other jobs' entries too, and the entry it runs. */
+export interface WorkerCode {
+  readonly code: lambda.Code;
+  /** `daily-report.handler`: the job's entry in the code. */
+  readonly handler: string;
+}
+
+/** Code for the app's functions. One code asset may serve several jobs, each by its own entry. */
 export interface FunctionCode {
-  worker(jobName: string): lambda.Code;
+  worker(jobName: string): WorkerCode;
   readonly api: lambda.Code;
   /** The alerts function's, which reads the executions table's stream. */
   readonly alerts: lambda.Code;
@@ -52,7 +56,7 @@ export function bundleJobCode(options: BundleJobCodeOptions): FunctionCode {
         code = lambda.Code.fromAsset(bundles.workerDir(bundleId));
         shardCode.set(bundleId, code);
       }
-      return code;
+      return { code, handler: `${jobName}.handler` };
     },
     api: lambda.Code.fromAsset(bundles.apiDir),
     alerts: lambda.Code.fromAsset(bundles.alertsDir),

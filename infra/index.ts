@@ -14,7 +14,12 @@ export {
   WEBHOOK_SECRET_TAG,
 } from './constructs/alerts-function';
 export { JobWorker, type JobWorkerProps, QUEUE_CLASS_SETTINGS } from './constructs/job-worker';
-export { type BundleJobCodeOptions, bundleJobCode, type FunctionCode } from './function-code';
+export {
+  type BundleJobCodeOptions,
+  bundleJobCode,
+  type FunctionCode,
+  type WorkerCode,
+} from './function-code';
 export { ResourceNames } from './naming';
 export { ServerlessJobs, type ServerlessJobsProps } from './serverless-jobs';
 export { groupByShard, MAX_RESOURCES_PER_STACK, shardOf, shardStackName } from './sharding';

@@ -25,6 +25,11 @@ export interface JobWorkerProps {
   readonly job: AnyNamedJobDefinition;
   readonly names: ResourceNames;
   readonly code: lambda.Code;
+  /**
+   * The entry in `code` that runs this job, as `<file>.<export>`.
+   * @default 'index.handler'
+   */
+  readonly handler?: string;
   readonly alarmTopic: sns.ITopic;
   /** @default 90 */
   readonly retentionDays?: number;
@@ -79,6 +84,7 @@ export class JobWorker extends Construct {
       description: (job.description ?? job.displayName).slice(0, 256),
       code: props.code,
       ...settings,
+      handler: props.handler ?? settings.handler,
       memorySize: job.memoryMb,
       timeout: Duration.seconds(functionTimeout),
       role,

@@ -1,16 +1,16 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { AnyNamedJobDefinition } from '../../shared/job/job-definition';
 import { JobWorker } from '../constructs/job-worker';
+import type { WorkerCode } from '../function-code';
 import type { ResourceNames } from '../naming';
 
 export interface JobsShardStackProps extends StackProps {
   readonly jobs: readonly AnyNamedJobDefinition[];
   readonly names: ResourceNames;
-  readonly codeFor: (jobName: string) => lambda.Code;
+  readonly codeFor: (jobName: string) => WorkerCode;
   readonly retentionDays?: number;
   readonly logRetention?: logs.RetentionDays;
 }
@@ -36,7 +36,7 @@ export class JobsShardStack extends Stack {
         new JobWorker(this, `Job-${job.name}`, {
           job,
           names: props.names,
-          code: props.codeFor(job.name),
+          ...props.codeFor(job.name),
           alarmTopic,
           ...(props.retentionDays !== undefined ? { retentionDays: props.retentionDays } : {}),
           ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),

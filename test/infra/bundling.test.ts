@@ -66,10 +66,10 @@ function bundleOneShard(dir: string, names: readonly string[]): string {
   return bundles.workerDir('shard-00');
 }
 
-/** Imports a worker bundle in a fresh node, as Lambda would, and says what it loaded. */
-function startWorker(indexFile: string, jobName: string) {
+/** Imports a job's entry in a fresh node, as Lambda would, and says what it loaded. */
+function startWorker(entryFile: string, jobName: string) {
   const script = `
-    const worker = await import(${JSON.stringify(pathToFileURL(indexFile).href)});
+    const worker = await import(${JSON.stringify(pathToFileURL(entryFile).href)});
     process.stdout.write(JSON.stringify({ loaded: globalThis.loadedJobs ?? [], handler: typeof worker.handler }));
   `;
   const result = spawnSync(process.execPath, ['--input-type=module', '--eval', script], {
@@ -96,10 +96,15 @@ describe('bundleFunctions', () => {
       const dir = await jobProject(['alpha', 'beta', 'gamma']);
       const folder = bundleOneShard(dir, ['alpha', 'beta', 'gamma']);
 
-      const started = startWorker(join(folder, 'index.mjs'), 'beta');
+      const started = startWorker(join(folder, 'beta.mjs'), 'beta');
 
       expect(started.stderr).toBe('');
       expect(JSON.parse(started.stdout)).toEqual({ loaded: ['beta'], handler: 'function' });
+      expect((await readdir(folder)).filter((file) => file.endsWith('.mjs')).sort()).toEqual([
+        'alpha.mjs',
+        'beta.mjs',
+        'gamma.mjs',
+      ]);
     },
     BUILD_TIMEOUT_MS,
   );
@@ -127,17 +132,44 @@ describe('bundleFunctions', () => {
   );
 
   it(
-    'builds a worker that refuses to start for a job its bundle does not hold',
+    'builds entries that refuse to start when JOBS_JOB_NAME names another job',
     async () => {
       const dir = await jobProject(['alpha']);
       const folder = bundleOneShard(dir, ['alpha']);
 
-      const started = startWorker(join(folder, 'index.mjs'), 'omega');
+      const started = startWorker(join(folder, 'alpha.mjs'), 'omega');
 
       expect(started.status).not.toBe(0);
       expect(started.stderr).toContain(
-        'JOBS_JOB_NAME must name one of the jobs in this bundle (alpha), got "omega"',
+        'This function\'s code is job "alpha"\'s (handler alpha.handler), but JOBS_JOB_NAME is "omega"',
       );
+    },
+    BUILD_TIMEOUT_MS,
+  );
+
+  it(
+    'maps the stack of an error a job file throws as it loads to the job file',
+    async () => {
+      const dir = await jobProject(['alpha']);
+      await writeFile(
+        join(dir, 'jobs', 'alpha.job.ts'),
+        [
+          "import { defineJob, JobResult } from '#shared';",
+          'function loadSettings(): never {',
+          "  throw new Error('settings are missing');",
+          '}',
+          'loadSettings();',
+          "export default defineJob({ run: async () => JobResult.success('done') });",
+          '',
+        ].join('\n'),
+      );
+      const folder = bundleOneShard(dir, ['alpha']);
+
+      const started = startWorker(join(folder, 'alpha.mjs'), 'alpha');
+
+      expect(started.status).not.toBe(0);
+      expect(started.stderr).toContain('settings are missing');
+      expect(started.stderr).toContain(`${relative(REPO_ROOT, job(dir, 'alpha').file)}:3:9`);
     },
     BUILD_TIMEOUT_MS,
   );
@@ -173,6 +205,30 @@ describe('bundleFunctions', () => {
     },
     BUILD_TIMEOUT_MS,
   );
+
+  it('refuses a job name that is not a valid file name, or one bundled twice', () => {
+    const outDir = join(REPO_ROOT, '.cache', `test-bundling-${randomUUID()}`);
+    projects.push(outDir);
+    const file = join(REPO_ROOT, 'functions', 'jobs', 'send-email.job.ts');
+
+    expect(() =>
+      bundleFunctions({
+        projectRoot: REPO_ROOT,
+        outDir,
+        workers: [{ id: 'shard-00', jobs: [{ name: '../send-email', file }] }],
+      }),
+    ).toThrow('as its entry file is named after it: "../send-email" is not lower-case kebab');
+    expect(() =>
+      bundleFunctions({
+        projectRoot: REPO_ROOT,
+        outDir,
+        workers: [
+          { id: 'shard-00', jobs: [{ name: 'send-email', file }] },
+          { id: 'shard-01', jobs: [{ name: 'send-email', file }] },
+        ],
+      }),
+    ).toThrow('"send-email" is in the bundles twice');
+  });
 
   it('refuses bundle ids that would collide or escape their folder', () => {
     expect(() =>

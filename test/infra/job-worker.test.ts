@@ -35,14 +35,14 @@ const WORKERS: readonly (readonly [job: string, expected: Expected])[] = [
 describe('JobWorker', { timeout: SYNTH_TIMEOUT_MS }, () => {
   describe('function', () => {
     it.each(WORKERS)(
-      'runs %s as its own function on Node 24 with its memory and timeout',
+      'runs %s as its own function, from its own entry, on Node 24 with its memory and timeout',
       (job, expected) => {
         const { jobs } = buildJobsApp();
 
         templateOf(jobs, job).hasResourceProperties('AWS::Lambda::Function', {
           FunctionName: `acme-${job}`,
           Runtime: 'nodejs24.x',
-          Handler: 'index.handler',
+          Handler: `${job}.handler`,
           MemorySize: expected.memoryMb,
           Timeout: expected.functionTimeout,
         });

@@ -104,7 +104,10 @@ export function buildJobsApp(options: JobsAppOptions = {}): JobsApp {
     appName: options.appName ?? APP_NAME,
     shardCount: options.shardCount ?? SHARD_COUNT,
     code: {
-      worker: () => lambda.Code.fromInline('export const handler = () => {}'),
+      worker: (jobName) => ({
+        code: lambda.Code.fromInline('export const handler = () => {}'),
+        handler: `${jobName}.handler`,
+      }),
       api: lambda.Code.fromInline('export const handler = () => {}'),
       alerts: lambda.Code.fromInline('export const handler = () => {}'),
     },

@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLambdaWorker, loadLambdaWorker } from '../../../functions/worker';
+import { createJobLambdaWorker, createLambdaWorker } from '../../../functions/worker';
 import { defineJob } from '../../../shared/job/define-job';
 import { JobResult } from '../../../shared/job/job-result';
 
@@ -113,36 +113,37 @@ describe('the worker Lambda entry', () => {
     });
   });
 
-  describe('from a bundle of several jobs', () => {
-    it('loads only the job its JOBS_JOB_NAME names', async () => {
+  describe("as one job's entry", () => {
+    it('runs the job its entry names when JOBS_JOB_NAME agrees', async () => {
       stubDeployedEnvironment();
       vi.stubEnv('JOBS_JOB_NAME', 'ping');
       dynamoDb.on(PutCommand).resolves({});
-      const loadPing = vi.fn(async () => ({ default: ping }));
-      const loadOther = vi.fn(async () => ({
-        default: defineJob({ name: 'other', run: async () => {} }),
-      }));
 
-      const handler = await loadLambdaWorker({ other: loadOther, ping: loadPing });
+      const handler = createJobLambdaWorker('ping', ping);
       const response = await handler(
         { Records: [record({ job: 'ping', runId: 'run-2' })] },
         { getRemainingTimeInMillis: () => 30_000 },
       );
 
-      expect(loadPing).toHaveBeenCalledOnce();
-      expect(loadOther).not.toHaveBeenCalled();
       expect(response).toEqual({ batchItemFailures: [] });
+      expect(dynamoDb.commandCalls(PutCommand).length).toBeGreaterThan(0);
     });
 
-    it('refuses to start for a job the bundle does not hold, naming the ones it does', async () => {
+    it('refuses to start when JOBS_JOB_NAME names another job, saying what to do', () => {
       stubDeployedEnvironment();
       vi.stubEnv('JOBS_JOB_NAME', 'pong');
-      const load = vi.fn(async () => ({ default: ping }));
 
-      await expect(loadLambdaWorker({ ping: load })).rejects.toThrow(
-        'JOBS_JOB_NAME must name one of the jobs in this bundle (ping), got "pong"',
+      expect(() => createJobLambdaWorker('ping', ping)).toThrow(
+        'This function\'s code is job "ping"\'s (handler ping.handler), but JOBS_JOB_NAME is "pong": the CDK stack sets both; redeploy the app',
       );
-      expect(load).not.toHaveBeenCalled();
+    });
+
+    it('refuses to start when JOBS_JOB_NAME is not set', () => {
+      stubDeployedEnvironment();
+
+      expect(() =>
+        createJobLambdaWorker('ping', ping, { ...process.env, JOBS_JOB_NAME: undefined }),
+      ).toThrow('JOBS_JOB_NAME is not set');
     });
   });
 });
