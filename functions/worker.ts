@@ -24,7 +24,7 @@ export function createJobLambdaWorker(
   const configured = env[WORKER_ENVIRONMENT.jobName];
   if (configured !== jobName) {
     throw new JobsError(
-      `This function's code is job "${jobName}"'s (handler ${jobName}.handler), but ${WORKER_ENVIRONMENT.jobName} is ${configured ? `"${configured}"` : 'not set'}: the CDK stack sets both; redeploy the app`,
+      `This function's handler, ${jobName}.handler, runs job "${jobName}", but ${WORKER_ENVIRONMENT.jobName} is ${configured ? `"${configured}"` : 'not set'}: the CDK stack sets both; redeploy the app`,
     );
   }
   return createLambdaWorker([job]);

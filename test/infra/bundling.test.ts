@@ -141,7 +141,7 @@ describe('bundleFunctions', () => {
 
       expect(started.status).not.toBe(0);
       expect(started.stderr).toContain(
-        'This function\'s code is job "alpha"\'s (handler alpha.handler), but JOBS_JOB_NAME is "omega"',
+        'This function\'s handler, alpha.handler, runs job "alpha", but JOBS_JOB_NAME is "omega"',
       );
     },
     BUILD_TIMEOUT_MS,

@@ -134,7 +134,7 @@ describe('the worker Lambda entry', () => {
       vi.stubEnv('JOBS_JOB_NAME', 'pong');
 
       expect(() => createJobLambdaWorker('ping', ping)).toThrow(
-        'This function\'s code is job "ping"\'s (handler ping.handler), but JOBS_JOB_NAME is "pong": the CDK stack sets both; redeploy the app',
+        'This function\'s handler, ping.handler, runs job "ping", but JOBS_JOB_NAME is "pong": the CDK stack sets both; redeploy the app',
       );
     });
 
