@@ -2,6 +2,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { type AlertConfig, alertConfigSchema } from '../shared/alerts/alert-config';
 import { JobsError, ScheduleExpressionError } from '../shared/errors';
 import { MAX_JOB_NAME_LENGTH } from '../shared/job/job-name';
+import { secondsFirstCron } from '../shared/schedule/quartz-cron';
 import { ScheduleExpression } from '../shared/schedule/schedule-expression';
 import { isValidTimeZone } from '../shared/schedule/time-zone';
 import { jobFilePath, type RenderedSchedule, renderJobSource } from './job-template';
@@ -311,9 +312,14 @@ function checkedCron(cron: string, timezone: string): RenderedSchedule | Schedul
 
 function cronReason(error: ScheduleExpressionError): string {
   const fields = error.expression.trim().split(/\s+/).length;
-  // The parser's advice for 6 or 7 fields is Scheduler's cron(...) form; a legacy cron with that
-  // many fields is Quartz-style, starting with seconds, which Scheduler cannot run at all.
-  if (!/^cron\(/i.test(error.expression.trim()) && (fields === 6 || fields === 7)) {
+  // The parser tells a seconds-first cron by its fields and already says to drop the seconds.
+  // Any other legacy cron of 6 or 7 fields gets its advice for Scheduler's cron(...) form, which
+  // a legacy export never meant: its crons are Unix or Quartz style.
+  if (
+    !/^cron\(/i.test(error.expression.trim()) &&
+    (fields === 6 || fields === 7) &&
+    !secondsFirstCron(error.expression)
+  ) {
     return `${error.reason}. Legacy crons are 5-field Unix cron; one with ${fields} fields starts with seconds (Quartz style), which Scheduler cannot run: drop the seconds (and year) and check the schedule still means the same`;
   }
   return error.reason;

@@ -6,6 +6,7 @@ import {
   CronFieldProblem,
   parseAwsCronField,
 } from './cron-fields';
+import { type SecondsFirstCron, secondsFirstCron } from './quartz-cron';
 import type { NextFireTimesOptions, ScheduleExpression } from './schedule-expression';
 import type { ZonedClock } from './time-zone';
 import { unixCronToAwsFields } from './unix-cron';
@@ -119,6 +120,8 @@ function unixFieldsToAws(text: string): string[] {
   }
   if (text.startsWith('@')) return unixCronToAwsFields(text);
   const count = text === '' ? 0 : text.split(/\s+/).length;
+  const secondsFirst = secondsFirstCron(text);
+  if (secondsFirst) throw new CronFieldProblem(secondsFirstAdvice(secondsFirst));
   if (count === 6 || count === 7) {
     throw new CronFieldProblem(
       `${count} fields without "cron(...)": write Scheduler's 6-field form as ${AWS_FORM}, e.g. "cron(0 12 * * ? *)", or use 5-field Unix cron (${UNIX_FORM})`,
@@ -130,6 +133,23 @@ function unixFieldsToAws(text: string): string[] {
     );
   }
   return unixCronToAwsFields(text);
+}
+
+// Scheduler's own advice for 6 fields, wrapping them in cron(...), would turn these seconds into
+// minutes: a daily 02:00:00 would fire at 00:00 on the 2nd of each month, or not at all.
+function secondsFirstAdvice(cron: SecondsFirstCron): string {
+  const dropped =
+    cron.fieldCount === 7 && cron.withYear === undefined ? 'seconds and the year' : 'seconds';
+  const advice = [
+    `${cron.fieldCount} fields starting with seconds (Quartz style); Scheduler has no seconds, and in cron(...) would read them as minutes. Drop the ${dropped}: "${cron.unixCron}" (5-field Unix cron: ${UNIX_FORM})`,
+  ];
+  if (cron.withYear) advice.push(`or, to keep the year, Scheduler's form "${cron.withYear}"`);
+  if (cron.subMinute) {
+    advice.push(
+      `Scheduler fires at most once a minute, so seconds "${cron.seconds}" cannot be kept`,
+    );
+  }
+  return advice.join('; ');
 }
 
 function assertOneDayFieldIsQuestionMark(source: string, fields: readonly CronField[]): void {

@@ -180,7 +180,7 @@ describe('renderJobFile', { timeout: LOAD_TIMEOUT_MS }, () => {
         'a cron with seconds',
         { name: 'bad-cron', schedule: { cron: '0 0 2 * * *' } },
         'cron',
-        '6 fields without "cron(...)"',
+        '6 fields starting with seconds (Quartz style); Scheduler has no seconds, and in cron(...) would read them as minutes. Drop the seconds: "0 2 * * *"',
       ],
       [
         'a rate in seconds',

@@ -363,8 +363,9 @@ describe('convertLegacyJobs', () => {
     });
 
     it.each([
-      ['0 0 4 * * ?', '6 fields without "cron(...)"'],
-      ['0 0 4 * * ? 2024', '7 fields without "cron(...)"'],
+      ['0 0 4 * * ?', 'starting with seconds (Quartz style)'],
+      ['0 0 4 * * ? 2024', 'Drop the seconds: "0 4 * * *"'],
+      ['0 12 * * ? *', 'one with 6 fields starts with seconds'],
       ['every night at two', 'Unix cron takes 5 fields'],
       ['@reboot', '"@reboot" is not a schedule Scheduler can run'],
       ['61 * * * *', '61'],
@@ -389,10 +390,11 @@ describe('convertLegacyJobs', () => {
       );
     });
 
-    it('says that a 6-field legacy cron starts with seconds, which Scheduler cannot run', () => {
+    it('says that a 6-field legacy cron starts with seconds, and how it reads without them', () => {
       const { problems } = convertLegacyJobs([row({ cronExpression: '0 0 4 * * *' })]);
 
-      expect(problems[0]?.reason).toContain('starts with seconds (Quartz style)');
+      expect(problems[0]?.reason).toContain('starting with seconds (Quartz style)');
+      expect(problems[0]?.reason).toContain('Drop the seconds: "0 4 * * *"');
     });
 
     it('writes a job with no cron as an on-demand job, and reports it', () => {

@@ -95,6 +95,15 @@ describe('jobs new', () => {
     await expect(readFile(join(project, 'functions/jobs/nightly-sync.job.ts'))).rejects.toThrow();
   });
 
+  it('says a seconds-first cron starts with seconds, and offers it without them', async () => {
+    const { code, stderr } = await jobsNew('nightly-sync', '--cron', '0 0 2 * * *');
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('6 fields starting with seconds (Quartz style)');
+    expect(stderr).toContain('Drop the seconds: "0 2 * * *"');
+    expect(stderr).not.toContain('cron(0 12 * * ? *)');
+  });
+
   it('rejects a name that is not lower-case kebab, suggesting one', async () => {
     const { code, stderr } = await jobsNew('Nightly_Sync', '--manual');
 

@@ -55,6 +55,23 @@ describe('defineJob schedule', () => {
     ]);
   });
 
+  it('tells a seconds-first cron to drop its seconds, not to wrap it in cron(...)', () => {
+    const issues = definitionIssues({
+      name: 'nightly',
+      schedule: { cron: '0 0 2 * * *' },
+      run: noop,
+    });
+
+    expect(issues).toEqual([
+      {
+        field: 'schedule.cron',
+        message: expect.stringContaining('6 fields starting with seconds (Quartz style)'),
+      },
+    ]);
+    expect(issues[0]?.message).toContain('Drop the seconds: "0 2 * * *"');
+    expect(issues[0]?.message).not.toContain("write Scheduler's 6-field form");
+  });
+
   test.each([
     ['the wrong number of fields', '0 2 * *', 'takes 5 fields'],
     ['a minute out of range', '61 2 * * *', '61'],

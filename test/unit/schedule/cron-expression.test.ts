@@ -348,7 +348,6 @@ describe('ScheduleExpression.cron', () => {
         '0 0 * * ? *',
         '6 fields without "cron(...)": write Scheduler\'s 6-field form as cron(minutes hours day-of-month month day-of-week year), e.g. "cron(0 12 * * ? *)"',
       ],
-      ['7 fields without cron(...)', '0 0 0 * * ? *', '7 fields without "cron(...)"'],
       [
         '5 fields inside cron(...)',
         'cron(0 0 * * ?)',
@@ -465,6 +464,53 @@ describe('ScheduleExpression.cron', () => {
       const error = catchScheduleError(() => ScheduleExpression.cron(source));
 
       expect(error.reason).toContain(expectedReason);
+    });
+  });
+
+  describe('tells a seconds-first (Quartz) cron apart, and says to drop the seconds', () => {
+    test.each([
+      ['daily at 02:00:00', '0 0 2 * * *', '"0 2 * * *"'],
+      ['every 5 minutes, with "?"', '0 */5 * * * ?', '"*/5 * * * *"'],
+      ['weekdays at noon, Quartz numbering (2 is Monday)', '0 0 12 ? * 2-6', '"0 12 * * 1-5"'],
+      ['the third Friday (6#3)', '30 15 10 ? * 6#3', '"15 10 * * 5#3"'],
+      ['7 fields with every year', '0 0 0 * * ? *', '"0 0 * * *"'],
+    ])('%s: %s', (_description, source, unixCron) => {
+      const error = catchScheduleError(() => ScheduleExpression.cron(source));
+
+      expect(error.reason).toContain('starting with seconds (Quartz style)');
+      expect(error.reason).toContain(
+        `Drop the ${source.split(' ').length === 7 ? 'seconds and the year' : 'seconds'}: ${unixCron}`,
+      );
+      expect(error.reason).not.toContain('cron(0 12 * * ? *)');
+    });
+
+    it('offers the 5-field form that runs as the Quartz one meant', () => {
+      const error = catchScheduleError(() => ScheduleExpression.cron('0 0 12 ? * 2-6'));
+      const suggested = /Drop the seconds: "([^"]+)"/.exec(error.reason)?.[1] ?? '';
+
+      expect(ScheduleExpression.cron(suggested).expression).toBe('cron(0 12 ? * MON-FRI *)');
+    });
+
+    it('keeps a year other than "*" in the Scheduler form it offers', () => {
+      const error = catchScheduleError(() => ScheduleExpression.cron('0 0 4 * * ? 2027'));
+
+      expect(error.reason).toContain('Drop the seconds: "0 4 * * *"');
+      expect(error.reason).toContain('to keep the year, Scheduler\'s form "cron(0 4 * * ? 2027)"');
+    });
+
+    it('says that seconds firing more than once a minute cannot be kept', () => {
+      const error = catchScheduleError(() => ScheduleExpression.cron('*/10 * * * * *'));
+
+      expect(error.reason).toContain(
+        'Scheduler fires at most once a minute, so seconds "*/10" cannot be kept',
+      );
+    });
+
+    it("keeps Scheduler's cron(...) advice for 6 fields that are Scheduler's form", () => {
+      const error = catchScheduleError(() => ScheduleExpression.cron('0 12 * * ? *'));
+
+      expect(error.reason).toContain('6 fields without "cron(...)"');
+      expect(error.reason).not.toContain('seconds');
     });
   });
 
