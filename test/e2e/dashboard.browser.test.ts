@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import {
   afterAll,
   afterEach,
@@ -20,26 +19,13 @@ import { defineJob } from '../../shared/job/define-job';
 import type { AnyJobDefinition, AnyNamedJobDefinition } from '../../shared/job/job-definition';
 import { JobResult } from '../../shared/job/job-result';
 import { MemoryLogger } from '../../shared/logging/memory-logger';
+import { launchChromium } from '../support/chromium';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 const SCREENSHOT = join(REPO_ROOT, 'screenshots', 'dashboard.png');
 // A run goes through the embedded SQS queue and the worker's poller before it shows.
 const RUN_TIMEOUT_MS = 30_000;
 const TEST_TIMEOUT_MS = 90_000;
-
-/** CHROMIUM_PATH, else Debian's chromium package; a missing browser fails every test, loudly. */
-function chromiumExecutable(): string {
-  const configured = process.env.CHROMIUM_PATH;
-  const path = configured !== undefined && configured !== '' ? configured : '/usr/bin/chromium';
-  if (!existsSync(path)) {
-    throw new Error(
-      `The dashboard's browser test needs Chromium, and there is none at ${path}` +
-        `${path === configured ? ' (CHROMIUM_PATH)' : ''}. Run \`apt-get install chromium\` ` +
-        '(as root; .ci/run does it in CI), or set CHROMIUM_PATH to a Chromium or Chrome executable.',
-    );
-  }
-  return path;
-}
 
 let browser: Browser | undefined;
 let browserProblem: unknown;
@@ -49,15 +35,12 @@ const dashboards: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
   try {
-    // Root in a container has no user namespace for Chromium's sandbox.
-    browser = await chromium.launch({
-      executablePath: chromiumExecutable(),
-      args: ['--no-sandbox'],
-    });
+    browser = await launchChromium();
   } catch (error) {
     browserProblem = error;
   }
-}, 30_000);
+  // The packaged Chromium's first extraction takes seconds, more on a busy machine.
+}, 120_000);
 
 // Each test fails with the reason, rather than the file quietly skipping them.
 beforeEach(() => {
