@@ -21,7 +21,10 @@ export interface JobsApi {
   pause(name: string): Promise<PauseResult>;
   resume(name: string): Promise<PauseResult>;
   getAlerts(name: string): Promise<JobAlerts>;
+  /** Replaces the job's own alert config with `config`. */
   putAlerts(name: string, config: unknown): Promise<JobAlerts>;
+  /** Merges `changes` into the job's alert config: fields given change, a null one is removed. */
+  patchAlerts(name: string, changes: unknown): Promise<JobAlerts>;
 }
 
 /** A job's alert config as `GET /jobs/{name}/alerts` shows it. */
@@ -43,7 +46,7 @@ export interface RunsPageRequest {
 
 /** One request, with `path` below the API's base URL and the query already in it. */
 export interface HttpRequestSpec {
-  readonly method: 'GET' | 'POST' | 'PUT';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH';
   readonly path: string;
   readonly body?: string;
 }
@@ -107,6 +110,10 @@ export class HttpJobsApi implements JobsApi {
 
   putAlerts(name: string, config: unknown): Promise<JobAlerts> {
     return this.request('PUT', `/jobs/${segment(name)}/alerts`, JSON.stringify(config));
+  }
+
+  patchAlerts(name: string, changes: unknown): Promise<JobAlerts> {
+    return this.request('PATCH', `/jobs/${segment(name)}/alerts`, JSON.stringify(changes));
   }
 
   private async request<T>(

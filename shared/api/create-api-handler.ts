@@ -1,3 +1,4 @@
+import { alertConfigInEffect, mergeAlertConfig } from '../alerts/merge-alert-config';
 import { validAlertConfig } from '../alerts/validate-alert-config';
 import { systemClock } from '../clock/system-clock';
 import type { JobControl } from '../control/job-control';
@@ -26,7 +27,7 @@ export interface ApiDependencies {
   readonly jobStateStore: Pick<JobStateStore, 'get'>;
   readonly jobControl: Pick<JobControl, 'pause' | 'resume'>;
   readonly runTrigger: Pick<RunTrigger, 'trigger' | 'retry'>;
-  /** Where each job's alert config is read and replaced (`/jobs/{name}/alerts`). */
+  /** Where each job's alert config is read, replaced (PUT) and merged into (PATCH). */
   readonly alertConfigStore: Pick<AlertConfigStore, 'get' | 'put'>;
   /** Dates `nextFireTimes`. @default systemClock */
   readonly clock?: Clock;
@@ -167,6 +168,18 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
       handler: async (request, params) => {
         const job = jobs.require(params.name ?? '');
         const config = validAlertConfig(job.name, jsonObjectBody(request.body, 'an alert config'));
+        await alertConfigStore.put(job.name, config);
+        return jsonResponse(200, { jobName: job.name, source: 'job', config });
+      },
+    },
+    {
+      method: 'PATCH',
+      pattern: '/jobs/{name}/alerts',
+      handler: async (request, params) => {
+        const job = jobs.require(params.name ?? '');
+        const changes = jsonObjectBody(request.body, 'the alert config fields to change');
+        const current = alertConfigInEffect(await alertConfigStore.get(job.name), job.alerts);
+        const config = validAlertConfig(job.name, mergeAlertConfig(current, changes));
         await alertConfigStore.put(job.name, config);
         return jsonResponse(200, { jobName: job.name, source: 'job', config });
       },

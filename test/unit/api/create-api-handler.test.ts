@@ -702,3 +702,120 @@ describe('GET and PUT /jobs/{name}/alerts', () => {
     expect(response.statusCode).toBe(404);
   });
 });
+
+describe('PATCH /jobs/{name}/alerts', () => {
+  it('changes only the fields given, keeping the recipients and secrets already set', async () => {
+    const { call } = setup();
+    await call('PUT', '/jobs/nightly-report/alerts', {
+      body: JSON.stringify({
+        emailRecipients: ['ops@example.com'],
+        slackWebhookSecret: 'jobs/slack',
+      }),
+    });
+
+    const response = await call('PATCH', '/jobs/nightly-report/alerts', {
+      body: JSON.stringify({ maxAlertsPerHour: 5 }),
+    });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json).toEqual({
+      jobName: 'nightly-report',
+      source: 'job',
+      config: {
+        onFailure: true,
+        onSuccess: false,
+        onDeadLetter: true,
+        emailRecipients: ['ops@example.com'],
+        slackWebhookSecret: 'jobs/slack',
+        maxAlertsPerHour: 5,
+      },
+    });
+    expect((await call('GET', '/jobs/nightly-report/alerts')).json.config).toEqual(
+      response.json.config,
+    );
+  });
+
+  it('removes a field given as null, so that its default applies again', async () => {
+    const { call } = setup();
+    await call('PUT', '/jobs/nightly-report/alerts', {
+      body: JSON.stringify({
+        emailRecipients: ['ops@example.com'],
+        slackWebhookSecret: 'jobs/slack',
+        maxAlertsPerHour: 3,
+      }),
+    });
+
+    const response = await call('PATCH', '/jobs/nightly-report/alerts', {
+      body: JSON.stringify({ slackWebhookSecret: null, maxAlertsPerHour: null }),
+    });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json.config).toEqual({
+      onFailure: true,
+      onSuccess: false,
+      onDeadLetter: true,
+      emailRecipients: ['ops@example.com'],
+      maxAlertsPerHour: 10,
+    });
+  });
+
+  it("starts a job without an entry of its own from the default entry's recipients", async () => {
+    const { call, alertConfigStore } = setup();
+    await alertConfigStore.put('_default', {
+      ...(await alertConfigStore.get('_default')).config,
+      emailRecipients: ['team@example.com'],
+    });
+
+    const response = await call('PATCH', '/jobs/nightly-report/alerts', {
+      body: JSON.stringify({ onSuccess: true }),
+    });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json.config).toMatchObject({
+      onSuccess: true,
+      onFailure: true,
+      emailRecipients: ['team@example.com'],
+    });
+  });
+
+  it('answers 400 with the field errors of the merged config, and saves nothing', async () => {
+    const { call, alertConfigStore } = setup();
+    await call('PUT', '/jobs/nightly-report/alerts', {
+      body: JSON.stringify({ emailRecipients: ['ops@example.com'] }),
+    });
+
+    const response = await call('PATCH', '/jobs/nightly-report/alerts', {
+      body: JSON.stringify({ maxAlertsPerHour: 0, pagerDuty: null }),
+    });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json.details.map((detail: { path: string }) => detail.path).sort()).toEqual([
+      'maxAlertsPerHour',
+      'pagerDuty',
+    ]);
+    expect((await alertConfigStore.get('nightly-report')).config).toMatchObject({
+      emailRecipients: ['ops@example.com'],
+      maxAlertsPerHour: 10,
+    });
+  });
+
+  it('answers 400 for a body that is not a JSON object', async () => {
+    const { call } = setup();
+
+    const response = await call('PATCH', '/jobs/nightly-report/alerts', { body: '"onSuccess"' });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json.message).toContain('the alert config fields to change');
+  });
+
+  it('answers 404 for an unknown job', async () => {
+    const { call } = setup();
+
+    const response = await call('PATCH', '/jobs/nightly-reprot/alerts', {
+      body: JSON.stringify({ onSuccess: true }),
+    });
+
+    expect(response.statusCode).toBe(404);
+    expect(response.json.message).toContain('"nightly-reprot"');
+  });
+});

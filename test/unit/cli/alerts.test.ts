@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobAlerts } from '../../../cli/api-client';
 import { ApiResponseError } from '../../../cli/errors';
@@ -34,28 +36,79 @@ describe('jobs alerts', () => {
     expect(JSON.parse(stdout)).toEqual(ALERTS);
   });
 
-  it('replaces the config with --set', async () => {
-    const sent: unknown[] = [];
+  it('changes only the fields given with --set, sending them to be merged (PATCH)', async () => {
+    const patched: unknown[] = [];
     const api = fakeApi({
-      putAlerts: async (_name, config) => {
-        sent.push(config);
+      patchAlerts: async (_name, changes) => {
+        patched.push(changes);
         return ALERTS;
       },
     });
 
     const { code, stdout } = await cli(
-      ['alerts', 'nightly-report', '--set', '{"maxAlertsPerHour":3}'],
+      ['alerts', 'nightly-report', '--set', '{"maxAlertsPerHour":3,"slackWebhookSecret":null}'],
       { api },
     );
 
     expect(code).toBe(0);
-    expect(sent).toEqual([{ maxAlertsPerHour: 3 }]);
+    expect(patched).toEqual([{ maxAlertsPerHour: 3, slackWebhookSecret: null }]);
     expect(stdout).toContain('Saved the alert config of nightly-report.');
+  });
+
+  it('replaces the whole entry with --replace (PUT)', async () => {
+    const replaced: unknown[] = [];
+    const api = fakeApi({
+      putAlerts: async (_name, config) => {
+        replaced.push(config);
+        return ALERTS;
+      },
+    });
+
+    const { code } = await cli(
+      ['alerts', 'nightly-report', '--replace', '{"emailRecipients":["ops@example.com"]}'],
+      { api },
+    );
+
+    expect(code).toBe(0);
+    expect(replaced).toEqual([{ emailRecipients: ['ops@example.com'] }]);
+  });
+
+  it('refuses --set with --replace before asking the API', async () => {
+    const { code, stderr } = await cli(
+      ['alerts', 'nightly-report', '--set', '{}', '--replace', '{}'],
+      { api: fakeApi() },
+    );
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('Pass --set (change some fields) or --replace');
+  });
+
+  it('prints a "Change a field with" command that runs when pasted into a shell', async () => {
+    const patched: unknown[] = [];
+    const api = fakeApi({
+      getAlerts: async () => ALERTS,
+      patchAlerts: async (_name, changes) => {
+        patched.push(changes);
+        return ALERTS;
+      },
+    });
+    const shown = await cli(['--url', 'http://localhost:4000', 'alerts', 'nightly-report'], {
+      api,
+    });
+    const hint = /^Change a field with: npx jobs (.*)$/m.exec(shown.stdout)?.[1] ?? '';
+
+    const pasted = await cli(await shellWords(hint), { api });
+
+    expect(hint).not.toBe('');
+    expect(pasted.stderr).toBe('');
+    expect(pasted.code).toBe(0);
+    expect(pasted.target).toEqual({ url: 'http://localhost:4000' });
+    expect(patched).toEqual([{ maxAlertsPerHour: 3 }]);
   });
 
   it('prints each field error the API gives, and exits 1', async () => {
     const api = fakeApi({
-      putAlerts: async () => {
+      patchAlerts: async () => {
         throw new ApiResponseError(
           400,
           {
@@ -108,7 +161,7 @@ describe('jobs alerts', () => {
       });
       const saved: string[] = [];
       const api = fakeApi({
-        putAlerts: async (name) => {
+        getAlerts: async (name) => {
           if (name === 'gone-job') {
             throw new ApiResponseError(
               404,
@@ -116,6 +169,9 @@ describe('jobs alerts', () => {
               '',
             );
           }
+          return { ...ALERTS, source: 'none', config: NO_ALERT_CONFIG };
+        },
+        putAlerts: async (name) => {
           saved.push(name);
           return ALERTS;
         },
@@ -133,6 +189,46 @@ describe('jobs alerts', () => {
       expect(stderr).toContain('1 of 2 alert configs were not saved');
     });
 
+    it('leaves alone a job that has its own entry, printing what --force would change', async () => {
+      const dir = await importFile({ 'nightly-report': { onFailure: true, emailRecipients: [] } });
+      const api = fakeApi({ getAlerts: async () => ALERTS });
+
+      const { code, stdout } = await cli(['alerts', '--import', 'alert-config.import.json'], {
+        api,
+        io: memoryIo({ cwd: dir }),
+      });
+
+      expect(code).toBe(0);
+      expect(stdout).toContain(
+        'Left alone: nightly-report has its own alert config, which --force would change:\n' +
+          '  emailRecipients: ["ops@example.com"] -> []\n' +
+          '  maxAlertsPerHour: 3 -> 10\n',
+      );
+      expect(stdout).toContain(
+        "To replace it with the file's, run: npx jobs alerts --import alert-config.import.json --force",
+      );
+    });
+
+    it('replaces an entry a job already has with --force', async () => {
+      const dir = await importFile({ 'nightly-report': { emailRecipients: [] } });
+      const replaced: unknown[] = [];
+      const api = fakeApi({
+        putAlerts: async (_name, config) => {
+          replaced.push(config);
+          return ALERTS;
+        },
+      });
+
+      const { code, stdout } = await cli(
+        ['alerts', '--import', 'alert-config.import.json', '--force'],
+        { api, io: memoryIo({ cwd: dir }) },
+      );
+
+      expect(code).toBe(0);
+      expect(replaced).toEqual([{ emailRecipients: [] }]);
+      expect(stdout).toContain('Saved the alert config of nightly-report.');
+    });
+
     it('refuses a job name beside --import', async () => {
       const { code, stderr } = await cli(['alerts', 'nightly-report', '--import', 'x.json'], {
         api: fakeApi(),
@@ -143,3 +239,9 @@ describe('jobs alerts', () => {
     });
   });
 });
+
+/** The words a POSIX shell makes of `line`, quotes and all, as a pasted command gets them. */
+async function shellWords(line: string): Promise<string[]> {
+  const { stdout } = await promisify(execFile)('/bin/sh', ['-c', `printf '%s\\0' ${line}`]);
+  return stdout.split('\0').slice(0, -1);
+}

@@ -62,6 +62,7 @@ export function fakeApi(methods: Partial<JobsApi> = {}): JobsApi {
     resume: unexpected('resume'),
     getAlerts: unexpected('getAlerts'),
     putAlerts: unexpected('putAlerts'),
+    patchAlerts: unexpected('patchAlerts'),
     ...methods,
   };
 }

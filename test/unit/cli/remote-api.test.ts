@@ -121,34 +121,24 @@ describe('connectRemoteApi', () => {
 
     const [request] = gateway.received;
     if (!request) throw new Error('no request reached the server');
-    const authorization = String(request.headers.authorization);
-    const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(';') ?? [];
     const url = new URL(request.url, gateway.url);
-    const amzDate = String(request.headers['x-amz-date']);
-    const signingDate = new Date(
-      `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
-    );
-    const expected = await new SignatureV4({
-      service: 'execute-api',
-      region: REGION,
-      credentials: CREDENTIALS,
-      sha256: Hash.bind(null, 'sha256'),
-    }).sign(
-      {
-        method: request.method,
-        protocol: url.protocol,
-        hostname: url.hostname,
-        port: Number(url.port),
-        path: url.pathname,
-        query: Object.fromEntries(url.searchParams),
-        headers: Object.fromEntries(
-          signedHeaders.map((name) => [name, String(request.headers[name])]),
-        ),
-      },
-      { signingDate },
-    );
-    expect(authorization).toBe(expected.headers.authorization);
+    expect(request.headers.authorization).toBe(await expectedAuthorization(request, gateway.url));
     expect(url.searchParams.get('cursor')).toBe('a b');
+  });
+
+  it('signs a PATCH of alert fields, body included, as the API requires of every method', async () => {
+    const gateway = await fakeApiGateway({ jobName: 'nightly-report', source: 'job', config: {} });
+    stackWithOutputs([{ OutputKey: API_URL_OUTPUT, OutputValue: gateway.url }]);
+
+    const api = await connect();
+    await api.patchAlerts('nightly-report', { maxAlertsPerHour: 5 });
+
+    const [request] = gateway.received;
+    if (!request) throw new Error('no request reached the server');
+    expect(request.method).toBe('PATCH');
+    expect(request.url).toBe('/jobs/nightly-report/alerts');
+    expect(request.body).toBe('{"maxAlertsPerHour":5}');
+    expect(request.headers.authorization).toBe(await expectedAuthorization(request, gateway.url));
   });
 
   it('says which stack to pass when the stack does not exist', async () => {
@@ -196,3 +186,35 @@ describe('connectRemoteApi', () => {
     );
   });
 });
+
+/** The SigV4 authorization header the received request should carry, over what it signed. */
+async function expectedAuthorization(request: Received, baseUrl: string): Promise<string> {
+  const authorization = String(request.headers.authorization);
+  const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(';') ?? [];
+  const url = new URL(request.url, baseUrl);
+  const amzDate = String(request.headers['x-amz-date']);
+  const signingDate = new Date(
+    `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
+  );
+  const expected = await new SignatureV4({
+    service: 'execute-api',
+    region: REGION,
+    credentials: CREDENTIALS,
+    sha256: Hash.bind(null, 'sha256'),
+  }).sign(
+    {
+      method: request.method,
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: Object.fromEntries(
+        signedHeaders.map((name) => [name, String(request.headers[name])]),
+      ),
+      ...(request.body !== '' ? { body: request.body } : {}),
+    },
+    { signingDate },
+  );
+  return String(expected.headers.authorization);
+}
