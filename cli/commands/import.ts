@@ -76,14 +76,21 @@ export async function importLegacyJobs(
     }
     written.push(job);
   }
-  if (!options.dryRun && result.alertConfigs.length > 0) {
+  // A job file left alone is not this row's job, or is one already running with an alert
+  // config of its own: the row's config (often no recipients at all) must not reach it.
+  const writtenNames = new Set(written.map((job) => job.name));
+  const alertConfigs = result.alertConfigs.filter(({ jobName }) => writtenNames.has(jobName));
+  if (!options.dryRun && alertConfigs.length > 0) {
     const configs = Object.fromEntries(
-      result.alertConfigs.map(({ jobName, config }) => [jobName, config]),
+      alertConfigs.map(({ jobName, config }) => [jobName, config]),
     );
     await writeFile(join(io.cwd, ALERT_CONFIG_FILE), `${JSON.stringify(configs, null, 2)}\n`);
   }
 
-  writeLines(io.stdout, report(result, written, leftAlone, options.dryRun === true));
+  writeLines(
+    io.stdout,
+    report({ ...result, alertConfigs }, written, leftAlone, options.dryRun === true),
+  );
   const notImported = result.problems.filter((problem) => problem.skipped);
   if (notImported.length > 0) {
     throw new CliError(

@@ -88,6 +88,17 @@ describe('jobs import', () => {
     expect(stdout).not.toContain('npx jobs pause weekly-cleanup');
   });
 
+  it('gives no alert config to a row whose job file it left alone', async () => {
+    await mkdir(join(project, 'functions/jobs'), { recursive: true });
+    await writeFile(join(project, 'functions/jobs/nightly-sales-report.job.ts'), '// mine\n');
+
+    const { stdout } = await jobsImport('c_Job.csv');
+
+    await expect(readFile(join(project, 'alert-config.import.json'))).rejects.toThrow(/ENOENT/);
+    expect(stdout).not.toContain('alert config');
+    expect(stdout).toContain('functions/jobs/nightly-sales-report.job.ts (Nightly Sales Report)');
+  });
+
   it('writes nothing with --dry-run, and says what it would write', async () => {
     const { stdout } = await jobsImport('c_Job.csv', '--dry-run');
 
