@@ -78,6 +78,8 @@ export interface JobSourceParts {
   readonly displayName: string;
   readonly description: string;
   readonly schedule?: RenderedSchedule;
+  /** Writes `paused: true`: the job starts paused. @default false */
+  readonly paused?: boolean;
   readonly body: JobBody;
 }
 
@@ -147,6 +149,7 @@ export function renderJobSource(parts: JobSourceParts): string {
     ...property(INDENT, 'displayName', stringLiteral(parts.displayName)),
     ...property(INDENT, 'description', stringLiteral(parts.description)),
     ...(parts.schedule ? scheduleLines(parts.schedule) : []),
+    ...(parts.paused ? [`${INDENT}paused: true,`] : []),
     ...runLines(parts.body),
     '});',
     '',

@@ -59,7 +59,7 @@ export interface ImportedJob {
   readonly source: string;
   /** The legacy row's JobName. */
   readonly legacyName: string;
-  /** False for a legacy job with IsActive off: write it, then pause it. */
+  /** False for a legacy job with IsActive off, whose file says `paused: true`. */
   readonly active: boolean;
   /** The legacy row it comes from (see LegacyJobRow.row). */
   readonly row: number;
@@ -268,6 +268,7 @@ function convertRow(row: LegacyJobRow, context: RowContext): void {
         MAX_DESCRIPTION_LENGTH,
       ),
       schedule,
+      paused: !row.isActive,
       body: {
         kind: 'not-ported',
         comment: `Port ${procedure ?? `what the legacy job "${legacyName}" did`} here, return a JobResult (JobResult.success('...') from '#shared') and delete the throw.`,
@@ -358,7 +359,7 @@ function docComment(
   if (history.length > 0) paragraphs.push(`In the legacy system it ${history.join(', ')}.`);
   if (!row.isActive) {
     paragraphs.push(
-      `The legacy job was inactive (IsActive off): pause this one (npx jobs pause ${name}) or delete the file.`,
+      `The legacy job was inactive (IsActive off), so this one starts paused (paused: true), locally and when deployed: resume it with npx jobs resume ${name} once it is ported, or delete the file.`,
     );
   }
   return paragraphs;

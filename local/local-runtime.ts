@@ -11,6 +11,7 @@ import { SlackNotifier } from '../shared/alerts/notifiers/slack-notifier';
 import { TeamsNotifier } from '../shared/alerts/notifiers/teams-notifier';
 import { createApiHandler } from '../shared/api/create-api-handler';
 import { systemClock } from '../shared/clock/system-clock';
+import { applyInitialPauseStates } from '../shared/control/initial-pause-states';
 import { JobControl } from '../shared/control/job-control';
 import { RunTrigger } from '../shared/control/run-trigger';
 import {
@@ -195,6 +196,8 @@ export async function startLocalRuntime(
 
     const history = worker.executionStore;
     const jobStateStore = worker.jobStateStore;
+    // Before anything fires: a job declared `paused: true` starts paused, unless resumed since.
+    await applyInitialPauseStates(jobs, jobStateStore);
     const alertConfigStore = new DynamoDbAlertConfigStore({
       client: dynamoDbClient,
       tableName: tables.alertConfig,

@@ -8,6 +8,12 @@ export {
   DEFAULT_ALERT_CONFIG_KEY,
 } from './alerts/alert-config';
 export { systemClock } from './clock/system-clock';
+export {
+  applyInitialPauseStates,
+  effectiveJobState,
+  PAUSED_BY_DEFINITION,
+  type PausableJob,
+} from './control/initial-pause-states';
 export { JobControl, type JobControlOptions, type PauseResult } from './control/job-control';
 export { RunTrigger, type RunTriggerOptions, type TriggerOptions } from './control/run-trigger';
 export {
@@ -81,7 +87,12 @@ export type { Clock, Timer } from './ports/clock';
 export type { EnqueuedRun, Enqueuer } from './ports/enqueuer';
 export type { ExecutionHistory, Page, PageRequest } from './ports/execution-history';
 export type { ClaimResult, ExecutionStore } from './ports/execution-store';
-export type { JobState, JobStateStore, OverlapLock } from './ports/job-state-store';
+export type {
+  JobState,
+  JobStateStore,
+  OverlapLock,
+  StoredJobState,
+} from './ports/job-state-store';
 export type { LogAttributes, Logger } from './ports/logger';
 export type { ScheduleControl } from './ports/schedule-control';
 export {

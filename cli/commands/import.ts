@@ -226,13 +226,13 @@ function report(
   if (notes.length > 0) {
     lines.push('', 'Imported, with a note:', ...notes.map(describeProblem));
   }
-  const wrote = new Set(written.map((job) => job.name));
-  const inactive = result.jobs.filter((job) => !job.active && wrote.has(job.name));
+  const inactive = written.filter((job) => !job.active);
   if (inactive.length > 0) {
+    const one = inactive.length === 1;
     lines.push(
       '',
-      `Inactive in the legacy system (IsActive = 0): pause ${inactive.length === 1 ? 'it' : 'them'} once deployed, or with npm run dev running:`,
-      ...inactive.map((job) => `  ${commandLine('pause', job.name)}`),
+      `Inactive in the legacy system (IsActive = 0), so ${one ? 'its file says' : 'their files say'} paused: true: ${one ? 'it starts' : 'they start'} paused, locally and when deployed, until resumed with ${commandLine('resume')} <name>:`,
+      ...inactive.map((job) => `  ${job.name}`),
     );
   }
   return lines;

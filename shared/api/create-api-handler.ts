@@ -1,6 +1,7 @@
 import { alertConfigInEffect, mergeAlertConfig } from '../alerts/merge-alert-config';
 import { validAlertConfig } from '../alerts/validate-alert-config';
 import { systemClock } from '../clock/system-clock';
+import { effectiveJobState } from '../control/initial-pause-states';
 import type { JobControl } from '../control/job-control';
 import type { RunTrigger } from '../control/run-trigger';
 import { RunNotFoundError } from '../errors';
@@ -23,7 +24,10 @@ export interface ApiDependencies {
   readonly jobs: JobRegistry;
   /** Where runs are listed and read. */
   readonly history: ExecutionHistory;
-  /** Read for each job's pause state; pausing goes through `jobControl`. */
+  /**
+   * Read for each job's pause state (the definition's `paused` when none was written); pausing
+   * goes through `jobControl`.
+   */
   readonly jobStateStore: Pick<JobStateStore, 'get'>;
   readonly jobControl: Pick<JobControl, 'pause' | 'resume'>;
   readonly runTrigger: Pick<RunTrigger, 'trigger' | 'retry'>;
@@ -66,7 +70,7 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
       jobStateStore.get(job.name),
       scheduleWords,
     ]);
-    return jobSummary(job, state, describeSchedule);
+    return jobSummary(job, effectiveJobState(job, state), describeSchedule);
   };
 
   const router = new Router<RouteHandler>([

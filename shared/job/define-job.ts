@@ -64,6 +64,7 @@ const optionsSchema = z.strictObject({
     wholeNumber(128, 10240, "must be a whole number of MB from 128 to 10240 (Lambda's limits)"),
   ),
   overlap: z.optional(z.enum(['allow', 'skip'], { error: "must be 'allow' or 'skip'" })),
+  paused: z.optional(z.boolean({ error: 'must be true or false' })),
   input: z.optional(
     z.custom<StandardSchemaV1>(isStandardSchema, {
       error: 'must be a zod schema (or another Standard Schema), such as z.object({ ... })',
@@ -207,6 +208,7 @@ function buildDefinition(options: unknown, inferredName: string | undefined): An
     timeoutSeconds: timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
     memoryMb: valid.memoryMb ?? 256,
     overlap: valid.overlap ?? 'allow',
+    paused: valid.paused ?? false,
     inputSchema: valid.input,
     alerts: Object.freeze({
       onFailure: true,

@@ -110,6 +110,13 @@ export interface JobOptions<TSchema extends StandardSchemaV1 | undefined, TDeps>
   readonly memoryMb?: number;
   /** `'skip'`: a run that starts while another of this job runs is recorded as skipped. @default 'allow' */
   readonly overlap?: OverlapPolicy;
+  /**
+   * `true`: the job starts paused the first time it is deployed or started (`npm run dev`), so
+   * its schedule and enqueued runs are skipped until someone resumes it. It never overrides a
+   * pause or resume made since: the job-state table keeps those.
+   * @default false
+   */
+  readonly paused?: boolean;
   /** A zod (or other Standard Schema) schema; input that fails it is rejected before `run`. */
   readonly input?: TSchema;
   /** @default { onFailure: true, onDeadLetter: true } */
@@ -139,6 +146,8 @@ export interface JobDefinition<TInput = unknown, TDeps = unknown> {
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
   readonly overlap: OverlapPolicy;
+  /** Whether the job starts paused (see `JobOptions.paused`). */
+  readonly paused: boolean;
   readonly inputSchema?: StandardSchemaV1<unknown, TInput>;
   readonly alerts: Required<Omit<AlertRules, 'onDurationOverMs'>> &
     Pick<AlertRules, 'onDurationOverMs'>;

@@ -1,6 +1,11 @@
 import { systemClock } from '../clock/system-clock';
 import type { Clock } from '../ports/clock';
-import type { JobState, JobStateStore, OverlapLock } from '../ports/job-state-store';
+import type {
+  JobState,
+  JobStateStore,
+  OverlapLock,
+  StoredJobState,
+} from '../ports/job-state-store';
 
 export interface CachedJobStateStoreOptions {
   /** How long a job's state is reused before it is read again. @default 5000 */
@@ -10,7 +15,7 @@ export interface CachedJobStateStoreOptions {
 }
 
 interface CacheEntry {
-  readonly state: Promise<JobState>;
+  readonly state: Promise<StoredJobState>;
   readonly expiresAt: number;
 }
 
@@ -37,7 +42,7 @@ export class CachedJobStateStore implements JobStateStore {
   }
 
   /** The job's state, read at most once per `ttlMs`; concurrent reads share one call. */
-  get(jobName: string): Promise<JobState> {
+  get(jobName: string): Promise<StoredJobState> {
     const cached = this.cache.get(jobName);
     if (cached && this.clock.now() < cached.expiresAt) return cached.state;
     const entry: CacheEntry = {
@@ -68,6 +73,15 @@ export class CachedJobStateStore implements JobStateStore {
       expiresAt: this.clock.now() + this.ttlMs,
     });
     return state;
+  }
+
+  /** Writes through; the next read asks the store, since only it knows whether this wrote. */
+  async setInitialPauseState(jobName: string, paused: boolean, by?: string): Promise<boolean> {
+    try {
+      return await this.store.setInitialPauseState(jobName, paused, by);
+    } finally {
+      this.cache.delete(jobName);
+    }
   }
 
   acquireOverlapLock(jobName: string, lock: OverlapLock, now: number): Promise<boolean> {

@@ -1,6 +1,11 @@
-import type { JobState, JobStateStore, OverlapLock } from '../ports/job-state-store';
+import type {
+  JobState,
+  JobStateStore,
+  OverlapLock,
+  StoredJobState,
+} from '../ports/job-state-store';
 
-const RUNNING_FREELY: JobState = { paused: false };
+const NEVER_WRITTEN: StoredJobState = {};
 
 /** Pause state and overlap locks in memory, for the test invoker and benchmarks. */
 export class InMemoryJobStateStore implements JobStateStore {
@@ -9,8 +14,8 @@ export class InMemoryJobStateStore implements JobStateStore {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  async get(jobName: string): Promise<JobState> {
-    return this.states.get(jobName) ?? RUNNING_FREELY;
+  async get(jobName: string): Promise<StoredJobState> {
+    return this.states.get(jobName) ?? NEVER_WRITTEN;
   }
 
   async setPaused(jobName: string, paused: boolean, by?: string): Promise<JobState> {
@@ -19,6 +24,12 @@ export class InMemoryJobStateStore implements JobStateStore {
       : { paused };
     this.states.set(jobName, state);
     return state;
+  }
+
+  async setInitialPauseState(jobName: string, paused: boolean, by?: string): Promise<boolean> {
+    if (this.states.has(jobName)) return false;
+    await this.setPaused(jobName, paused, by);
+    return true;
   }
 
   async acquireOverlapLock(jobName: string, lock: OverlapLock, now: number): Promise<boolean> {

@@ -6,7 +6,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '../../clock/system-clock';
 import type { Clock } from '../../ports/clock';
-import type { JobState, JobStateStore, OverlapLock } from '../../ports/job-state-store';
+import type {
+  JobState,
+  JobStateStore,
+  OverlapLock,
+  StoredJobState,
+} from '../../ports/job-state-store';
 import { JOB_STATE_TABLE } from '../../tables/table-definitions';
 import { type DynamoDbClientOption, documentClientFor } from './document-client';
 import { retryWrite, type WriteRetryPolicy } from './retry-writes';
@@ -51,8 +56,8 @@ export class DynamoDbJobStateStore implements JobStateStore {
     this.writeRetry = options.writeRetry ?? {};
   }
 
-  /** The job's state; a job never paused has no item and runs freely. */
-  async get(jobName: string): Promise<JobState> {
+  /** The job's state; `paused` is undefined for a job whose pause state was never written. */
+  async get(jobName: string): Promise<StoredJobState> {
     try {
       const { Item } = await this.documents.send(
         new GetCommand({
@@ -61,7 +66,7 @@ export class DynamoDbJobStateStore implements JobStateStore {
           ConsistentRead: true,
         }),
       );
-      return jobStateOf(Item);
+      return storedJobStateOf(Item);
     } catch (error) {
       throw translateStoreError(error, this.tableName);
     }
@@ -94,6 +99,43 @@ export class DynamoDbJobStateStore implements JobStateStore {
       ReturnValues: 'ALL_NEW',
     });
     return jobStateOf(Attributes);
+  }
+
+  /**
+   * Writes the pause state only if the item has none: the item may exist for the overlap lock
+   * alone, so the condition is on the attribute, not the item.
+   */
+  async setInitialPauseState(jobName: string, paused: boolean, by?: string): Promise<boolean> {
+    const pausedAt = new Date(this.clock.now()).toISOString();
+    const update: Omit<UpdateCommandInput, 'TableName' | 'Key'> =
+      paused && by
+        ? {
+            UpdateExpression: 'SET #paused = :paused, #pausedAt = :pausedAt, #pausedBy = :pausedBy',
+            ExpressionAttributeNames: names('paused', 'pausedAt', 'pausedBy'),
+            ExpressionAttributeValues: { ':paused': true, ':pausedAt': pausedAt, ':pausedBy': by },
+          }
+        : paused
+          ? {
+              UpdateExpression: 'SET #paused = :paused, #pausedAt = :pausedAt',
+              ExpressionAttributeNames: names('paused', 'pausedAt'),
+              ExpressionAttributeValues: { ':paused': true, ':pausedAt': pausedAt },
+            }
+          : {
+              UpdateExpression: 'SET #paused = :paused',
+              ExpressionAttributeNames: names('paused'),
+              ExpressionAttributeValues: { ':paused': false },
+            };
+    try {
+      await this.update(`set the initial pause state of job "${jobName}"`, {
+        ...update,
+        Key: { [KEY]: jobName },
+        ConditionExpression: 'attribute_not_exists(#paused)',
+      });
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
   }
 
   /**
@@ -154,6 +196,10 @@ function names(...attributes: (keyof typeof ATTRIBUTES)[]): Record<string, strin
   return Object.fromEntries(
     attributes.map((attribute) => [`#${attribute}`, ATTRIBUTES[attribute]]),
   );
+}
+
+function storedJobStateOf(item: Record<string, unknown> | undefined): StoredJobState {
+  return typeof item?.[ATTRIBUTES.paused] === 'boolean' ? jobStateOf(item) : {};
 }
 
 function jobStateOf(item: Record<string, unknown> | undefined): JobState {

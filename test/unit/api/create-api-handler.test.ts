@@ -41,6 +41,11 @@ const nightlyReport = defineJob({
 });
 
 const sendEmail = defineJob({ name: 'send-email', run: async () => JobResult.success() });
+const dormantImport = defineJob({
+  name: 'dormant-import',
+  paused: true,
+  run: async () => JobResult.success(),
+});
 
 const NOW = '2026-11-23T12:00:00.000Z';
 const ALICE = 'arn:aws:iam::123456789012:user/alice';
@@ -817,5 +822,53 @@ describe('PATCH /jobs/{name}/alerts', () => {
 
     expect(response.statusCode).toBe(404);
     expect(response.json.message).toContain('"nightly-reprot"');
+  });
+});
+
+describe('a job declared paused: true', () => {
+  function setupWithDormantJob() {
+    const jobs = JobRegistry.from([dormantImport]);
+    const jobStateStore = new InMemoryJobStateStore();
+    const handle = createApiHandler({
+      jobs,
+      history: new FakeExecutionHistory(new InMemoryExecutionStore()),
+      jobStateStore,
+      jobControl: new JobControl({ jobs, jobStateStore }),
+      alertConfigStore: new InMemoryAlertConfigStore(),
+      runTrigger: new RunTrigger({
+        jobs,
+        enqueuer: { enqueue: async () => {} },
+        history: new InMemoryExecutionStore(),
+        clock: new ManualClock(NOW),
+      }),
+      clock: new ManualClock(NOW),
+    });
+    return async (method: string, path: string) =>
+      JSON.parse((await handle({ method, path, query: {} })).body);
+  }
+
+  it('shows as paused, by its definition, before any pause state is written', async () => {
+    const call = setupWithDormantJob();
+
+    const { jobs } = await call('GET', '/jobs');
+    const job = await call('GET', '/jobs/dormant-import');
+
+    expect(jobs).toEqual([
+      expect.objectContaining({
+        name: 'dormant-import',
+        paused: true,
+        pausedBy: 'definition (paused: true)',
+      }),
+    ]);
+    expect(job).toMatchObject({ paused: true });
+  });
+
+  it('shows as running once resumed', async () => {
+    const call = setupWithDormantJob();
+
+    await call('POST', '/jobs/dormant-import/resume');
+    const job = await call('GET', '/jobs/dormant-import');
+
+    expect(job.paused).toBe(false);
   });
 });

@@ -55,7 +55,7 @@ describe('jobs import', () => {
     });
   });
 
-  it('reports each row it could not import with its reason, lists the pause commands for inactive jobs, and exits 1', async () => {
+  it('reports each row it could not import with its reason, lists the inactive jobs it wrote paused, and exits 1', async () => {
     const { code, stdout, stderr } = await jobsImport('c_Job.csv');
 
     expect(code).toBe(1);
@@ -64,10 +64,14 @@ describe('jobs import', () => {
     expect(notImported).toBeGreaterThan(0);
     expect(lines[notImported + 1]).toMatch(/^ {2}row 3 \(Broken\): .*"61 \* \* \* \*"/);
     expect(lines.slice(-3)).toEqual([
-      'Inactive in the legacy system (IsActive = 0): pause it once deployed, or with npm run dev running:',
-      '  npx jobs pause weekly-cleanup',
+      'Inactive in the legacy system (IsActive = 0), so its file says paused: true: it starts paused, locally and when deployed, until resumed with npx jobs resume <name>:',
+      '  weekly-cleanup',
       '',
     ]);
+    expect(stdout).not.toContain('npx jobs pause');
+    expect(await readFile(join(project, 'functions/jobs/weekly-cleanup.job.ts'), 'utf8')).toContain(
+      '  paused: true,\n',
+    );
     expect(stderr).toBe(
       'error: 1 row was not imported (see above): fix it in the export and import it again; files already written are left alone.\n',
     );

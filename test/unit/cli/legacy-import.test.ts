@@ -452,7 +452,7 @@ describe('convertLegacyJobs', () => {
   });
 
   describe('inactive jobs', () => {
-    it('writes them, flagged inactive, with a note to pause them', () => {
+    it('writes them with paused: true, so that they start paused, and says how to resume', () => {
       const rows = [
         row({ row: 1, jobName: 'Still Running', isActive: true }),
         row({ row: 2, jobName: 'Switched Off', isActive: false }),
@@ -464,7 +464,9 @@ describe('convertLegacyJobs', () => {
         ['still-running', true],
         ['switched-off', false],
       ]);
-      expect(jobs[1]?.source).toContain('npx jobs pause switched-off');
+      expect(jobs[0]?.source).not.toContain('paused');
+      expect(jobs[1]?.source).toContain('\n  paused: true,\n');
+      expect(jobs[1]?.source).toContain('npx jobs resume switched-off');
     });
   });
 
@@ -592,6 +594,27 @@ describe('imported job files', { timeout: LOAD_TIMEOUT_MS }, () => {
     expect(execution.error?.name).toBe('NonRetriableError');
     expect(execution.error?.message).toContain('not ported yet: port dbo.usp_NightlySales');
     expect(invoker.history('nightly-sales-report')).toHaveLength(1);
+  });
+
+  it('start paused when the legacy job was inactive, as their definitions say', async () => {
+    const project = await createProject();
+    const rows = [
+      row({ row: 1, jobName: 'Still Running', isActive: true }),
+      row({ row: 2, jobName: 'Switched Off', isActive: false }),
+    ];
+    const { jobs } = convertLegacyJobs(rows);
+    for (const job of jobs) await project.write(job.path, job.source);
+
+    const discovered = await project.discover();
+    const invoker = createTestInvoker({ jobs: discovered.values() });
+    const tick = await invoker.run('switched-off', undefined, {
+      trigger: 'schedule',
+      scheduledTime: '2026-06-01T02:00:00Z',
+    });
+
+    expect(discovered.get('switched-off')?.definition.paused).toBe(true);
+    expect(discovered.get('still-running')?.definition.paused).toBe(false);
+    expect(tick).toMatchObject({ status: 'skipped', skipReason: 'paused' });
   });
 
   it('pass Biome as this repository configures it, whatever the export held', async () => {

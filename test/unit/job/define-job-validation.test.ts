@@ -139,6 +139,14 @@ describe('defineJob queue and overlap', () => {
   });
 });
 
+describe('defineJob paused', () => {
+  it('rejects a paused that is not true or false, showing what was given', () => {
+    const issues = definitionIssues({ name: 'dormant', paused: 'yes', run: noop });
+
+    expect(issues).toEqual([{ field: 'paused', message: 'must be true or false, got "yes"' }]);
+  });
+});
+
 describe('defineJob input', () => {
   test.each([
     ['a JSON schema object', { type: 'object' }, '{"type":"object"}'],
@@ -313,7 +321,7 @@ describe('defineJob unknown options', () => {
       {
         field: 'recipients',
         message:
-          'is not an option of defineJob; the options are name, displayName, description, schedule, queue, retries, timeout, memoryMb, overlap, input, alerts, enqueues, deps, run',
+          'is not an option of defineJob; the options are name, displayName, description, schedule, queue, retries, timeout, memoryMb, overlap, paused, input, alerts, enqueues, deps, run',
       },
     ]);
   });

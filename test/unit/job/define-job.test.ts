@@ -12,6 +12,7 @@ describe('defineJob defaults', () => {
     ['timeoutSeconds', 60],
     ['memoryMb', 256],
     ['overlap', 'allow'],
+    ['paused', false],
   ] as const)('sets %s to %j when it is not given', (field, expected) => {
     const job = defineJob({ name: 'plain', run: noop });
 
@@ -90,6 +91,12 @@ describe('defineJob accepted values', () => {
     const job = defineJob({ name: 'queued', queue, run: noop });
 
     expect(job.queue).toBe(queue);
+  });
+
+  it('takes paused: true, for a job that starts paused', () => {
+    const job = defineJob({ name: 'dormant', paused: true, run: noop });
+
+    expect(job.paused).toBe(true);
   });
 
   it('accepts the skip overlap policy', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../../shared/clock/manual-clock';
 import { CachedJobStateStore } from '../../../shared/stores/cached-job-state-store';
 import { InMemoryJobStateStore } from '../../../shared/stores/in-memory-job-state-store';
+import { describeJobStateStoreContract } from '../../support/job-state-store-contract';
 
 const START = '2026-06-01T09:00:00.000Z';
 
@@ -65,7 +66,7 @@ describe('CachedJobStateStore', () => {
     await inner.setPaused('daily-report', true, 'alice');
     const state = await cached.get('daily-report');
 
-    expect(state).toEqual({ paused: false });
+    expect(state).toEqual({});
   });
 
   it('shares one read among concurrent gets of an uncached job', async () => {
@@ -78,7 +79,7 @@ describe('CachedJobStateStore', () => {
     ]);
 
     expect(reads).toHaveBeenCalledTimes(1);
-    expect(states).toEqual([{ paused: false }, { paused: false }, { paused: false }]);
+    expect(states).toEqual([{}, {}, {}]);
   });
 
   it('serves its own pause from the cache at once', async () => {
@@ -111,7 +112,7 @@ describe('CachedJobStateStore', () => {
     await expect(cached.get('daily-report')).rejects.toThrow('throttled');
     const state = await cached.get('daily-report');
 
-    expect(state).toEqual({ paused: false });
+    expect(state).toEqual({});
     expect(reads).toHaveBeenCalledTimes(2);
   });
 
@@ -157,5 +158,20 @@ describe('CachedJobStateStore', () => {
     expect(() => new CachedJobStateStore(inner, { ttlMs: -1 })).toThrow(
       'ttlMs must be a number of milliseconds, 0 or more, got -1',
     );
+  });
+});
+
+describe('CachedJobStateStore over a store', () => {
+  describeJobStateStoreContract(
+    async () => new CachedJobStateStore(new InMemoryJobStateStore(), { ttlMs: 5000 }),
+  );
+
+  it('reads the state an initial pause wrote, not the one it had cached', async () => {
+    const { cached } = setup();
+    await cached.get('daily-report');
+
+    await cached.setInitialPauseState('daily-report', true, 'definition');
+
+    expect(await cached.get('daily-report')).toMatchObject({ paused: true });
   });
 });

@@ -67,8 +67,26 @@ describe('DynamoDbJobStateStore.get', () => {
     });
   });
 
-  it('reports a job without an item as running freely', async () => {
+  it('reports no pause state for a job without an item, leaving its definition to decide', async () => {
     dynamo.on(GetCommand).resolves({});
+
+    const state = await createStore().get('daily-report');
+
+    expect(state).toEqual({});
+  });
+
+  it('reports no pause state for an item that holds only the overlap lock', async () => {
+    dynamo.on(GetCommand).resolves({
+      Item: { jobName: 'daily-report', lockRunId: 'run-1', lockExpiresAt: 1 },
+    });
+
+    const state = await createStore().get('daily-report');
+
+    expect(state).toEqual({});
+  });
+
+  it('reports a resumed job as running', async () => {
+    dynamo.on(GetCommand).resolves({ Item: { jobName: 'daily-report', paused: false } });
 
     const state = await createStore().get('daily-report');
 
@@ -99,6 +117,36 @@ describe('DynamoDbJobStateStore.get', () => {
 
     await expect(reading).rejects.toThrow(MissingTableError);
     await expect(reading).rejects.toThrow(`"${TABLE}"`);
+  });
+});
+
+describe('DynamoDbJobStateStore.setInitialPauseState', () => {
+  it('pauses with one update conditioned on no pause state having been written', async () => {
+    dynamo.on(UpdateCommand).resolves({});
+
+    const written = await createStore().setInitialPauseState('daily-report', true, 'definition');
+
+    expect(written).toBe(true);
+    expect(dynamo.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { jobName: 'daily-report' },
+      UpdateExpression: 'SET #paused = :paused, #pausedAt = :pausedAt, #pausedBy = :pausedBy',
+      ConditionExpression: 'attribute_not_exists(#paused)',
+      ExpressionAttributeNames: {
+        '#paused': 'paused',
+        '#pausedAt': 'pausedAt',
+        '#pausedBy': 'pausedBy',
+      },
+      ExpressionAttributeValues: { ':paused': true, ':pausedAt': NOW, ':pausedBy': 'definition' },
+    });
+  });
+
+  it('answers false, writing nothing, when the job already has a pause state', async () => {
+    dynamo.on(UpdateCommand).rejects(conditionFailed());
+
+    const written = await createStore().setInitialPauseState('daily-report', true);
+
+    expect(written).toBe(false);
   });
 });
 

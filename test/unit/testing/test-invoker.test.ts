@@ -270,6 +270,35 @@ describe('drain, resume and logs', () => {
     expect(execution.status).toBe('succeeded');
   });
 
+  it('skips the ticks of a job declared paused: true until it is resumed', async () => {
+    const dormant = defineJob({
+      name: 'dormant',
+      schedule: { rate: '1 day' },
+      paused: true,
+      run: async () => {},
+    });
+    const invoker = createTestInvoker({ jobs: [dormant] });
+    const tick = (day: string) =>
+      invoker.run('dormant', undefined, { trigger: 'schedule', scheduledTime: day });
+
+    const skipped = await tick('2026-06-01T00:00:00Z');
+    await invoker.resume('dormant');
+    const ran = await tick('2026-06-02T00:00:00Z');
+
+    expect(skipped).toMatchObject({ status: 'skipped', skipReason: 'paused' });
+    expect(skipped.message).toContain('definition (paused: true)');
+    expect(ran.status).toBe('succeeded');
+  });
+
+  it('still runs a job declared paused: true when someone triggers it by hand', async () => {
+    const dormant = defineJob({ name: 'dormant', paused: true, run: async () => {} });
+    const invoker = createTestInvoker({ jobs: [dormant] });
+
+    const execution = await invoker.run('dormant');
+
+    expect(execution.status).toBe('succeeded');
+  });
+
   it('keeps what a run logged, readable by its run id', async () => {
     const chatty = defineJob({
       name: 'chatty',
