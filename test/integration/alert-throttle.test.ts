@@ -10,7 +10,7 @@ import type { Notifier } from '../../shared/ports/notifier';
 import { DynamoDbAlertConfigStore } from '../../shared/stores/dynamodb/dynamodb-alert-config-store';
 import { DynamoDbAlertLog } from '../../shared/stores/dynamodb/dynamodb-alert-log';
 import { DynamoDbAlertThrottle } from '../../shared/stores/dynamodb/dynamodb-alert-throttle';
-import { createUniqueTables, useDynamoDb } from '../support/aws-test-servers';
+import { awsTestServerNames, createUniqueTables, useDynamoDb } from '../support/aws-test-servers';
 
 const dynamoDb = useDynamoDb();
 
@@ -64,7 +64,7 @@ async function evaluatorOnDynalite(maxAlertsPerHour: number, clock: ManualClock)
   return { evaluator, notifier };
 }
 
-describe('alert throttling on dynalite', () => {
+describe(`alert throttling on ${awsTestServerNames.dynamoDb}`, () => {
   it('sends exactly maxAlertsPerHour alerts for 50 concurrent failures, and reports the rest later', async () => {
     const clock = new ManualClock('2026-12-01T10:05:00Z');
     const { evaluator, notifier } = await evaluatorOnDynalite(5, clock);

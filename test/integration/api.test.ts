@@ -12,7 +12,7 @@ import type { EnqueuedRun } from '../../shared/ports/enqueuer';
 import { DynamoDbAlertConfigStore } from '../../shared/stores/dynamodb/dynamodb-alert-config-store';
 import { DynamoDbExecutionStore } from '../../shared/stores/dynamodb/dynamodb-execution-store';
 import { DynamoDbJobStateStore } from '../../shared/stores/dynamodb/dynamodb-job-state-store';
-import { createUniqueTables, useDynamoDb } from '../support/aws-test-servers';
+import { awsTestServerNames, createUniqueTables, useDynamoDb } from '../support/aws-test-servers';
 
 const dynamoDb = useDynamoDb();
 
@@ -77,7 +77,7 @@ async function setup() {
   return { call, runEnqueued };
 }
 
-describe('the API on dynalite', () => {
+describe(`the API on ${awsTestServerNames.dynamoDb}`, () => {
   it('shows a triggered run in the job’s runs and by its id once the worker ran it', async () => {
     const { call, runEnqueued } = await setup();
 

@@ -7,7 +7,7 @@ import {
 } from '../../shared/alerts/alert-config';
 import { AlertConfigError } from '../../shared/errors';
 import { DynamoDbAlertConfigStore } from '../../shared/stores/dynamodb/dynamodb-alert-config-store';
-import { createUniqueTables, useDynamoDb } from '../support/aws-test-servers';
+import { awsTestServerNames, createUniqueTables, useDynamoDb } from '../support/aws-test-servers';
 
 const dynamoDb = useDynamoDb();
 
@@ -27,7 +27,7 @@ async function freshStore() {
   return new DynamoDbAlertConfigStore({ client, tableName: names.alertConfig });
 }
 
-describe('DynamoDbAlertConfigStore on dynalite', () => {
+describe(`DynamoDbAlertConfigStore on ${awsTestServerNames.dynamoDb}`, () => {
   it('applies no alert config to a job when nothing is configured', async () => {
     const store = await freshStore();
 

@@ -3,7 +3,7 @@ import { ManualClock } from '../../shared/clock/manual-clock';
 import type { Execution } from '../../shared/executor/execution';
 import { newRunId } from '../../shared/executor/run-id';
 import { DynamoDbExecutionStore } from '../../shared/stores/dynamodb/dynamodb-execution-store';
-import { createUniqueTables, useDynamoDb } from '../support/aws-test-servers';
+import { awsTestServerNames, createUniqueTables, useDynamoDb } from '../support/aws-test-servers';
 
 const dynamoDb = useDynamoDb();
 
@@ -44,7 +44,7 @@ function finished(execution: Execution, outcome: Partial<Execution>): Execution 
   };
 }
 
-describe('DynamoDbExecutionStore on dynalite', () => {
+describe(`DynamoDbExecutionStore on ${awsTestServerNames.dynamoDb}`, () => {
   it('writes a run and reads all its attempts back, oldest first', async () => {
     const { store } = await newStore();
     const first = running({ jobName: 'nightly-sync', runId: 'run-a', input: { full: true } });

@@ -5,9 +5,9 @@ import { parseRunMessage, runRequestFrom } from '../../shared/delivery/run-messa
 import { SqsEnqueuer } from '../../shared/delivery/sqs-enqueuer';
 import { EnqueueError } from '../../shared/errors';
 import type { RunRequest } from '../../shared/executor/run-request';
-import { uniqueQueueName, useSqs } from '../support/aws-test-servers';
+import { awsTestServerNames, uniqueQueueName, useSqsServer } from '../support/aws-test-servers';
 
-const sqs = useSqs();
+const sqs = useSqsServer();
 
 const request: RunRequest = {
   jobName: 'send-invoice',
@@ -20,17 +20,17 @@ const request: RunRequest = {
 };
 
 /** A fresh queue for the job, and an enqueuer that sends to it. */
-function setup() {
-  const queue = sqs.current.server.createQueue(uniqueQueueName('enqueuer'));
+async function setup() {
+  const queue = await sqs.current.createQueue(uniqueQueueName('enqueuer'));
   const queues: QueueLocator = {
     queueFor: (jobName) => {
       if (jobName !== request.jobName) throw new Error(`no queue for ${jobName}`);
-      return { url: queue.queueUrl, arn: queue.queueArn };
+      return queue;
     },
   };
   const sqsClient = sqs.current.createClient();
   const enqueuer = new SqsEnqueuer({ sqsClient, queues });
-  return { enqueuer, sqsClient, queueUrl: queue.queueUrl };
+  return { enqueuer, sqsClient, queueUrl: queue.url };
 }
 
 async function receive(sqsClient: SQSClient, queueUrl: string, waitTimeSeconds: number) {
@@ -45,9 +45,9 @@ async function receive(sqsClient: SQSClient, queueUrl: string, waitTimeSeconds: 
   return received.Messages ?? [];
 }
 
-describe('SqsEnqueuer against fauxqs', () => {
+describe(`SqsEnqueuer against ${awsTestServerNames.sqs}`, () => {
   it("delivers a run message that reads back as the same request from the job's queue", async () => {
-    const { enqueuer, sqsClient, queueUrl } = setup();
+    const { enqueuer, sqsClient, queueUrl } = await setup();
 
     await enqueuer.enqueue({ request });
     const [message] = await receive(sqsClient, queueUrl, 1);
@@ -63,7 +63,7 @@ describe('SqsEnqueuer against fauxqs', () => {
   });
 
   it('keeps a delayed run out of sight until its delay has passed', async () => {
-    const { enqueuer, sqsClient, queueUrl } = setup();
+    const { enqueuer, sqsClient, queueUrl } = await setup();
 
     await enqueuer.enqueue({ request, delaySeconds: 2 });
     const atFirst = await receive(sqsClient, queueUrl, 0);
@@ -77,9 +77,10 @@ describe('SqsEnqueuer against fauxqs', () => {
 
   it('explains a queue that does not exist', async () => {
     const sqsClient = sqs.current.createClient();
+    const missing = uniqueQueueName('missing');
     const enqueuer = new SqsEnqueuer({
       sqsClient,
-      queues: sqs.current.queueLocator(`${uniqueQueueName('missing')}-`),
+      queues: { queueFor: (jobName) => sqs.current.queueAddress(`${missing}-${jobName}`) },
     });
 
     const enqueue = enqueuer.enqueue({ request });
