@@ -129,6 +129,45 @@ const COLUMN_HEADERS: Readonly<Record<Column, string>> = {
   failureCount: 'FailureCount',
 };
 const REQUIRED_COLUMNS: readonly Column[] = ['jobName', 'cronExpression', 'storedProcName'];
+
+/** A column a legacy export may have, for help texts. */
+export interface LegacyExportColumn {
+  /** As `c_Job` names it; a header matches it ignoring case, spaces and underscores. */
+  readonly header: string;
+  /** Whether the export must have the column (its cells may still be empty where `meaning` says). */
+  readonly required: boolean;
+  readonly meaning: string;
+}
+
+// In c_Job's order, then the column c_JobAlertRecipient adds when joined in.
+const COLUMN_MEANINGS: readonly (readonly [Column, string])[] = [
+  ['id', "the legacy row's ID, written into the job file's comment and the report"],
+  ['jobName', "becomes the job's name (lower-case kebab, renamed if taken) and display name"],
+  ['cronExpression', '5-field Unix cron, run in --timezone; an empty cell makes an on-demand job'],
+  ['storedProcName', "the stored procedure the job's run must port (dbo. when it has no schema)"],
+  ['isActive', '1/0, true/false or yes/no (default on); off writes the job with paused: true'],
+  ['lastRun', "noted in the job file's comment"],
+  ['nextRun', 'read and not used: the cron decides'],
+  ['lastResult', "noted in the job file's comment"],
+  ['failureCount', "noted in the job file's comment"],
+  [
+    'emailOnFailure',
+    'on: the job gets a failure alert config in alert-config.import.json (default off)',
+  ],
+  [
+    'emailRecipients',
+    "not a c_Job column: c_JobAlertRecipient's addresses for the job, joined in, separated by ; or , (in JSON, an array too)",
+  ],
+];
+
+/** Every column the importer reads, in c_Job's order, with whether it is required. */
+export const LEGACY_EXPORT_COLUMNS: readonly LegacyExportColumn[] = COLUMN_MEANINGS.map(
+  ([column, meaning]) => ({
+    header: COLUMN_HEADERS[column],
+    required: REQUIRED_COLUMNS.includes(column),
+    meaning,
+  }),
+);
 const TRUE_WORDS = new Set(['1', 'true', 'yes', 'y', 't']);
 const FALSE_WORDS = new Set(['0', 'false', 'no', 'n', 'f']);
 const MAX_RECIPIENTS = 50;

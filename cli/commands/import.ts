@@ -13,6 +13,7 @@ import {
   formatOf,
   type ImportedJob,
   type ImportProblem,
+  LEGACY_EXPORT_COLUMNS,
   type LegacyImportResult,
   type LegacyJobRow,
   parseLegacyExport,
@@ -43,7 +44,42 @@ export function addImportCommand(program: Command, context: CommandContext): voi
       'the IANA time zone the legacy server ran its crons in (default: UTC)',
     )
     .option('--dry-run', 'show what would be written, and write nothing')
+    .addHelpText('after', exportFormatHelp())
     .action((file: string, options: ImportOptions) => importLegacyJobs(context, file, options));
+}
+
+const EXAMPLE_CSV = [
+  'ID,JobName,CronExpression,StoredProcName,IsActive,LastRun,NextRun,LastResult,FailureCount,EmailOnFailure,EmailRecipients',
+  '7,Nightly Sales Report,0 2 * * *,dbo.usp_NightlySales,1,2024-05-01 02:00:03,2024-05-02 02:00:00,Success,0,1,ops@example.com;sales@example.com',
+];
+const EXAMPLE_JSON = [
+  '[{ "ID": 7, "JobName": "Nightly Sales Report", "CronExpression": "0 2 * * *",',
+  '   "StoredProcName": "dbo.usp_NightlySales", "IsActive": 1, "EmailOnFailure": 1,',
+  '   "EmailRecipients": ["ops@example.com", "sales@example.com"] }]',
+];
+
+/** The export's columns and an example of each format, after the options in --help. */
+function exportFormatHelp(): string {
+  const width = Math.max(...LEGACY_EXPORT_COLUMNS.map((column) => column.header.length));
+  return [
+    '',
+    'The export: the c_Job table, with c_JobAlertRecipient joined in for EmailRecipients.',
+    'Headers match ignoring case, spaces and underscores (JobName, job_name); other columns are ignored.',
+    '',
+    'Columns:',
+    ...LEGACY_EXPORT_COLUMNS.map(
+      (column) =>
+        `  ${column.header.padEnd(width)}  ${column.required ? 'required' : 'optional'}  ${column.meaning}`,
+    ),
+    '',
+    'CSV: a header row, then a row per job; separated by commas, semicolons or tabs, as the header is;',
+    'a field holding the separator, quotes or line breaks in double quotes. For example:',
+    ...EXAMPLE_CSV.map((line) => `  ${line}`),
+    '',
+    'JSON: an array of row objects, as SQL Server FOR JSON PATH writes them (a NULL left out reads as empty). For example:',
+    ...EXAMPLE_JSON.map((line) => `  ${line}`),
+    '',
+  ].join('\n');
 }
 
 export async function importLegacyJobs(

@@ -150,4 +150,53 @@ describe('jobs import', () => {
     expect(stderr).toContain('error: Unknown time zone "Europe/Londn"');
     expect(await jobFiles()).toEqual([]);
   });
+
+  describe('--help', () => {
+    it('lists every column the importer reads, saying which are required', async () => {
+      const { code, stdout } = await jobsImport('--help');
+
+      expect(code).toBe(0);
+      const columns = new Map(
+        [...stdout.matchAll(/^ {2}(\w+) +(required|optional) {2}/gm)].map((match) => [
+          match[1],
+          match[2],
+        ]),
+      );
+      expect(Object.fromEntries(columns)).toEqual({
+        ID: 'optional',
+        JobName: 'required',
+        CronExpression: 'required',
+        StoredProcName: 'required',
+        IsActive: 'optional',
+        LastRun: 'optional',
+        NextRun: 'optional',
+        LastResult: 'optional',
+        FailureCount: 'optional',
+        EmailOnFailure: 'optional',
+        EmailRecipients: 'optional',
+      });
+      expect(stdout).toContain('c_JobAlertRecipient');
+    });
+
+    it.each([
+      ['CSV', 'example.csv', /^CSV:.*\n.*\n((?: {2}.*\n)+)/m],
+      ['JSON', 'example.json', /^JSON:.*\n((?: {2}.*\n)+)/m],
+    ])('gives a %s example that imports as shown', async (_format, file, example) => {
+      const help = await jobsImport('--help');
+      const text = example.exec(help.stdout)?.[1]?.replace(/^ {2}/gm, '') ?? '';
+      await writeFile(join(project, file), text);
+
+      const { code, stdout, stderr } = await jobsImport(file);
+
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(await jobFiles()).toEqual(['nightly-sales-report.job.ts']);
+      const configs = JSON.parse(await readFile(join(project, 'alert-config.import.json'), 'utf8'));
+      expect(configs['nightly-sales-report'].emailRecipients).toEqual([
+        'ops@example.com',
+        'sales@example.com',
+      ]);
+      expect(stdout).toContain('functions/jobs/nightly-sales-report.job.ts');
+    });
+  });
 });
