@@ -181,7 +181,7 @@ describe('jobs import, then jobs alerts, against the local runtime', {
   it('prints a "Change a field with" command that runs when pasted into a shell', async () => {
     await jobs('alerts', HINTED, '--set', '{"emailRecipients":["live@example.com"]}');
     const shown = await jobs('alerts', HINTED);
-    const hint = /^Change a field with: (npx jobs .*)$/m.exec(shown.stdout)?.[1];
+    const hint = /^Change (?:it|a field) with: (npx jobs .*)$/m.exec(shown.stdout)?.[1];
     if (hint === undefined) throw new Error(`no hint in:\n${shown.stdout}`);
 
     const pasted = await promisify(execFile)('/bin/sh', ['-c', hint], {

@@ -95,7 +95,7 @@ describe('jobs alerts', () => {
     const shown = await cli(['--url', 'http://localhost:4000', 'alerts', 'nightly-report'], {
       api,
     });
-    const hint = /^Change a field with: npx jobs (.*)$/m.exec(shown.stdout)?.[1] ?? '';
+    const hint = /^Change (?:it|a field) with: npx jobs (.*)$/m.exec(shown.stdout)?.[1] ?? '';
 
     const pasted = await cli(await shellWords(hint), { api });
 
