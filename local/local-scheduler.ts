@@ -25,6 +25,7 @@ const LONGEST_WAIT_MS = 24 * 60 * 60 * 1000;
  */
 export class LocalScheduler {
   private readonly options: LocalSchedulerOptions;
+  private jobs: ReadonlyMap<string, AnyNamedJobDefinition>;
   private readonly timers = new Map<string, Timer>();
   private readonly nextTicks = new Map<string, Date>();
   private readonly lastTicks = new Map<string, Date>();
@@ -32,12 +33,36 @@ export class LocalScheduler {
 
   constructor(options: LocalSchedulerOptions) {
     this.options = options;
+    this.jobs = byName(options.jobs);
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    for (const job of this.options.jobs) this.plan(job);
+    for (const job of this.jobs.values()) this.plan(job);
+  }
+
+  /**
+   * Schedules these jobs from now on, as a deploy of changed job files would: a new job's
+   * schedule starts, a removed job's stops, and a changed schedule is planned again. A job whose
+   * schedule did not change keeps its next tick, so that reloading other code never moves a
+   * rate's next run.
+   */
+  setJobs(jobs: readonly AnyNamedJobDefinition[]): void {
+    const before = this.jobs;
+    this.jobs = byName(jobs);
+    for (const name of before.keys()) {
+      if (!this.jobs.has(name)) {
+        this.unplan(name);
+        this.lastTicks.delete(name);
+      }
+    }
+    for (const job of this.jobs.values()) {
+      const previous = before.get(job.name);
+      if (previous && sameSchedule(previous, job)) continue;
+      this.unplan(job.name);
+      this.plan(job);
+    }
   }
 
   stop(): void {
@@ -50,6 +75,12 @@ export class LocalScheduler {
   /** When the job's schedule fires next; undefined for on-demand jobs and past `at` times. */
   nextFireTime(jobName: string): Date | undefined {
     return this.nextTicks.get(jobName);
+  }
+
+  private unplan(jobName: string): void {
+    this.timers.get(jobName)?.cancel();
+    this.timers.delete(jobName);
+    this.nextTicks.delete(jobName);
   }
 
   private plan(job: AnyNamedJobDefinition): void {
@@ -66,20 +97,22 @@ export class LocalScheduler {
       return;
     }
     this.nextTicks.set(job.name, next);
-    this.wait(job, next);
+    this.wait(job.name, next);
   }
 
-  private wait(job: AnyNamedJobDefinition, next: Date): void {
+  private wait(jobName: string, next: Date): void {
     const delay = next.getTime() - this.options.clock.now();
     const timer = this.options.clock.setTimeout(
       () => {
-        if (!this.running) return;
-        if (this.options.clock.now() < next.getTime()) this.wait(job, next);
+        // The job as it is now: its code may have been reloaded since this tick was planned.
+        const job = this.jobs.get(jobName);
+        if (!this.running || !job) return;
+        if (this.options.clock.now() < next.getTime()) this.wait(jobName, next);
         else this.fire(job, next);
       },
       Math.min(Math.max(0, delay), LONGEST_WAIT_MS),
     );
-    this.timers.set(job.name, timer);
+    this.timers.set(jobName, timer);
   }
 
   private fire(job: AnyNamedJobDefinition, scheduledTime: Date): void {
@@ -100,4 +133,19 @@ export class LocalScheduler {
     });
     this.plan(job);
   }
+}
+
+function byName(
+  jobs: readonly AnyNamedJobDefinition[],
+): ReadonlyMap<string, AnyNamedJobDefinition> {
+  return new Map(jobs.map((job) => [job.name, job]));
+}
+
+function sameSchedule(a: AnyNamedJobDefinition, b: AnyNamedJobDefinition): boolean {
+  if (!a.schedule || !b.schedule) return a.schedule === b.schedule;
+  return (
+    a.schedule.kind === b.schedule.kind &&
+    a.schedule.expression === b.schedule.expression &&
+    a.schedule.timezone === b.schedule.timezone
+  );
 }
