@@ -1,6 +1,7 @@
 import type { AnyJobDefinition } from '../shared/job/job-definition';
 import type { Clock } from '../shared/ports/clock';
 import type { Logger } from '../shared/ports/logger';
+import type { JobReload } from './job-reloader';
 
 export interface LocalRuntimeOptions {
   /** The project whose `functions/jobs/**\/*.job.ts` are discovered. @default process.cwd() */
@@ -26,6 +27,14 @@ export interface LocalRuntimeOptions {
   readonly webhookUrls?: Readonly<Record<string, string>>;
   /** How long `stop()` lets runs in flight finish before recording them as cancelled. @default 10000 */
   readonly shutdownGraceMs?: number;
+  /**
+   * Loads the job files again when they, or other code under the jobs folder's parent
+   * (`functions/`), change: new jobs start, changed jobs run their new code, removed jobs stop.
+   * Only for discovered jobs. @default true
+   */
+  readonly watch?: boolean;
+  /** Told of each reload of the job files (`npm run dev` prints it). @default - logged only */
+  readonly onJobsReloaded?: (reload: JobReload) => void;
 }
 
 /** A job as the runtime started it. */
