@@ -37,8 +37,14 @@ export interface QueuePollerOptions {
  * handler as SQS events, deletes what succeeded and leaves the reported failures (and every
  * message of a batch whose handler threw) for the queue to redeliver or dead-letter.
  */
+/** What a poller's job may change while it runs, when its job file is reloaded. */
+export type QueuePollerSettings = Pick<
+  QueuePollerOptions,
+  'handler' | 'batchSize' | 'concurrency' | 'functionTimeoutMs'
+>;
+
 export class QueuePoller {
-  private readonly options: QueuePollerOptions;
+  private options: QueuePollerOptions;
   private readonly logger: Logger;
   private controller: AbortController | undefined;
   private loops: Promise<void>[] = [];
@@ -54,9 +60,28 @@ export class QueuePoller {
     // Every receive loop's long poll listens for the stop; there may be many of them.
     setMaxListeners(0, controller.signal);
     this.controller = controller;
-    this.loops = Array.from({ length: this.options.concurrency ?? 1 }, () =>
-      this.loop(controller.signal),
+    this.loops = Array.from({ length: this.concurrency }, (_, index) =>
+      this.loop(controller.signal, index),
     );
+  }
+
+  /**
+   * Takes new settings without stopping: each receive loop uses them from its next batch on,
+   * and loops are added or let go to match the concurrency. Stopping and starting again would
+   * risk a message: the server may still hand one to a long poll that was cut off.
+   */
+  reconfigure(settings: QueuePollerSettings): void {
+    const before = this.concurrency;
+    this.options = { ...this.options, ...settings };
+    const controller = this.controller;
+    if (!controller) return;
+    for (let index = before; index < this.concurrency; index++) {
+      this.loops.push(this.loop(controller.signal, index));
+    }
+  }
+
+  private get concurrency(): number {
+    return this.options.concurrency ?? 1;
   }
 
   /** Stops receiving and waits for the batches in flight to finish. */
@@ -109,8 +134,9 @@ export class QueuePoller {
     return messages.length;
   }
 
-  private async loop(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
+  private async loop(signal: AbortSignal, index: number): Promise<void> {
+    // A loop beyond the concurrency, once it was lowered, ends after its batch.
+    while (!signal.aborted && index < this.concurrency) {
       try {
         await this.pollOnce(signal, this.options.waitTimeSeconds ?? 1);
       } catch (error) {
