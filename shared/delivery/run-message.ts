@@ -94,14 +94,13 @@ export function runMessageFor(request: RunRequest): RunMessage {
 /** The executor's request for one delivery of `message`. */
 export function runRequestFrom(
   message: RunMessage,
-  delivery: { readonly attempt: number; readonly defaultTriggeredBy?: string },
+  delivery: { readonly defaultTriggeredBy?: string },
 ): RunRequest {
   const triggeredBy = message.triggeredBy ?? delivery.defaultTriggeredBy;
   return withoutUndefined({
     jobName: message.job,
     input: message.input,
     trigger: message.trigger ?? 'manual',
-    attempt: delivery.attempt,
     runId: message.runId,
     scheduledTime: message.scheduledTime,
     idempotencyKey: message.idempotencyKey,

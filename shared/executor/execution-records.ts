@@ -79,7 +79,7 @@ export function duplicateExecution(
     startedAt: at,
     completedAt: at,
     durationMs: 0,
-    message: `Duplicate delivery of attempt ${state.attempt} of run ${state.runId}, whose attempt ${existing.attempt} is ${existing.status}; not run again`,
+    message: `Duplicate delivery of run ${state.runId}, whose attempt ${existing.attempt} is ${existing.status}; not run again`,
     willRetry: false,
   };
 }

@@ -105,7 +105,7 @@ export function createExecutor(dependencies: ExecutorDependencies): Executor {
         (idempotencyKey === undefined
           ? newRunId(clock.now())
           : runIdForKey(request.jobName, idempotencyKey)),
-      attempt: request.attempt ?? 1,
+      attempt: 1,
       ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
     };
   };

@@ -9,11 +9,6 @@ export interface RunRequest {
   readonly input?: unknown;
   readonly trigger: Trigger;
   /**
-   * The attempt this delivery is; from SQS's receive count in production.
-   * @default 1
-   */
-  readonly attempt?: number;
-  /**
    * The run this request belongs to; set by whoever enqueued it so that redeliveries share it.
    * @default - derived from `idempotencyKey`, or new
    */

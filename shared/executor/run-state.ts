@@ -17,7 +17,8 @@ export interface RunState {
   readonly request: RunRequest;
   readonly options: ExecuteOptions;
   readonly runId: string;
-  readonly attempt: number;
+  /** The attempt this delivery is: 1 until the claim finds the run's history says otherwise. */
+  attempt: number;
   readonly idempotencyKey?: string;
   job?: AnyNamedJobDefinition;
   /** The input after the job's schema parsed it. */

@@ -2,8 +2,11 @@ import type { Execution } from '../executor/execution';
 
 export type ClaimResult =
   | { readonly claimed: true }
-  /** Another delivery holds or has finished this attempt; `existing` is the run's latest attempt. */
-  | { readonly claimed: false; readonly existing: Execution };
+  /**
+   * Another delivery holds or has finished this attempt; `existing` is the run's latest attempt,
+   * absent when the run has none (only a first attempt creates a run).
+   */
+  | { readonly claimed: false; readonly existing?: Execution };
 
 /**
  * Execution history, and the claim that makes a run happen once per attempt however often its

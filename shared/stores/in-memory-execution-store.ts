@@ -14,10 +14,14 @@ export class InMemoryExecutionStore implements ExecutionStore {
     const latestIndex = run ? run.attempts.length - 1 : -1;
     const latest = run?.attempts[latestIndex];
     if (!mayStartAttempt(latest, execution)) {
-      return { claimed: false, existing: latest as Execution };
+      return latest ? { claimed: false, existing: latest } : { claimed: false };
     }
     if (run && latest?.status === 'running') {
-      this.replace(run, latestIndex, abandonedAttempt(latest, execution));
+      this.replace(
+        run,
+        latestIndex,
+        abandonedAttempt(latest, execution.startedAt, execution.attempt),
+      );
     }
     this.append(key, execution);
     return { claimed: true };

@@ -129,7 +129,8 @@ export function createTestInvoker(options: TestInvokerOptions): TestInvoker {
     for (;;) {
       const execution = await executor.execute(next, signal ? { signal } : {});
       if (!retry || !execution.willRetry) return execution;
-      next = { ...next, runId: execution.runId, attempt: execution.attempt + 1 };
+      // The claim numbers the next attempt from the run's history.
+      next = { ...next, runId: execution.runId };
     }
   }
 

@@ -4,6 +4,7 @@ import type { Execution } from '../../shared/executor/execution';
 import { newRunId } from '../../shared/executor/run-id';
 import { DynamoDbExecutionStore } from '../../shared/stores/dynamodb/dynamodb-execution-store';
 import { awsTestServerNames, createUniqueTables, useDynamoDb } from '../support/aws-test-servers';
+import { describeAttemptClaims } from '../support/execution-store-claims';
 
 const dynamoDb = useDynamoDb();
 
@@ -43,6 +44,10 @@ function finished(execution: Execution, outcome: Partial<Execution>): Execution 
     ...outcome,
   };
 }
+
+describe(`DynamoDbExecutionStore's claims on ${awsTestServerNames.dynamoDb}`, () => {
+  describeAttemptClaims(async () => (await newStore()).store);
+});
 
 describe(`DynamoDbExecutionStore on ${awsTestServerNames.dynamoDb}`, () => {
   it('writes a run and reads all its attempts back, oldest first', async () => {

@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { Clock } from '../../ports/clock';
 import type { ExecutionStore } from '../../ports/execution-store';
+import { abandonedAttempt, nextAttemptAfter } from '../attempt-claim';
 import type { Execution } from '../execution';
 import { duplicateExecution, runningExecution } from '../execution-records';
 import { newRunId } from '../run-id';
@@ -14,10 +15,17 @@ export interface ClaimAttemptOptions {
   readonly codeVersion?: string;
 }
 
+// Each refused claim means another delivery moved the run on meanwhile; past a few, this
+// delivery is a duplicate of whichever one is now running it.
+const MAX_CLAIM_TRIES = 3;
+
 /**
  * Records the attempt as running, claiming it in one conditional write, and records its outcome
- * afterwards. A delivery whose attempt is already claimed or finished is a duplicate: it is
- * recorded as skipped and the job body does not run again.
+ * afterwards. Attempts are numbered from the run's history, never from how often a message was
+ * received: a delivery claims attempt 1 of a new run, or the attempt after the latest when that
+ * one failed and said it would retry, or its worker died. A delivery of a run that needs nothing
+ * more is a duplicate: recorded as skipped, and the job body does not run again. A delivery of a
+ * run that failed for good returns that outcome, so that the worker dead-letters it again.
  */
 export function claimAttempt(options: ClaimAttemptOptions): MiddlewareObj<RunState, Execution> {
   return {
@@ -28,19 +36,45 @@ export function claimAttempt(options: ClaimAttemptOptions): MiddlewareObj<RunSta
       if (!job) throw new Error('claimAttempt runs after resolveJob');
       const now = options.clock.now();
       const leaseMs = job.timeoutSeconds * 1000 + options.leaseGraceMs;
-      const running = runningExecution(state, job, now, leaseMs, options.codeVersion);
-      const claim = await options.executionStore.start(running);
-      if (claim.claimed) {
-        state.running = running;
-        return undefined;
+      let latest: Execution | undefined;
+      for (let tries = 0; tries < MAX_CLAIM_TRIES; tries++) {
+        const running = runningExecution(state, job, now, leaseMs, options.codeVersion);
+        const claim = await options.executionStore.start(running);
+        if (claim.claimed) {
+          state.running = running;
+          return undefined;
+        }
+        if (!claim.existing) {
+          // No run to continue (it expired from history): this delivery starts it anew.
+          state.attempt = 1;
+          continue;
+        }
+        latest = claim.existing;
+        const next = nextAttemptAfter(latest, now, job.retries + 1);
+        if (next.kind === 'start') {
+          state.attempt = next.attempt;
+          continue;
+        }
+        if (next.kind === 'spent') {
+          if (latest.willRetry !== true) return latest;
+          // It promised a retry that a deploy has since taken away (fewer retries): it ended.
+          const ended: Execution = { ...latest, willRetry: false };
+          await options.executionStore.complete(ended);
+          return ended;
+        }
+        if (next.kind === 'abandoned') {
+          const outcome = abandonedAttempt(latest, new Date(now).toISOString());
+          await options.executionStore.complete(outcome);
+          return outcome;
+        }
+        break;
       }
-      const duplicate = duplicateExecution(
-        state,
-        claim.existing,
-        newRunId(now),
-        now,
-        options.codeVersion,
-      );
+      if (!latest) {
+        throw new Error(
+          `Run ${state.runId} of job "${job.name}" could be neither claimed nor read`,
+        );
+      }
+      const duplicate = duplicateExecution(state, latest, newRunId(now), now, options.codeVersion);
       await options.executionStore.record(duplicate);
       return duplicate;
     },

@@ -69,9 +69,9 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory 
   }
 
   /**
-   * Claims the attempt in one conditional update whose condition is `mayStartAttempt`: a new
-   * run, a retry after a failed attempt that said it would retry, or a takeover of an attempt
-   * whose lease expired.
+   * Claims the attempt in one conditional write whose condition is `mayStartAttempt`: the
+   * first attempt of a new run, a retry after a failed attempt that said it would retry, or a
+   * takeover of an attempt whose lease expired.
    */
   async start(execution: Execution): Promise<ClaimResult> {
     // Tells this claim from a concurrent one of the same attempt, should a retried write be
@@ -90,11 +90,8 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory 
     }
     const item = await this.getItem(execution.jobName, execution.runId);
     const latest = item ? attemptsOfItem(item).at(-1) : undefined;
-    if (!item || !latest) {
-      throw new Error(`Run ${execution.runId} refused a claim but cannot be read`);
-    }
-    if (item.claimId === claimId) return { claimed: true };
-    return { claimed: false, existing: latest };
+    if (item?.claimId === claimId) return { claimed: true };
+    return latest ? { claimed: false, existing: latest } : { claimed: false };
   }
 
   /**
@@ -114,11 +111,12 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory 
           TableName: this.tableName,
           Key: keyOf(execution),
           ...update.build(),
+          // mayStartAttempt: the attempt right after the latest, which said it would retry or
+          // whose lease expired. A run is created only by its first attempt.
           ConditionExpression:
-            'attribute_not_exists(#runId) OR (#latestAttempt < :attempt AND (#willRetry = :true OR (#status = :running AND #leaseExpiresAt <= :startedAt)))',
+            '#latestAttempt = :previous AND (#willRetry = :true OR (#status = :running AND #leaseExpiresAt <= :startedAt))',
           ExpressionAttributeNames: {
             ...update.names,
-            '#runId': 'runId',
             '#latestAttempt': 'latestAttempt',
             '#willRetry': 'willRetry',
             '#status': 'status',
@@ -126,7 +124,7 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory 
           },
           ExpressionAttributeValues: {
             ...update.values,
-            ':attempt': execution.attempt,
+            ':previous': execution.attempt - 1,
             ':true': true,
             ':running': 'running',
             ':startedAt': execution.startedAt,

@@ -111,7 +111,9 @@ export function attemptsOfItem(item: Record<string, unknown>): Execution[] {
   // recording an outcome, and the later attempt took over once its lease expired.
   return withInput.map((attempt, index) => {
     const next = withInput[index + 1];
-    return attempt.status === 'running' && next ? abandonedAttempt(attempt, next) : attempt;
+    return attempt.status === 'running' && next
+      ? abandonedAttempt(attempt, next.startedAt, next.attempt)
+      : attempt;
   });
 }
 

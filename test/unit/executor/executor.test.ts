@@ -241,7 +241,7 @@ describe('a run that fails', () => {
     ]);
 
     const first = await executor.execute(manual('flaky'));
-    const second = await executor.execute(manual('flaky', { runId: first.runId, attempt: 2 }));
+    const second = await executor.execute(manual('flaky', { runId: first.runId }));
 
     expect(calls).toBe(2);
     expect(second).toMatchObject({ runId: first.runId, attempt: 2, status: 'succeeded' });
@@ -260,7 +260,7 @@ describe('a run that fails', () => {
     ]);
 
     const first = await executor.execute(manual('flaky'));
-    const last = await executor.execute(manual('flaky', { runId: first.runId, attempt: 2 }));
+    const last = await executor.execute(manual('flaky', { runId: first.runId }));
 
     expect(first.willRetry).toBe(true);
     expect(last).toMatchObject({ attempt: 2, maxAttempts: 2, status: 'failed', willRetry: false });
@@ -522,7 +522,7 @@ describe('idempotency', () => {
     ]);
 
     const first = await executor.execute(manual('once'));
-    const redelivered = await executor.execute(manual('once', { runId: first.runId, attempt: 2 }));
+    const redelivered = await executor.execute(manual('once', { runId: first.runId }));
 
     expect(bodies).toBe(1);
     expect(redelivered.skipReason).toBe('duplicate');
@@ -543,9 +543,9 @@ describe('idempotency', () => {
       leaseExpiresAt: '2026-06-01T09:01:02.000Z',
     });
 
-    const tooEarly = await executor.execute(manual('survivor', { runId: 'run-1', attempt: 2 }));
+    const tooEarly = await executor.execute(manual('survivor', { runId: 'run-1' }));
     clock.set('2026-06-01T09:01:02.000Z');
-    const takeover = await executor.execute(manual('survivor', { runId: 'run-1', attempt: 2 }));
+    const takeover = await executor.execute(manual('survivor', { runId: 'run-1' }));
 
     expect(tooEarly.skipReason).toBe('duplicate');
     expect(takeover).toMatchObject({ runId: 'run-1', attempt: 2, status: 'succeeded' });
@@ -555,6 +555,109 @@ describe('idempotency', () => {
       status: 'timed_out',
       error: { name: 'AttemptAbandoned' },
     });
+  });
+});
+
+describe("attempts numbered from the run's history", () => {
+  it('claims the attempt after the latest failed one, for any delivery of the run', async () => {
+    const { executor } = setup([
+      job({ name: 'flaky', retries: 3, run: async () => JobResult.failure('down') }),
+    ]);
+
+    const first = await executor.execute(manual('flaky'));
+    const second = await executor.execute(manual('flaky', { runId: first.runId }));
+    const third = await executor.execute(manual('flaky', { runId: first.runId }));
+
+    expect([first.attempt, second.attempt, third.attempt]).toEqual([1, 2, 3]);
+    expect(third).toMatchObject({ maxAttempts: 4, willRetry: true });
+  });
+
+  it('runs nothing more for a delivery of a run whose retries are spent, and returns its outcome', async () => {
+    let bodies = 0;
+    const { executor, executionStore } = setup([
+      job({
+        name: 'doomed',
+        retries: 1,
+        run: async () => {
+          bodies += 1;
+          return JobResult.failure('still down');
+        },
+      }),
+    ]);
+    const first = await executor.execute(manual('doomed'));
+    const last = await executor.execute(manual('doomed', { runId: first.runId }));
+
+    const redelivered = await executor.execute(manual('doomed', { runId: first.runId }));
+
+    expect(bodies).toBe(2);
+    expect(redelivered).toEqual(last);
+    expect(await executionStore.getRun('doomed', first.runId)).toHaveLength(2);
+  });
+
+  it('records the last attempt as timed out when its worker died, and runs nothing after it', async () => {
+    let bodies = 0;
+    const { executor, executionStore, clock } = setup([
+      job({
+        name: 'fragile',
+        retries: 0,
+        timeout: 60,
+        run: async () => {
+          bodies += 1;
+        },
+      }),
+    ]);
+    await executionStore.start({
+      jobName: 'fragile',
+      runId: 'run-1',
+      attempt: 1,
+      maxAttempts: 1,
+      trigger: 'manual',
+      status: 'running',
+      startedAt: START,
+      leaseExpiresAt: '2026-06-01T09:01:02.000Z',
+    });
+    clock.set('2026-06-01T09:05:00.000Z');
+
+    const redelivered = await executor.execute(manual('fragile', { runId: 'run-1' }));
+
+    expect(bodies).toBe(0);
+    expect(redelivered).toMatchObject({
+      attempt: 1,
+      status: 'timed_out',
+      willRetry: false,
+      error: { name: 'AttemptAbandoned' },
+    });
+    expect(await executionStore.getRun('fragile', 'run-1')).toEqual([redelivered]);
+  });
+
+  it('ends a run whose promised retry a deploy took away, rather than retry it forever', async () => {
+    const before = setup([
+      job({ name: 'shrinking', retries: 3, run: async () => JobResult.failure('down') }),
+    ]);
+    const first = await before.executor.execute(manual('shrinking'));
+    const after = createExecutor({
+      jobs: [job({ name: 'shrinking', retries: 0, run: async () => JobResult.success('up') })],
+      executionStore: before.executionStore,
+      jobStateStore: before.jobStateStore,
+      enqueuer: { enqueue: async () => {} },
+      clock: before.clock,
+    });
+
+    const redelivered = await after.execute(manual('shrinking', { runId: first.runId }));
+
+    expect(first.willRetry).toBe(true);
+    expect(redelivered).toMatchObject({ attempt: 1, status: 'failed', willRetry: false });
+    expect(await before.executionStore.getRun('shrinking', first.runId)).toEqual([redelivered]);
+  });
+
+  it('records a redelivery of a run that succeeded as a skipped duplicate', async () => {
+    const { executor } = setup([job({ name: 'steady', run: async () => JobResult.success() })]);
+    const first = await executor.execute(manual('steady'));
+
+    const redelivered = await executor.execute(manual('steady', { runId: first.runId }));
+
+    expect(redelivered).toMatchObject({ status: 'skipped', skipReason: 'duplicate' });
+    expect(redelivered.runId).not.toBe(first.runId);
   });
 });
 
@@ -781,7 +884,7 @@ describe('enqueue', () => {
     ]);
 
     const first = await executor.execute(manual('parent'));
-    await executor.execute(manual('parent', { runId: first.runId, attempt: 2 }));
+    await executor.execute(manual('parent', { runId: first.runId }));
 
     const runIds = enqueued.map((run) => run.request.runId);
     expect(runIds).toHaveLength(4);

@@ -166,7 +166,7 @@ describe('DynamoDbExecutionStore.start', () => {
     });
   });
 
-  it('claims a later attempt with one update conditioned on the attempt being free', async () => {
+  it('claims a later attempt with one update conditioned on the attempt before it being the latest', async () => {
     dynamo.on(UpdateCommand).resolves({});
 
     const claim = await createStore().start(running({ attempt: 2 }));
@@ -178,9 +178,9 @@ describe('DynamoDbExecutionStore.start', () => {
       TableName: TABLE,
       Key: { jobName: 'daily-report', runId: 'run-1' },
       ConditionExpression:
-        'attribute_not_exists(#runId) OR (#latestAttempt < :attempt AND (#willRetry = :true OR (#status = :running AND #leaseExpiresAt <= :startedAt)))',
+        '#latestAttempt = :previous AND (#willRetry = :true OR (#status = :running AND #leaseExpiresAt <= :startedAt))',
       ExpressionAttributeValues: {
-        ':attempt': 2,
+        ':previous': 1,
         ':true': true,
         ':running': 'running',
         ':startedAt': STARTED,
