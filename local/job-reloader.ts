@@ -36,7 +36,7 @@ export interface JobReloaderOptions {
   /** Puts these jobs in place of the running ones. */
   readonly apply: (jobs: readonly AnyNamedJobDefinition[]) => Promise<void>;
   readonly logger: Logger;
-  /** Told of each reload, after it is done. */
+  /** Told of each reload, after it is done. @default - each reload is logged */
   readonly onReload?: (reload: JobReload) => void;
   /** @default 200 */
   readonly debounceMs?: number;
@@ -104,6 +104,15 @@ export function startJobReloader(options: JobReloaderOptions): JobReloader {
   };
 
   const report = (result: JobReload) => {
+    // A listener tells people itself (npm run dev prints a line); the log is for when none does.
+    if (options.onReload) {
+      try {
+        options.onReload(result);
+      } catch (error) {
+        options.logger.error('A listener of job reloads failed', { error: asError(error).message });
+      }
+      return;
+    }
     if (result.ok) {
       options.logger.info('Reloaded the job files', {
         changedFiles: result.changedFiles,
@@ -117,11 +126,6 @@ export function startJobReloader(options: JobReloaderOptions): JobReloader {
         'The job files changed but could not be loaded; the jobs that were running keep running',
         { changedFiles: result.changedFiles, error: result.error.message },
       );
-    }
-    try {
-      options.onReload?.(result);
-    } catch (error) {
-      options.logger.error('A listener of job reloads failed', { error: asError(error).message });
     }
   };
 
