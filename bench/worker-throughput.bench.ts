@@ -10,6 +10,7 @@ import { QueuePoller } from '../local/queue-poller';
 import { defineJob } from '../shared/job/define-job';
 import type { QueueClass } from '../shared/job/job-definition';
 import { JobResult } from '../shared/job/job-result';
+import { ResourceNames } from '../shared/naming/resource-names';
 import { createWorker } from '../shared/worker/create-worker';
 import { report } from './report';
 
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   };
   await dynamoDb.createTables(tables);
   const sqsClient = sqs.createClient();
-  const prefix = 'bench-';
+  const names = new ResourceNames('bench');
 
   const completions = new Map<QueueClass, number[]>();
   const classes = Object.keys(MESSAGES) as QueueClass[];
@@ -44,17 +45,18 @@ async function main(): Promise<void> {
   for (const queue of classes) completions.set(queue, []);
   const worker = createWorker({
     jobs,
+    names,
     tables,
     dynamoDbClient: dynamoDb.createClient(),
     sqsClient,
-    queues: sqs.queueLocator(prefix),
+    queues: sqs.queueLocator(names),
     queueUrlForArn: sqs.queueUrlForArn,
   });
 
   const queues = new Map(
     classes.map((queue) => [
       queue,
-      sqs.createQueueWithDlq(`${prefix}${queue}-task`, {
+      sqs.createQueueWithDlq(names.job(`${queue}-task`), {
         maxReceiveCount: 4,
         visibilityTimeoutSeconds: 60,
       }),

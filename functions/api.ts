@@ -48,7 +48,7 @@ export function createLambdaApi(jobDefinitions: readonly AnyJobDefinition[]): Ap
           scheduleControl: new SchedulerScheduleControl({
             schedulerClient: new SchedulerClient({}),
             groupName: scheduleGroup,
-            scheduleNameFor: (jobName) => `${environment.queueNamePrefix}${jobName}`,
+            scheduleNameFor: (jobName) => environment.names.job(jobName),
           }),
         }
       : {}),
@@ -59,9 +59,8 @@ export function createLambdaApi(jobDefinitions: readonly AnyJobDefinition[]): Ap
     enqueuer: new SqsEnqueuer({
       sqsClient: new SQSClient({}),
       queues: conventionalQueueLocator({
-        region: environment.region,
-        accountId: environment.accountId,
-        queueNamePrefix: environment.queueNamePrefix,
+        names: environment.names,
+        location: environment.location,
       }),
     }),
   });

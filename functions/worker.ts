@@ -37,14 +37,14 @@ export function createJobLambdaWorker(
 export function createLambdaWorker(jobs: readonly AnyJobDefinition[]): WorkerHandler {
   const environment = readWorkerEnvironment();
   const queues = conventionalQueueLocator({
-    region: environment.region,
-    accountId: environment.accountId,
-    queueNamePrefix: environment.queueNamePrefix,
+    names: environment.names,
+    location: environment.location,
   });
   const sqsClient = new SQSClient({});
   const { oneOff } = environment;
   return createWorker({
     jobs,
+    names: environment.names,
     tables: environment.tables,
     dynamoDbClient: new DynamoDBClient({}),
     sqsClient,
@@ -60,6 +60,7 @@ export function createLambdaWorker(jobs: readonly AnyJobDefinition[]): WorkerHan
               schedulerClient: new SchedulerClient({}),
               groupName: oneOff.groupName,
               roleArn: oneOff.roleArn,
+              deadLetterArn: oneOff.deadLetterArn,
               queues,
             });
           }),

@@ -1,6 +1,12 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
-import { type QueueLocator, queueUrlFromArn } from '../shared/delivery/queue-locator';
+import {
+  conventionalQueueLocator,
+  type QueueLocator,
+  queueUrlFromArn,
+} from '../shared/delivery/queue-locator';
+import { awsLocation } from '../shared/naming/aws-location';
+import { deadLetterQueueOf, type ResourceNames } from '../shared/naming/resource-names';
 
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT_ID = '000000000000';
@@ -11,7 +17,7 @@ export interface EmbeddedSqs {
   /** A client for this server; stand-in credentials, since fauxqs does not check them. */
   createClient(): SQSClient;
   /**
-   * Creates a queue and its dead-letter queue (`<name>-dlq`), redriving after `maxReceiveCount`
+   * Creates a queue and its dead-letter queue (`<name>_dlq`), redriving after `maxReceiveCount`
    * receives, as the CDK stack does.
    */
   createQueueWithDlq(
@@ -25,8 +31,8 @@ export interface EmbeddedSqs {
   };
   /** The URL of a queue on this server from its ARN, as the worker needs for an SQS record. */
   queueUrlForArn(arn: string): string;
-  /** Each job's queue on this server, named `<prefix><jobName>`. */
-  queueLocator(queueNamePrefix: string): QueueLocator;
+  /** Each job's queues on this server, named as the CDK stack names them. */
+  queueLocator(names: ResourceNames): QueueLocator;
   stop(): Promise<void>;
 }
 
@@ -47,7 +53,7 @@ export async function startEmbeddedSqs(
         credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       }),
     createQueueWithDlq(name, queueOptions) {
-      const dlq = server.createQueue(`${name}-dlq`);
+      const dlq = server.createQueue(deadLetterQueueOf(name));
       const queue = server.createQueue(name, {
         attributes: {
           VisibilityTimeout: String(queueOptions.visibilityTimeoutSeconds ?? 30),
@@ -65,15 +71,12 @@ export async function startEmbeddedSqs(
       };
     },
     queueUrlForArn: (arn) => queueUrlFromArn(arn, queueEndpoint),
-    queueLocator: (queueNamePrefix) => ({
-      queueFor: (jobName) => {
-        const name = `${queueNamePrefix}${jobName}`;
-        return {
-          url: `${queueEndpoint}/${LOCAL_ACCOUNT_ID}/${name}`,
-          arn: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${name}`,
-        };
-      },
-    }),
+    queueLocator: (names) =>
+      conventionalQueueLocator({
+        names,
+        location: awsLocation(LOCAL_REGION, LOCAL_ACCOUNT_ID),
+        endpoint: queueEndpoint,
+      }),
     stop: () => server.stop(),
   };
 }

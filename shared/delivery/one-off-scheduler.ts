@@ -5,6 +5,7 @@ import { newRunId, runIdForKey } from '../executor/run-id';
 import type { RunRequest } from '../executor/run-request';
 import type { QueueLocator } from './queue-locator';
 import { runMessageFor } from './run-message';
+import { SCHEDULE_DELIVERY_RETRY } from './schedule-delivery';
 
 /** A run to be sent to its job's queue at a set time. */
 export interface OneOffRun {
@@ -26,12 +27,12 @@ export interface SchedulerOneOffSchedulerOptions {
   readonly groupName: string;
   /** The role Scheduler assumes to send to the queues (`sqs:SendMessage`). */
   readonly roleArn: string;
+  /** Where Scheduler puts a run it could not send: the app's Scheduler dead-letter queue. */
+  readonly deadLetterArn: string;
   /** Where each job's queue is: the schedule's target. */
   readonly queues: QueueLocator;
 }
 
-/** How many times Scheduler retries a send that fails, before it gives the run up. */
-const TARGET_RETRY_ATTEMPTS = 3;
 const SCHEDULE_NAME_PREFIX = 'run-';
 const SCHEDULE_NAME_MAX_LENGTH = 64;
 const SCHEDULE_NAME_PATTERN = /^[0-9a-zA-Z\-_.]+$/;
@@ -69,7 +70,11 @@ export class SchedulerOneOffScheduler implements OneOffScheduler {
             Arn: queue.arn,
             RoleArn: this.options.roleArn,
             Input: JSON.stringify(runMessageFor(request)),
-            RetryPolicy: { MaximumRetryAttempts: TARGET_RETRY_ATTEMPTS },
+            RetryPolicy: {
+              MaximumRetryAttempts: SCHEDULE_DELIVERY_RETRY.maximumRetryAttempts,
+              MaximumEventAgeInSeconds: SCHEDULE_DELIVERY_RETRY.maximumEventAgeInSeconds,
+            },
+            DeadLetterConfig: { Arn: this.options.deadLetterArn },
           },
         }),
       );

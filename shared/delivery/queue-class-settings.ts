@@ -27,3 +27,20 @@ const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
 export function functionTimeoutSeconds(jobTimeoutSeconds: number): number {
   return Math.min(LAMBDA_MAX_TIMEOUT_SECONDS, jobTimeoutSeconds + RECORDING_MARGIN_SECONDS);
 }
+
+/**
+ * Receives of a message that ran no attempt, which a job's queue allows beyond one receive per
+ * attempt: a throttled invocation, a crash while the function starts, a batch that timed out
+ * before reaching the message. AWS advises a receive limit of at least 5 for queues that feed
+ * Lambda; with this, a job with no retries gets exactly 5.
+ */
+export const RECEIVE_HEADROOM = 4;
+
+/**
+ * The queue's receive limit (`maxReceiveCount`) for a job: a safety net only. The worker numbers
+ * attempts from the run's history and moves a run to the dead-letter queue itself once its
+ * retries are spent, so SQS's own redrive moves only messages that kept crashing the worker.
+ */
+export function maxReceiveCountFor(retries: number): number {
+  return retries + 1 + RECEIVE_HEADROOM;
+}

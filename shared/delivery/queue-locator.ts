@@ -1,51 +1,55 @@
-/** Where a job's queue is: its URL to send to, its ARN for a Scheduler target. */
+import { partition } from '@aws-sdk/core/client';
+import { type AwsLocation, arnOf, sqsQueueUrl } from '../naming/aws-location';
+import type { ResourceNames } from '../naming/resource-names';
+
+/** Where a queue is: its URL to send to, its ARN for a Scheduler target. */
 export interface QueueAddress {
   readonly url: string;
   readonly arn: string;
 }
 
-/** Finds each job's queue. Deployed, queues are named by convention, so no lookup is needed. */
+/** Finds each job's queues. Deployed, queues are named by convention, so no lookup is needed. */
 export interface QueueLocator {
   queueFor(jobName: string): QueueAddress;
+  /** Where a run goes once its job's retries are spent, or when it can never run. */
+  deadLetterQueueFor(jobName: string): QueueAddress;
 }
 
 export interface ConventionalQueueLocatorOptions {
-  readonly region: string;
-  readonly accountId: string;
-  /** Queue names are `<prefix><jobName>`. */
-  readonly queueNamePrefix: string;
+  readonly names: ResourceNames;
+  readonly location: AwsLocation;
   /**
    * The URL up to the account id, for SQS stand-ins.
-   * @default `https://sqs.<region>.amazonaws.com`
+   * @default SQS's endpoint in the location's region and partition
    */
   readonly endpoint?: string;
 }
 
-/** The queue named `<prefix><jobName>` in one account and region. */
+/** The app's queues, named by `ResourceNames`, in one account and region. */
 export function conventionalQueueLocator(options: ConventionalQueueLocatorOptions): QueueLocator {
-  const endpoint = (options.endpoint ?? `https://sqs.${options.region}.amazonaws.com`).replace(
-    /\/+$/,
-    '',
-  );
+  const { names, location } = options;
+  const endpoint = options.endpoint?.replace(/\/+$/, '');
+  const addressOf = (name: string): QueueAddress => ({
+    url: endpoint ? `${endpoint}/${location.accountId}/${name}` : sqsQueueUrl(location, name),
+    arn: arnOf(location, 'sqs', name),
+  });
   return {
-    queueFor(jobName) {
-      const name = `${options.queueNamePrefix}${jobName}`;
-      return {
-        url: `${endpoint}/${options.accountId}/${name}`,
-        arn: `arn:aws:sqs:${options.region}:${options.accountId}:${name}`,
-      };
-    },
+    queueFor: (jobName) => addressOf(names.job(jobName)),
+    deadLetterQueueFor: (jobName) => addressOf(names.jobDeadLetterQueue(jobName)),
   };
 }
 
-/** The URL of the queue an SQS event record came from (`eventSourceARN`). */
+const QUEUE_ARN = /^arn:(aws[\w-]*):sqs:([\w-]+):(\d+):([\w-]+)$/;
+
+/** The URL of the queue an SQS event record came from (`eventSourceARN`), in any partition. */
 export function queueUrlFromArn(arn: string, endpoint?: string): string {
-  const match = /^arn:aws[\w-]*:sqs:([\w-]+):(\d+):(.+)$/.exec(arn);
-  if (!match)
+  const match = QUEUE_ARN.exec(arn);
+  if (!match) {
     throw new Error(
-      `"${arn}" is not the ARN of an SQS queue (arn:aws:sqs:<region>:<account>:<name>)`,
+      `"${arn}" is not the ARN of an SQS queue (arn:<partition>:sqs:<region>:<account>:<name>)`,
     );
-  const [, region, accountId, name] = match;
-  const base = (endpoint ?? `https://sqs.${region}.amazonaws.com`).replace(/\/+$/, '');
-  return `${base}/${accountId}/${name}`;
+  }
+  const [, , region = '', accountId = '', name = ''] = match;
+  if (endpoint) return `${endpoint.replace(/\/+$/, '')}/${accountId}/${name}`;
+  return `https://sqs.${region}.${partition(region).dnsSuffix}/${accountId}/${name}`;
 }

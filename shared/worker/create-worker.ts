@@ -7,6 +7,7 @@ import type { Execution } from '../executor/execution';
 import { createExecutor, type Executor } from '../executor/executor';
 import type { AnyJobDefinition } from '../job/job-definition';
 import { silentLogger } from '../logging/silent-logger';
+import type { ResourceNames } from '../naming/resource-names';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import { CachedJobStateStore } from '../stores/cached-job-state-store';
@@ -19,6 +20,8 @@ import { createWorkerHandler, type WorkerHandler } from './worker-handler';
 
 export interface WorkerOptions {
   readonly jobs: Iterable<AnyJobDefinition>;
+  /** The app's names: which job each queue feeds, and where its dead letters go. */
+  readonly names: ResourceNames;
   readonly tables: TableNames;
   readonly dynamoDbClient: DynamoDBClient;
   readonly sqsClient: SQSClient;
@@ -99,6 +102,7 @@ export function createWorker(options: WorkerOptions): Worker {
       ? observed(executor, options.onExecutionRecorded, options.logger ?? silentLogger)
       : executor,
     sqsClient: options.sqsClient,
+    names: options.names,
     ...(options.queueUrlForArn ? { queueUrlForArn: options.queueUrlForArn } : {}),
     ...(options.backoff ? { backoff: options.backoff } : {}),
     ...(options.logger ? { logger: options.logger } : {}),

@@ -1,4 +1,6 @@
 import { JobsError } from '../errors';
+import { type AwsLocation, arnOf, awsLocation } from '../naming/aws-location';
+import { APP_NAME_PATTERN, ResourceNames } from '../naming/resource-names';
 import type { TableNames } from '../tables/table-definitions';
 
 /** The environment variables the deployed functions read; the CDK stack sets them. */
@@ -6,7 +8,6 @@ export const WORKER_ENVIRONMENT = {
   executionsTable: 'JOBS_EXECUTIONS_TABLE',
   jobStateTable: 'JOBS_JOB_STATE_TABLE',
   alertConfigTable: 'JOBS_ALERT_CONFIG_TABLE',
-  queueNamePrefix: 'JOBS_QUEUE_NAME_PREFIX',
   accountId: 'JOBS_ACCOUNT_ID',
   scheduleGroup: 'JOBS_SCHEDULE_GROUP',
   recurringScheduleGroup: 'JOBS_RECURRING_SCHEDULE_GROUP',
@@ -14,7 +15,7 @@ export const WORKER_ENVIRONMENT = {
   retentionDays: 'JOBS_RETENTION_DAYS',
   /** Which of the jobs bundled together a worker function runs. */
   jobName: 'JOBS_JOB_NAME',
-  /** The app's name (`ServerlessJobsProps.appName`), as alerts name it. */
+  /** The app's name (`ServerlessJobsProps.appName`): every resource's name derives from it. */
   appName: 'JOBS_APP_NAME',
   /** The address alert emails are sent from; unset when email alerts are not configured. */
   alertEmailSender: 'JOBS_ALERT_EMAIL_SENDER',
@@ -26,12 +27,17 @@ export const WORKER_ENVIRONMENT = {
 
 /** A deployed function's configuration, read from its environment. */
 export interface WorkerEnvironment {
-  readonly region: string;
-  readonly accountId: string;
+  readonly location: AwsLocation;
+  /** The names of the app's queues, schedules and functions. */
+  readonly names: ResourceNames;
   readonly tables: TableNames;
-  readonly queueNamePrefix: string;
   /** Absent when the app has no one-off Scheduler support configured. */
-  readonly oneOff?: { readonly groupName: string; readonly roleArn: string };
+  readonly oneOff?: {
+    readonly groupName: string;
+    readonly roleArn: string;
+    /** The app's Scheduler dead-letter queue, for runs Scheduler could not send. */
+    readonly deadLetterArn: string;
+  };
   readonly retentionDays?: number;
   /** The Lambda function version that runs, recorded on each execution. */
   readonly codeVersion?: string;
@@ -53,7 +59,12 @@ export function readWorkerEnvironment(
     jobState: required(WORKER_ENVIRONMENT.jobStateTable),
     alertConfig: required(WORKER_ENVIRONMENT.alertConfigTable),
   };
-  const queueNamePrefix = required(WORKER_ENVIRONMENT.queueNamePrefix);
+  const appName = required(WORKER_ENVIRONMENT.appName);
+  if (appName !== '' && !APP_NAME_PATTERN.test(appName)) {
+    problems.push(
+      `${WORKER_ENVIRONMENT.appName} must be the app's name (lower-case kebab), got "${appName}"`,
+    );
+  }
   const accountId = required(WORKER_ENVIRONMENT.accountId);
   const groupName = env[WORKER_ENVIRONMENT.scheduleGroup];
   const roleArn = env[WORKER_ENVIRONMENT.schedulerRoleArn];
@@ -75,12 +86,14 @@ export function readWorkerEnvironment(
     );
   }
   const codeVersion = env.AWS_LAMBDA_FUNCTION_VERSION;
+  const location = awsLocation(region, accountId);
+  const names = new ResourceNames(appName);
+  const deadLetterArn = arnOf(location, 'sqs', names.schedulerDeadLetterQueue);
   return {
-    region,
-    accountId,
+    location,
+    names,
     tables,
-    queueNamePrefix,
-    ...(groupName && roleArn ? { oneOff: { groupName, roleArn } } : {}),
+    ...(groupName && roleArn ? { oneOff: { groupName, roleArn, deadLetterArn } } : {}),
     ...(retentionDays !== undefined ? { retentionDays } : {}),
     ...(codeVersion ? { codeVersion } : {}),
   };

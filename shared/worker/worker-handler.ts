@@ -1,6 +1,8 @@
 import {
   ChangeMessageVisibilityBatchCommand,
   type ChangeMessageVisibilityBatchRequestEntry,
+  type MessageAttributeValue,
+  SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type {
@@ -19,14 +21,24 @@ import { historyReplayOf } from '../executor/history-writes';
 import { runIdForKey } from '../executor/run-id';
 import type { RunRequest } from '../executor/run-request';
 import { silentLogger } from '../logging/silent-logger';
+import { deadLetterQueueOf, type ResourceNames } from '../naming/resource-names';
 import type { Logger } from '../ports/logger';
 import { type RetryBackoffOptions, retryDelaySeconds } from './retry-backoff';
 
 export interface WorkerDependencies {
   readonly executor: Executor;
-  /** Changes the visibility of messages to retry after a backoff, or to dead-letter at once. */
+  /**
+   * Changes the visibility of messages to retry after a backoff, and sends runs that are done
+   * trying to their queue's dead-letter queue.
+   */
   readonly sqsClient: SQSClient;
-  /** @default - the queue's URL on AWS, built from the record's `eventSourceARN` */
+  /**
+   * The app's names, which say which job a queue feeds (a message that names another job is
+   * refused, and recorded under the queue's own job).
+   * @default - every queue feeds the executor's only job
+   */
+  readonly names?: ResourceNames;
+  /** @default - the queue's URL on AWS, built from its ARN */
   readonly queueUrlForArn?: (arn: string) => string;
   readonly backoff?: RetryBackoffOptions;
   /** @default - a logger that drops everything */
@@ -61,59 +73,87 @@ export type WorkerHandler = {
 type Disposition =
   | { readonly kind: 'done' }
   /** Left on the queue, visible again after `visibilitySeconds` (the queue's own timeout if absent). */
-  | { readonly kind: 'again'; readonly visibilitySeconds?: number };
+  | { readonly kind: 'again'; readonly visibilitySeconds?: number }
+  /** Moved to the queue's dead-letter queue now: the run is done trying, or can never run. */
+  | { readonly kind: 'deadLetter'; readonly reason: string; readonly runId: string };
 
 // For a message without a run id, key, or tick: its redeliveries share one run, by message id.
 const MESSAGE_KEY_PREFIX = 'sqs-message:';
 const UNREADABLE_JOB = '_unreadable-message';
 
+/** Message attributes a dead-lettered run carries, beside its message as it was sent. */
+export const DEAD_LETTER_ATTRIBUTES = {
+  reason: 'jobsDeadLetterReason',
+  runId: 'jobsRunId',
+} as const;
+// SQS allows 10 attributes a message and 256 KB in all; the reason is kept short of both.
+const MAX_MESSAGE_ATTRIBUTES = 10;
+const MAX_REASON_LENGTH = 1000;
+
 /**
  * The worker Lambda's handler. An SQS batch: each message is a run request, run through the
- * executor; failures are reported per message, so one does not retry the others. A failed
- * attempt with retries left comes back after an exponential backoff; a message that can never
- * run (rejected) or whose last attempt failed comes back at once, so that SQS moves it to the
- * dead-letter queue when its receive count passes the limit. A direct invocation
- * (`{ "job": ..., "input": ... }`) runs once and returns its execution.
+ * executor; failures are reported per message, so one does not retry the others. Attempts are
+ * numbered from the run's history, not from SQS's receive count, so a receive that ran nothing
+ * (a throttle, a crash at start) costs the run no retry. A failed attempt with retries left comes
+ * back after an exponential backoff. A run whose last attempt failed, or a message that can
+ * never run (recorded as rejected under the queue's own job), goes to the queue's dead-letter
+ * queue at once, sent there by the worker; the queue's receive limit only backs that up. A
+ * direct invocation (`{ "job": ..., "input": ... }`) runs once and returns its execution.
  */
 export function createWorkerHandler(dependencies: WorkerDependencies): WorkerHandler {
   const logger = dependencies.logger ?? silentLogger;
   const now = dependencies.now ?? Date.now;
   const queueUrlForArn = dependencies.queueUrlForArn ?? ((arn: string) => queueUrlFromArn(arn));
-  const { executor } = dependencies;
+  const { executor, names } = dependencies;
   const soleJob = executor.jobs.names().length === 1 ? executor.jobs.names()[0] : undefined;
+  /** The job a queue feeds: every write about its messages stays within that job's items. */
+  const jobOfQueue = (queueArn: string): string | undefined =>
+    names?.jobOfQueue(queueArn.slice(queueArn.lastIndexOf(':') + 1)) ?? soleJob;
 
   const executeOptions = (deadline: number | undefined) => ({
     ...(deadline !== undefined ? { deadline } : {}),
     ...(dependencies.shutdown ? { signal: dependencies.shutdown } : {}),
   });
+  const reject = async (
+    jobName: string,
+    record: SQSRecord,
+    reason: InvalidRunMessageError,
+  ): Promise<Disposition> => {
+    const rejected = await executor.reject(
+      {
+        jobName,
+        trigger: 'manual',
+        runId: runIdForKey(jobName, `${MESSAGE_KEY_PREFIX}${record.messageId}`),
+        triggeredBy: 'sqs',
+      },
+      reason,
+    );
+    logger.warn('Rejected a message that can never run; it goes to the dead-letter queue', {
+      messageId: record.messageId,
+      runId: rejected.runId,
+      reason: reason.message,
+    });
+    return { kind: 'deadLetter', reason: reason.message, runId: rejected.runId };
+  };
   const processRecord = async (record: SQSRecord, deadline?: number): Promise<Disposition> => {
-    const attempt = attemptOf(record);
     const parsed = parseRunMessage(record.body);
-    const context = { messageId: record.messageId, attempt };
+    const queueJob = jobOfQueue(record.eventSourceARN);
     try {
       if (!parsed.ok) {
-        const jobName = parsed.job ?? soleJob ?? UNREADABLE_JOB;
-        const rejected = await executor.reject(
-          {
-            jobName,
-            trigger: 'manual',
-            attempt,
-            runId: runIdForKey(jobName, `${MESSAGE_KEY_PREFIX}${record.messageId}`),
-            triggeredBy: 'sqs',
-          },
+        return await reject(
+          queueJob ?? parsed.job ?? UNREADABLE_JOB,
+          record,
           new InvalidRunMessageError(parsed.reason),
         );
-        logger.warn('Rejected a message that is not a run request', {
-          ...context,
-          runId: rejected.runId,
-          reason: parsed.reason,
-        });
-        return { kind: 'again', visibilitySeconds: 0 };
       }
-      const request = requestFor(parsed.message, record, attempt);
+      if (queueJob !== undefined && parsed.message.job !== queueJob) {
+        return await reject(queueJob, record, wrongQueueError(parsed.message.job, queueJob));
+      }
+      const request = requestFor(parsed.message, record);
       const execution = await executor.execute(request, executeOptions(deadline));
       return dispositionOf(execution, dependencies.backoff);
     } catch (error) {
+      const context = { messageId: record.messageId };
       if (error instanceof HistoryWriteError) {
         // One structured line with the whole outcome, to replay with replayHistoryWrite().
         logger.error('History write failed after retries; the message is left for redelivery', {
@@ -136,13 +176,17 @@ export function createWorkerHandler(dependencies: WorkerDependencies): WorkerHan
     deadline: number | undefined,
   ): Promise<SQSBatchResponse> => {
     const dispositions = await Promise.all(
-      event.Records.map((record) => processRecord(record, deadline)),
+      event.Records.map(async (record) => {
+        const disposition = await processRecord(record, deadline);
+        if (disposition.kind !== 'deadLetter') return disposition;
+        return deadLetter(dependencies.sqsClient, queueUrlForArn, record, disposition, logger);
+      }),
     );
     const failures: SQSBatchItemFailure[] = [];
     const visibility: { record: SQSRecord; seconds: number }[] = [];
     event.Records.forEach((record, index) => {
       const disposition = dispositions[index];
-      if (!disposition || disposition.kind === 'done') return;
+      if (disposition?.kind !== 'again') return;
       failures.push({ itemIdentifier: record.messageId });
       if (disposition.visibilitySeconds !== undefined) {
         visibility.push({ record, seconds: disposition.visibilitySeconds });
@@ -160,23 +204,32 @@ export function createWorkerHandler(dependencies: WorkerDependencies): WorkerHan
     if (isSqsEvent(event)) return handleBatch(event, deadline);
     const parsed = parseRunMessage(event);
     if (!parsed.ok) throw new InvalidRunMessageError(parsed.reason);
-    const request = runRequestFrom(parsed.message, {
-      attempt: 1,
-      defaultTriggeredBy: 'lambda-invoke',
-    });
+    if (soleJob !== undefined && parsed.message.job !== soleJob) {
+      throw wrongQueueError(parsed.message.job, soleJob, 'function');
+    }
+    const request = runRequestFrom(parsed.message, { defaultTriggeredBy: 'lambda-invoke' });
     return executor.execute(request, executeOptions(deadline));
   };
   return handler as WorkerHandler;
+}
+
+function wrongQueueError(
+  named: string,
+  own: string,
+  where: 'queue' | 'function' = 'queue',
+): InvalidRunMessageError {
+  return new InvalidRunMessageError(
+    `The message names job "${named}", but this ${where} runs job "${own}" only. Send runs of "${named}" to its own queue: ctx.enqueue(), the API and the CLI do.`,
+  );
 }
 
 function isSqsEvent(event: WorkerEvent): event is SQSEvent {
   return Array.isArray((event as SQSEvent).Records);
 }
 
-function requestFor(message: RunMessage, record: SQSRecord, attempt: number): RunRequest {
+function requestFor(message: RunMessage, record: SQSRecord): RunRequest {
   const isTick = message.trigger === 'schedule' && message.scheduledTime !== undefined;
   const request = runRequestFrom(message, {
-    attempt,
     defaultTriggeredBy: message.trigger === 'schedule' ? 'scheduler' : 'sqs',
   });
   if (message.runId !== undefined || message.idempotencyKey !== undefined || isTick) return request;
@@ -186,37 +239,93 @@ function requestFor(message: RunMessage, record: SQSRecord, attempt: number): Ru
   };
 }
 
-/**
- * A message sent again by hand (re-driven from a dead-letter queue, or kept by the local runtime
- * across a restart) starts its receive count over; this attribute carries the deliveries it had,
- * so its next attempt is numbered after them rather than taken for a duplicate of the first.
- */
-export const PRIOR_DELIVERIES_ATTRIBUTE = 'jobsPriorDeliveries';
-
-function attemptOf(record: SQSRecord): number {
-  const received = Math.max(1, Number(record.attributes.ApproximateReceiveCount) || 1);
-  const prior = Number(record.messageAttributes?.[PRIOR_DELIVERIES_ATTRIBUTE]?.stringValue);
-  return received + (Number.isInteger(prior) && prior > 0 ? prior : 0);
-}
+const FAILED_STATUSES: ReadonlySet<Execution['status']> = new Set([
+  'failed',
+  'timed_out',
+  'cancelled',
+]);
 
 function dispositionOf(
   execution: Execution,
   backoff: RetryBackoffOptions | undefined,
 ): Disposition {
-  if (execution.status === 'rejected') return { kind: 'again', visibilitySeconds: 0 };
+  if (execution.status === 'rejected') {
+    return { kind: 'deadLetter', reason: execution.message ?? 'rejected', runId: execution.runId };
+  }
   if (execution.willRetry) {
     return { kind: 'again', visibilitySeconds: retryDelaySeconds(execution.attempt, backoff) };
   }
-  const failed =
-    execution.status === 'failed' ||
-    execution.status === 'timed_out' ||
-    execution.status === 'cancelled';
-  // Retries used up: back at once, so that the next receive moves it to the dead-letter queue.
-  // A failure that said not to retry (NonRetriableError) before then is done: history has it.
-  if (failed && execution.attempt >= execution.maxAttempts) {
-    return { kind: 'again', visibilitySeconds: 0 };
+  // Retries used up: to the dead letters, where an alarm watches. A failure that said not to
+  // retry (NonRetriableError) before then is done: history has it.
+  if (FAILED_STATUSES.has(execution.status) && execution.attempt >= execution.maxAttempts) {
+    return {
+      kind: 'deadLetter',
+      reason: `Attempt ${execution.attempt} of ${execution.maxAttempts} ended ${execution.status}${execution.message ? `: ${execution.message}` : ''}`,
+      runId: execution.runId,
+    };
   }
   return { kind: 'done' };
+}
+
+/**
+ * Sends the record's message, as it was, to its queue's dead-letter queue, with why; done once
+ * sent. If the send fails, the message stays on its queue: its next delivery finds the run
+ * ended and tries again, and the queue's receive limit moves it in the end.
+ */
+async function deadLetter(
+  sqsClient: SQSClient,
+  queueUrlForArn: (arn: string) => string,
+  record: SQSRecord,
+  disposition: Extract<Disposition, { kind: 'deadLetter' }>,
+  logger: Logger,
+): Promise<Disposition> {
+  const queueName = record.eventSourceARN.slice(record.eventSourceARN.lastIndexOf(':') + 1);
+  const deadLetterArn = `${record.eventSourceARN.slice(0, -queueName.length)}${deadLetterQueueOf(queueName)}`;
+  const deadLetterUrl = queueUrlForArn(deadLetterArn);
+  try {
+    await sqsClient.send(
+      new SendMessageCommand({
+        QueueUrl: deadLetterUrl,
+        MessageBody: record.body,
+        MessageAttributes: {
+          ...originalAttributes(record, MAX_MESSAGE_ATTRIBUTES - 2),
+          [DEAD_LETTER_ATTRIBUTES.reason]: {
+            DataType: 'String',
+            StringValue: disposition.reason.slice(0, MAX_REASON_LENGTH),
+          },
+          [DEAD_LETTER_ATTRIBUTES.runId]: { DataType: 'String', StringValue: disposition.runId },
+        },
+      }),
+    );
+    return { kind: 'done' };
+  } catch (error) {
+    logger.error('Could not send a run to its dead-letter queue; it is left for redelivery', {
+      messageId: record.messageId,
+      runId: disposition.runId,
+      deadLetterQueueUrl: deadLetterUrl,
+      error: describe(error),
+    });
+    return { kind: 'again' };
+  }
+}
+
+/** The record's own message attributes, in the form SendMessage takes. */
+function originalAttributes(
+  record: SQSRecord,
+  limit: number,
+): Record<string, MessageAttributeValue> {
+  const attributes: Record<string, MessageAttributeValue> = {};
+  for (const [name, value] of Object.entries(record.messageAttributes ?? {}).slice(0, limit)) {
+    if (Object.values(DEAD_LETTER_ATTRIBUTES).includes(name as never)) continue;
+    attributes[name] = {
+      DataType: value.dataType,
+      ...(value.stringValue !== undefined ? { StringValue: value.stringValue } : {}),
+      ...(value.binaryValue !== undefined
+        ? { BinaryValue: Buffer.from(value.binaryValue, 'base64') }
+        : {}),
+    };
+  }
+  return attributes;
 }
 
 async function changeVisibility(

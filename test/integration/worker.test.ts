@@ -5,7 +5,7 @@ import {
   SendMessageBatchCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { z } from 'zod';
 import { QueuePoller } from '../../local/queue-poller';
 import { RunTrigger } from '../../shared/control/run-trigger';
@@ -15,9 +15,16 @@ import { defineJob } from '../../shared/job/define-job';
 import type { AnyJobDefinition } from '../../shared/job/job-definition';
 import { JobResult } from '../../shared/job/job-result';
 import { MemoryLogger } from '../../shared/logging/memory-logger';
+import { ResourceNames } from '../../shared/naming/resource-names';
+import { DynamoDbExecutionStore } from '../../shared/stores/dynamodb/dynamodb-execution-store';
 import { DynamoDbJobStateStore } from '../../shared/stores/dynamodb/dynamodb-job-state-store';
 import { createWorker } from '../../shared/worker/create-worker';
 import { createUniqueTables, useDynamoDb, useSqs } from '../support/aws-test-servers';
+import {
+  type Denial,
+  enforceWorkerGrants,
+  workerDynamoDbGrants,
+} from '../support/worker-iam-guard';
 
 const dynamoDb = useDynamoDb();
 const sqs = useSqs();
@@ -32,24 +39,38 @@ async function setup(
   } = {},
 ) {
   const tables = await createUniqueTables(dynamoDb.current);
-  const prefix = `t${randomUUID().slice(0, 8)}-`;
+  const names = new ResourceNames(`t${randomUUID().slice(0, 8)}`);
   const sqsClient = sqs.current.createClient();
   const queues = new Map(
     jobs.map((job) => [
       job.name as string,
-      sqs.current.createQueueWithDlq(`${prefix}${job.name}`, {
+      sqs.current.createQueueWithDlq(names.job(job.name as string), {
         maxReceiveCount: options.maxReceiveCount ?? 3,
         visibilityTimeoutSeconds: 30,
       }),
     ]),
   );
   const logger = new MemoryLogger();
+  const dynamoDbClient = options.dynamoDbClient ?? dynamoDb.current.createClient();
+  // Every test's worker calls DynamoDB under the IAM policy the CDK app gives its job's role, as
+  // on AWS: a call outside its own job's items fails with AccessDeniedException. No code path of
+  // a worker may make one, so every test ends by checking that none was made. (A worker of
+  // several jobs here may do what each of their roles may.)
+  const denials: Denial[] = enforceWorkerGrants(
+    dynamoDbClient,
+    jobs.flatMap(workerDynamoDbGrants),
+    tables,
+  );
+  onTestFinished(() => {
+    expect(denials, 'DynamoDB calls the worker role would be denied').toEqual([]);
+  });
   const worker = createWorker({
     jobs,
+    names,
     tables,
-    dynamoDbClient: options.dynamoDbClient ?? dynamoDb.current.createClient(),
+    dynamoDbClient,
     sqsClient,
-    queues: sqs.current.queueLocator(prefix),
+    queues: sqs.current.queueLocator(names),
     queueUrlForArn: sqs.current.queueUrlForArn,
     backoff: { baseSeconds: 1, jitter: 0 },
     jobStateCacheMs: options.jobStateCacheMs ?? 0,
@@ -81,7 +102,23 @@ async function setup(
     );
     return (received.Messages ?? []).map((message) => message.Body);
   };
-  return { worker, tables, sqsClient, queueOf, pollerFor, send, deadLetters, logger, prefix };
+  // What the tests read history with: an operator's view, outside the worker's role.
+  const history = new DynamoDbExecutionStore({
+    client: dynamoDb.current.createClient(),
+    tableName: tables.executions,
+  });
+  return {
+    worker,
+    history,
+    tables,
+    sqsClient,
+    queueOf,
+    pollerFor,
+    send,
+    deadLetters,
+    logger,
+    names,
+  };
 }
 
 /** Polls until `done` holds, a batch at a time, failing after `timeoutMs`. */
@@ -97,7 +134,7 @@ async function pollUntil(poller: QueuePoller, done: () => Promise<boolean>, time
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the worker on fauxqs and dynalite', () => {
-  it('sends a poison message to the DLQ after the receive limit while its batch-mates succeed', async () => {
+  it('sends messages that can never run to the DLQ on their first receive, while batch-mates succeed', async () => {
     const ran: string[] = [];
     const greet = defineJob({
       name: 'greet',
@@ -107,7 +144,7 @@ describe('the worker on fauxqs and dynalite', () => {
         return JobResult.success();
       },
     });
-    const { pollerFor, sqsClient, queueOf, deadLetters, worker } = await setup([greet], {
+    const { history, pollerFor, sqsClient, queueOf, deadLetters } = await setup([greet], {
       maxReceiveCount: 3,
     });
     await sqsClient.send(
@@ -123,14 +160,15 @@ describe('the worker on fauxqs and dynalite', () => {
     );
 
     const poller = pollerFor('greet');
-    await pollUntil(poller, async () => (await deadLetters('greet')).length === 2);
+    await poller.pollOnce();
 
+    expect(await deadLetters('greet')).toHaveLength(2);
     expect(ran.sort()).toEqual(['ada', 'bo']);
-    const recent = await worker.executionStore.listRuns('greet', { limit: 10 });
+    const recent = await history.listRuns('greet', { limit: 10 });
     const byStatus = recent.items.map((run) => [run.status, run.attempt]).sort();
     expect(byStatus).toEqual([
-      ['rejected', 3],
-      ['rejected', 3],
+      ['rejected', 1],
+      ['rejected', 1],
       ['succeeded', 1],
       ['succeeded', 1],
     ]);
@@ -139,6 +177,57 @@ describe('the worker on fauxqs and dynalite', () => {
       'InputValidationError',
       'InvalidRunMessageError',
     ]);
+  });
+
+  it('records a message that names another job under its own job, and dead-letters it at once', async () => {
+    const greet = defineJob({ name: 'greet', run: async () => JobResult.success() });
+    const { history, pollerFor, send, deadLetters } = await setup([greet]);
+    await send('greet', { job: 'payroll', input: { month: '2026-11' } });
+
+    await pollerFor('greet').pollOnce();
+
+    expect(await deadLetters('greet')).toEqual([
+      JSON.stringify({ job: 'payroll', input: { month: '2026-11' } }),
+    ]);
+    const runs = await history.listRuns('greet');
+    expect(runs.items).toMatchObject([
+      {
+        jobName: 'greet',
+        status: 'rejected',
+        error: { message: expect.stringContaining('names job "payroll"') },
+      },
+    ]);
+  });
+
+  it('gives a run every retry even when a receive of its message ran nothing', async () => {
+    let calls = 0;
+    const fragile = defineJob({
+      name: 'fragile',
+      retries: 1,
+      run: async () => {
+        calls++;
+        throw new Error(`call ${calls} fails`);
+      },
+    });
+    const { history, pollerFor, send, sqsClient, queueOf, deadLetters } = await setup([fragile], {
+      maxReceiveCount: 6,
+    });
+    await send('fragile', { job: 'fragile', runId: 'fragile-run' });
+    // A receive that ran nothing, as when Lambda's invocation is throttled: SQS counts it.
+    await sqsClient.send(
+      new ReceiveMessageCommand({ QueueUrl: queueOf('fragile').url, VisibilityTimeout: 0 }),
+    );
+
+    await pollUntil(pollerFor('fragile'), async () => (await deadLetters('fragile')).length === 1);
+
+    expect(calls).toBe(2);
+    const attempts = await history.getRun('fragile', 'fragile-run');
+    expect(attempts.map((attempt) => [attempt.attempt, attempt.status, attempt.willRetry])).toEqual(
+      [
+        [1, 'failed', true],
+        [2, 'failed', false],
+      ],
+    );
   });
 
   it('retries a failed attempt after a backoff, not after the visibility timeout', async () => {
@@ -152,7 +241,7 @@ describe('the worker on fauxqs and dynalite', () => {
         return JobResult.success('second call works');
       },
     });
-    const { pollerFor, send, worker } = await setup([flaky]);
+    const { history, pollerFor, send } = await setup([flaky]);
     await send('flaky', { job: 'flaky', runId: 'flaky-run-1' });
     const poller = pollerFor('flaky');
 
@@ -165,7 +254,7 @@ describe('the worker on fauxqs and dynalite', () => {
     // backoff 1 s (jitter off) against a 30 s visibility timeout
     expect(retriedAfterMs).toBeGreaterThanOrEqual(900);
     expect(retriedAfterMs).toBeLessThan(5_000);
-    const attempts = await worker.executionStore.getRun('flaky', 'flaky-run-1');
+    const attempts = await history.getRun('flaky', 'flaky-run-1');
     expect(attempts.map((attempt) => [attempt.attempt, attempt.status])).toEqual([
       [1, 'failed'],
       [2, 'succeeded'],
@@ -183,7 +272,7 @@ describe('the worker on fauxqs and dynalite', () => {
         return JobResult.success();
       },
     });
-    const { worker, queueOf } = await setup([tick]);
+    const { history, worker, queueOf } = await setup([tick]);
     const message = JSON.stringify({
       job: 'tick',
       trigger: 'schedule',
@@ -212,7 +301,7 @@ describe('the worker on fauxqs and dynalite', () => {
 
     expect(bodies).toBe(1);
     expect(responses.flatMap((response) => response.batchItemFailures)).toEqual([]);
-    const runs = await worker.executionStore.listRuns('tick', { limit: 50 });
+    const runs = await history.listRuns('tick', { limit: 50 });
     const statuses = runs.items.map((run) => run.status);
     expect(statuses.filter((status) => status === 'succeeded')).toHaveLength(1);
     expect(runs.items.filter((run) => run.skipReason === 'duplicate')).toHaveLength(19);
@@ -228,7 +317,7 @@ describe('the worker on fauxqs and dynalite', () => {
         return JobResult.success();
       },
     });
-    const { tables, pollerFor, send, worker } = await setup([nightly]);
+    const { history, tables, pollerFor, send, worker } = await setup([nightly]);
     await new DynamoDbJobStateStore({
       client: dynamoDb.current.createClient(),
       tableName: tables.jobState,
@@ -249,7 +338,7 @@ describe('the worker on fauxqs and dynalite', () => {
     await pollerFor('nightly').pollOnce();
 
     expect(ran).toEqual(['2026-11-24T02:00:00.000Z']);
-    const runs = await worker.executionStore.listRuns('nightly');
+    const runs = await history.listRuns('nightly');
     const skipped = runs.items.find((run) => run.status === 'skipped');
     expect(skipped).toMatchObject({ skipReason: 'paused', scheduledTime: '2026-11-23T02:00:00Z' });
     expect(skipped?.message).toContain('ops@example.com');
@@ -261,11 +350,11 @@ describe('the worker on fauxqs and dynalite', () => {
       input: z.object({ month: z.string() }),
       run: async (ctx) => JobResult.success(`report for ${ctx.input.month}`),
     });
-    const { worker, pollerFor, sqsClient, prefix } = await setup([report]);
+    const { history, worker, pollerFor, sqsClient, names } = await setup([report]);
     const runTrigger = new RunTrigger({
       jobs: worker.executor.jobs,
-      enqueuer: new SqsEnqueuer({ sqsClient, queues: sqs.current.queueLocator(prefix) }),
-      history: worker.executionStore,
+      enqueuer: new SqsEnqueuer({ sqsClient, queues: sqs.current.queueLocator(names) }),
+      history,
     });
 
     const { runId } = await runTrigger.trigger('report', {
@@ -274,7 +363,7 @@ describe('the worker on fauxqs and dynalite', () => {
     });
     await pollerFor('report').pollOnce();
 
-    const [attempt] = await worker.executionStore.getRun('report', runId);
+    const [attempt] = await history.getRun('report', runId);
     expect(attempt).toMatchObject({
       status: 'succeeded',
       trigger: 'api',
@@ -322,13 +411,13 @@ describe('the worker on fauxqs and dynalite', () => {
     const dynamoDbClient = dynamoDb.current.createClient();
     let throttled = 0;
     injectThrottling(dynamoDbClient, () => throttled++ < 2);
-    const { worker, send, pollerFor } = await setup([report], { dynamoDbClient });
+    const { history, send, pollerFor } = await setup([report], { dynamoDbClient });
 
     await send('report', { job: 'report', runId: 'throttled-run' });
     await pollerFor('report').pollOnce();
 
     expect(throttled).toBeGreaterThanOrEqual(2);
-    const [attempt] = await worker.executionStore.getRun('report', 'throttled-run');
+    const [attempt] = await history.getRun('report', 'throttled-run');
     expect(attempt).toMatchObject({ status: 'succeeded', message: '42 rows' });
   });
 
@@ -337,7 +426,9 @@ describe('the worker on fauxqs and dynalite', () => {
     const dynamoDbClient = dynamoDb.current.createClient();
     let outage = true;
     injectThrottling(dynamoDbClient, (input) => outage && !isStart(input));
-    const { worker, send, pollerFor, logger, queueOf } = await setup([report], { dynamoDbClient });
+    const { history, send, pollerFor, logger, queueOf } = await setup([report], {
+      dynamoDbClient,
+    });
 
     await send('report', { job: 'report', runId: 'lost-write' });
     await pollerFor('report').pollOnce();
@@ -350,8 +441,8 @@ describe('the worker on fauxqs and dynalite', () => {
     const inspected = sqs.current.server.inspectQueue(queueOf('report').url.split('/').pop() ?? '');
     expect(inspected?.messages.inflight).toHaveLength(1);
     outage = false;
-    await replayHistoryWrite(JSON.stringify(line?.attributes), worker.executionStore);
-    const [attempt] = await worker.executionStore.getRun('report', 'lost-write');
+    await replayHistoryWrite(JSON.stringify(line?.attributes), history);
+    const [attempt] = await history.getRun('report', 'lost-write');
     expect(attempt).toMatchObject({ status: 'succeeded', message: 'done' });
   });
 });

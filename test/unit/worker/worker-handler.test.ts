@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { ChangeMessageVisibilityBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,6 +15,7 @@ import { defineJob } from '../../../shared/job/define-job';
 import type { AnyJobDefinition } from '../../../shared/job/job-definition';
 import { JobResult } from '../../../shared/job/job-result';
 import { MemoryLogger } from '../../../shared/logging/memory-logger';
+import { ResourceNames } from '../../../shared/naming/resource-names';
 import type { EnqueuedRun } from '../../../shared/ports/enqueuer';
 import type { ExecutionStore } from '../../../shared/ports/execution-store';
 import { InMemoryExecutionStore } from '../../../shared/stores/in-memory-execution-store';
@@ -23,12 +28,15 @@ afterEach(() => {
   sqs.reset();
 });
 
-const QUEUE_ARN = 'arn:aws:sqs:eu-west-1:123456789012:jobs-x';
-const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/jobs-x';
+const QUEUE_ARN = 'arn:aws:sqs:eu-west-1:123456789012:jobs_x';
+const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/jobs_x';
+const DEAD_LETTER_QUEUE_URL = `${QUEUE_URL}_dlq`;
 
 interface SetupOptions {
   readonly executionStore?: ExecutionStore;
   readonly recordingReserveMs?: number;
+  /** The app's names, which say which job each queue feeds. */
+  readonly names?: ResourceNames;
 }
 
 /** A worker over in-memory stores, with a backoff of 10 s doubling and no jitter. */
@@ -46,16 +54,21 @@ function setup(jobs: AnyJobDefinition[], options: SetupOptions = {}) {
       : {}),
   });
   sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'dead-letter-1' });
   const handler = createWorkerHandler({
     executor,
     sqsClient: new SQSClient({ region: 'eu-west-1' }),
+    ...(options.names ? { names: options.names } : {}),
     backoff: { baseSeconds: 10, jitter: 0 },
     logger,
   });
   return { handler, history, logger, enqueued };
 }
 
-function record(body: unknown, options: { messageId?: string; receiveCount?: number } = {}) {
+function record(
+  body: unknown,
+  options: { messageId?: string; receiveCount?: number; queueArn?: string } = {},
+) {
   const messageId = options.messageId ?? randomUUID();
   const receiveCount = options.receiveCount ?? 1;
   return {
@@ -71,7 +84,7 @@ function record(body: unknown, options: { messageId?: string; receiveCount?: num
     messageAttributes: {},
     md5OfBody: '',
     eventSource: 'aws:sqs',
-    eventSourceARN: QUEUE_ARN,
+    eventSourceARN: options.queueArn ?? QUEUE_ARN,
     awsRegion: 'eu-west-1',
   } satisfies SQSRecord;
 }
@@ -82,6 +95,10 @@ function batch(...records: SQSRecord[]): SQSEvent {
 
 function visibilityChanges() {
   return sqs.commandCalls(ChangeMessageVisibilityBatchCommand).map((call) => call.args[0].input);
+}
+
+function deadLetters() {
+  return sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input);
 }
 
 const succeeds = defineJob({ name: 'succeeds', run: async () => JobResult.success('done') });
@@ -127,42 +144,110 @@ describe('a message whose attempt fails with retries left', () => {
   it('waits twice as long after its second attempt', async () => {
     const { handler } = setup([failing(2)]);
 
-    await handler(batch(record({ job: 'fails' }, { receiveCount: 2 })));
+    await handler(batch(record({ job: 'fails' }, { messageId: 'm-1', receiveCount: 1 })));
+    await handler(batch(record({ job: 'fails' }, { messageId: 'm-1', receiveCount: 2 })));
 
-    expect(visibilityChanges()[0]?.Entries?.[0]?.VisibilityTimeout).toBe(20);
+    expect(visibilityChanges().map((change) => change.Entries?.[0]?.VisibilityTimeout)).toEqual([
+      10, 20,
+    ]);
   });
 
-  it('counts its attempt from the receive count', async () => {
+  it("numbers its attempt from the run's history, not from SQS's receive count", async () => {
     const { handler, history } = setup([failing(2)]);
 
-    await handler(batch(record({ job: 'fails' }, { receiveCount: 2 })));
+    await handler(batch(record({ job: 'fails' }, { receiveCount: 4 })));
 
-    expect(history.list()).toMatchObject([{ attempt: 2, maxAttempts: 3, willRetry: true }]);
+    expect(history.list()).toMatchObject([{ attempt: 1, maxAttempts: 3, willRetry: true }]);
   });
+});
 
-  it('counts the deliveries a message had before it was sent again', async () => {
-    const { handler, history } = setup([failing(3)]);
-    const resent = {
-      ...record({ job: 'fails' }, { receiveCount: 1 }),
-      messageAttributes: { jobsPriorDeliveries: { dataType: 'Number', stringValue: '2' } },
-    };
+describe('a message whose receive was lost to a throttle', () => {
+  // Lambda counts a receive whose invocation was throttled, or whose function crashed while it
+  // started, as a receive like any other (AWS's guidance on SQS event sources): it ran nothing.
+  it('still gets every retry its job allows', async () => {
+    const { handler, history } = setup([failing(1)]);
 
-    await handler(batch(resent));
+    const first = await handler(
+      batch(record({ job: 'fails' }, { messageId: 't', receiveCount: 2 })),
+    );
+    const second = await handler(
+      batch(record({ job: 'fails' }, { messageId: 't', receiveCount: 3 })),
+    );
 
-    expect(history.list()).toMatchObject([{ attempt: 3, maxAttempts: 4 }]);
+    expect(first.batchItemFailures).toHaveLength(1);
+    expect(deadLetters()).toHaveLength(1);
+    expect(second).toEqual({ batchItemFailures: [] });
+    expect(history.list()).toMatchObject([
+      { attempt: 1, status: 'failed', willRetry: true },
+      { attempt: 2, status: 'failed', willRetry: false },
+    ]);
   });
 });
 
 describe('a message whose last attempt fails', () => {
-  it('is left on the queue, visible at once so that it moves to the dead-letter queue', async () => {
-    const { handler } = setup([failing(1)]);
-    const message = record({ job: 'fails' }, { receiveCount: 2 });
+  it("is sent to its queue's dead-letter queue by the worker, with why, and is done", async () => {
+    const { handler } = setup([failing(0)]);
+    const message = record({ job: 'fails' }, { receiveCount: 1 });
+
+    const response = await handler(batch(message));
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(visibilityChanges()).toEqual([]);
+    expect(deadLetters()).toEqual([
+      {
+        QueueUrl: DEAD_LETTER_QUEUE_URL,
+        MessageBody: message.body,
+        MessageAttributes: {
+          jobsDeadLetterReason: {
+            DataType: 'String',
+            StringValue: expect.stringMatching(
+              /^Attempt 1 of 1 ended failed: .*upstream API is down/,
+            ),
+          },
+          jobsRunId: { DataType: 'String', StringValue: expect.any(String) },
+        },
+      },
+    ]);
+  });
+
+  it('is dead-lettered again when it is delivered again, without running', async () => {
+    let bodies = 0;
+    const doomed = defineJob({
+      name: 'doomed',
+      retries: 0,
+      run: async () => {
+        bodies += 1;
+        throw new Error('down');
+      },
+    });
+    const { handler, history } = setup([doomed]);
+
+    await handler(batch(record({ job: 'doomed' }, { messageId: 'd-1', receiveCount: 1 })));
+    const again = await handler(
+      batch(record({ job: 'doomed' }, { messageId: 'd-1', receiveCount: 2 })),
+    );
+
+    expect(bodies).toBe(1);
+    expect(again).toEqual({ batchItemFailures: [] });
+    expect(deadLetters()).toHaveLength(2);
+    expect(history.list()).toHaveLength(1);
+  });
+
+  it('stays on its queue when the dead-letter queue refuses it, and says so', async () => {
+    const { handler, logger } = setup([failing(0)]);
+    sqs.on(SendMessageCommand).rejects(new Error('Access denied'));
+    const message = record({ job: 'fails' });
 
     const response = await handler(batch(message));
 
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: message.messageId }] });
-    expect(visibilityChanges()[0]?.Entries).toEqual([
-      { Id: '0', ReceiptHandle: message.receiptHandle, VisibilityTimeout: 0 },
+    expect(logger.entries.filter((entry) => entry.level === 'error')).toMatchObject([
+      {
+        attributes: {
+          deadLetterQueueUrl: DEAD_LETTER_QUEUE_URL,
+          error: { message: 'Access denied' },
+        },
+      },
     ]);
   });
 });
@@ -212,7 +297,7 @@ describe('a message that can never run', () => {
     ['a job that does not exist', { job: 'no-such-job' }],
     ['input that fails the schema', { job: 'greet', input: { who: 7 } }],
   ])(
-    'is sent back at once for %s, while a good message of its batch succeeds',
+    'goes to the dead-letter queue at once for %s, while a good message of its batch succeeds',
     async (_case, body) => {
       const { handler, history } = setup([greet, succeeds]);
       const bad = record(body);
@@ -220,16 +305,43 @@ describe('a message that can never run', () => {
 
       const response = await handler(batch(bad, good));
 
-      expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: bad.messageId }] });
-      expect(visibilityChanges()).toEqual([
-        {
-          QueueUrl: QUEUE_URL,
-          Entries: [{ Id: '0', ReceiptHandle: bad.receiptHandle, VisibilityTimeout: 0 }],
-        },
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(visibilityChanges()).toEqual([]);
+      expect(deadLetters()).toMatchObject([
+        { QueueUrl: DEAD_LETTER_QUEUE_URL, MessageBody: bad.body },
       ]);
       expect(history.list('greet').at(-1)).toMatchObject({ status: 'succeeded' });
     },
   );
+
+  it("is recorded under the queue's own job, and dead-lettered at once, when it names another job", async () => {
+    const names = new ResourceNames('jobs');
+    const { handler, history } = setup([greet, succeeds], { names });
+    const stray = record(
+      { job: 'succeeds' },
+      { queueArn: 'arn:aws:sqs:eu-west-1:123456789012:jobs_greet' },
+    );
+
+    const response = await handler(batch(stray));
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(history.list()).toMatchObject([
+      {
+        jobName: 'greet',
+        status: 'rejected',
+        error: {
+          name: 'InvalidRunMessageError',
+          message: expect.stringContaining('names job "succeeds", but this queue runs job "greet"'),
+        },
+      },
+    ]);
+    expect(deadLetters()).toMatchObject([
+      {
+        QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/jobs_greet_dlq',
+        MessageBody: stray.body,
+      },
+    ]);
+  });
 
   it('is recorded under the job its body names, when that much is legible', async () => {
     const { handler, history } = setup([greet, succeeds]);
@@ -404,6 +516,17 @@ describe('a direct invocation', () => {
       attempt: 1,
       status: 'succeeded',
     });
+  });
+
+  it('refuses an event that names another job than the function runs, writing nothing', async () => {
+    const { handler, history } = setup([succeeds]);
+
+    const invoking = handler({ job: 'another-job' });
+
+    await expect(invoking).rejects.toThrow(
+      'The message names job "another-job", but this function runs job "succeeds" only',
+    );
+    expect(history.list()).toEqual([]);
   });
 
   it('throws InvalidRunMessageError for an event that is not a run message', async () => {
