@@ -44,6 +44,8 @@ export interface Bundles {
   readonly apiDir: string;
   /** The folder holding the alerts function's code. */
   readonly alertsDir: string;
+  /** The folder holding the code of the function that keeps paused schedules off. */
+  readonly keepPausedDir: string;
   /** The workers' build's, and the build of the API and the alerts function. */
   readonly metafiles: readonly Metafile[];
 }
@@ -151,6 +153,19 @@ export function bundleFunctions(options: BundleOptions): Bundles {
     ].join('\n'),
   );
   controlDirs.set('alerts', join(codeDir, 'alerts'));
+  // The post-deploy step that switches paused jobs' schedules off again: it needs no job code,
+  // only their names and defaults, which the stack passes it.
+  const keepPausedEntry = join(entriesDir, 'control', 'keep-paused.ts');
+  writeFileSync(
+    keepPausedEntry,
+    [
+      STACKS_IMPORT(importPath),
+      `import { createLambdaKeepPaused } from ${importPath(join(root, 'functions', 'keep-paused.ts'))};`,
+      'export const handler = createLambdaKeepPaused();',
+      '',
+    ].join('\n'),
+  );
+  controlDirs.set('keep-paused', join(codeDir, 'keep-paused'));
 
   const buildOptions: BuildOptions = {
     outExtension: { '.js': '.mjs' },
@@ -180,7 +195,11 @@ export function bundleFunctions(options: BundleOptions): Bundles {
   const controlDir = join(buildDir, 'control');
   const [workersMetafile, controlMetafile] = runEsbuild([
     { ...buildOptions, entryPoints: workerEntries, outdir: workersDir },
-    { ...buildOptions, entryPoints: { api: apiEntry, alerts: alertsEntry }, outdir: controlDir },
+    {
+      ...buildOptions,
+      entryPoints: { api: apiEntry, alerts: alertsEntry, 'keep-paused': keepPausedEntry },
+      outdir: controlDir,
+    },
   ]);
   if (!workersMetafile || !controlMetafile) throw new Error('esbuild returned no metafile');
   for (const metafile of [workersMetafile, controlMetafile]) {
@@ -198,6 +217,7 @@ export function bundleFunctions(options: BundleOptions): Bundles {
     workerDir: (bundleId) => join(codeDir, 'workers', bundleId),
     apiDir: join(codeDir, 'api'),
     alertsDir: join(codeDir, 'alerts'),
+    keepPausedDir: join(codeDir, 'keep-paused'),
     metafiles: [workersMetafile, controlMetafile],
   };
 }

@@ -16,6 +16,8 @@ export interface FunctionCode {
   readonly api: lambda.Code;
   /** The alerts function's, which reads the executions table's stream. */
   readonly alerts: lambda.Code;
+  /** The function's that switches paused jobs' schedules off again after a deploy. */
+  readonly keepPaused: lambda.Code;
 }
 
 export interface BundleJobCodeOptions {
@@ -60,5 +62,6 @@ export function bundleJobCode(options: BundleJobCodeOptions): FunctionCode {
     },
     api: lambda.Code.fromAsset(bundles.apiDir),
     alerts: lambda.Code.fromAsset(bundles.alertsDir),
+    keepPaused: lambda.Code.fromAsset(bundles.keepPausedDir),
   };
 }

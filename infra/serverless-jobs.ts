@@ -1,4 +1,4 @@
-import { CfnResource, CfnWaitConditionHandle, type Environment, type Stack } from 'aws-cdk-lib';
+import { CfnResource, type Environment, type Stack } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { JobsError } from '../shared/errors';
@@ -105,8 +105,10 @@ export class ServerlessJobs extends Construct {
 
     this.dataStack = new DataStack(this, `${appName}-data`, {
       stackName: `${appName}-data`,
-      description: `Jobs app "${appName}": tables, schedule groups, topics (retained on delete)`,
+      description: `Jobs app "${appName}": tables (retained on delete), schedule groups, alarm topic`,
       names,
+      pauseKeeperCode: code.keepPaused,
+      ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
       ...env,
     });
     this.controlStack = new ControlStack(this, `${appName}-control`, {
@@ -127,7 +129,9 @@ export class ServerlessJobs extends Construct {
     this.controlStack.addStackDependency(this.dataStack);
 
     const shards = groupByShard(jobs, (job) => job.name, shardCount);
-    this.shardStacks = shards.map((shardJobs, index) => {
+    // A stack per shard that holds jobs: `cdk deploy --all` deploys no empty stack.
+    this.shardStacks = shards.flatMap((shardJobs, index) => {
+      if (shardJobs.length === 0) return [];
       const stackId = shardStackName(appName, index);
       const stack = new JobsShardStack(this, stackId, {
         stackName: stackId,
@@ -139,12 +143,9 @@ export class ServerlessJobs extends Construct {
         ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
         ...env,
       });
-      // A shard whose jobs were all removed keeps its (empty) stack, so that deploying removes
-      // their resources; CloudFormation needs one resource in a template.
-      if (shardJobs.length === 0) new CfnWaitConditionHandle(stack, 'EmptyShard');
       stack.addStackDependency(this.dataStack);
       stack.node.addValidation({ validate: () => shardCapacityProblems(stack, shardCount) });
-      return stack;
+      return [stack];
     });
   }
 }

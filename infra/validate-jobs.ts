@@ -1,5 +1,6 @@
 import { JobsError } from '../shared/errors';
 import type { AnyNamedJobDefinition } from '../shared/job/job-definition';
+import type { PhysicalName } from '../shared/naming/resource-names';
 import { NAME_LIMITS, type ResourceNames } from './naming';
 
 /** A job as the app receives it: its definition and the file it came from. */
@@ -33,17 +34,9 @@ const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
 
 /**
  * What defineJob cannot know on its own: limits that depend on the app's name and on the other
- * jobs. Everything is checked, so one synth lists every problem.
+ * jobs, and every physical name the app would give two resources of one kind. Everything is
+ * checked, so one synth lists every problem.
  */
-/** Job names whose resources would clash with the app's own: what each of them names. */
-const RESERVED_JOB_NAMES: ReadonlyMap<string, string> = new Map([
-  ['api', 'REST API function'],
-  ['alerts', 'alerts function and topic'],
-  ['alarms', 'alarm topic'],
-  ['scheduler', "Scheduler's role and dead-letter queue"],
-  ['runs', 'one-off schedule group'],
-]);
-
 export function validateJobsForDeployment(jobs: readonly JobSource[], names: ResourceNames): void {
   const problems: DeploymentProblem[] = [];
   const known = new Set(jobs.map((job) => job.definition.name));
@@ -54,12 +47,6 @@ export function validateJobsForDeployment(jobs: readonly JobSource[], names: Res
     const previous = seen.get(job.name);
     if (previous) add('name', `"${job.name}" is also the name of the job in ${previous}`);
     seen.set(job.name, where);
-    if (RESERVED_JOB_NAMES.has(job.name)) {
-      add(
-        'name',
-        `"${job.name}" is taken by the app's own resources (${names.job(job.name)} names its ${RESERVED_JOB_NAMES.get(job.name)}); rename the job`,
-      );
-    }
 
     const resourceName = names.job(job.name);
     const limit = job.schedule ? NAME_LIMITS.scheduleName : NAME_LIMITS.functionName;
@@ -87,5 +74,45 @@ export function validateJobsForDeployment(jobs: readonly JobSource[], names: Res
       }
     }
   }
+  problems.push(...nameCollisionProblems(jobs, names));
   if (problems.length > 0) throw new JobDeploymentError(problems);
+}
+
+/**
+ * Every pair of resources of one kind that would get one name (CloudFormation would fail to
+ * create the second), one problem per pair of owners, naming both and their files.
+ */
+function nameCollisionProblems(
+  jobs: readonly JobSource[],
+  names: ResourceNames,
+): DeploymentProblem[] {
+  const fileOf = new Map<string, string>();
+  for (const source of jobs) {
+    const file = source.relativeFile ?? source.file;
+    const files = fileOf.get(source.definition.name);
+    fileOf.set(source.definition.name, files === undefined ? file : `${files} and ${file}`);
+  }
+  const owner = (entry: PhysicalName) =>
+    entry.job === undefined
+      ? `the app's ${entry.role}`
+      : `job "${entry.job}"'s ${entry.role} (${fileOf.get(entry.job)})`;
+  const byOwners = new Map<string, { file: string; clashes: string[] }>();
+  for (const { first, second } of names.collisions(jobs.map((source) => source.definition))) {
+    // Two files of one job name are reported as such, once, above.
+    if (first.job !== undefined && first.job === second.job) continue;
+    const key = `${first.job ?? ''}\u0000${second.job ?? ''}`;
+    const entry = byOwners.get(key) ?? {
+      file: fileOf.get(second.job ?? first.job ?? '') ?? '(the app)',
+      clashes: [],
+    };
+    entry.clashes.push(
+      `the ${first.kind} "${first.name}" would be both ${owner(first)} and ${owner(second)}`,
+    );
+    byOwners.set(key, entry);
+  }
+  return [...byOwners.values()].map(({ file, clashes }) => ({
+    file,
+    field: 'name',
+    message: `${clashes.join('; ')}: AWS allows one ${clashes.length === 1 ? 'such name' : 'of each name'}, so rename the job`,
+  }));
 }

@@ -10,6 +10,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { JobsError } from '../../shared/errors';
+import { ALERTS_ALARMS } from '../../shared/naming/resource-names';
 import { WORKER_ENVIRONMENT } from '../../shared/worker/worker-environment';
 import { acknowledge, FUNCTION_REASONS, nagArn } from '../acknowledge';
 import { type ResourceNames, sharedFunctionSettings } from '../naming';
@@ -85,7 +86,7 @@ export class AlertsFunction extends Construct {
     const sender = props.emailSender === undefined ? undefined : parseSender(props.emailSender);
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/lambda/${names.alertsFunction}`,
+      logGroupName: names.logGroup(names.alertsFunction),
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
@@ -151,13 +152,13 @@ export class AlertsFunction extends Construct {
     // Each alarm fires on one bad period: alerts that fail are alerts no one receives.
     const alarm = (
       id: string,
-      name: string,
+      name: (typeof ALERTS_ALARMS)[keyof typeof ALERTS_ALARMS],
       description: string,
       metric: cloudwatch.IMetric,
       threshold: number,
     ) =>
       new cloudwatch.Alarm(this, id, {
-        alarmName: `${names.alertsFunction} ${name}`,
+        alarmName: names.alertsAlarm(name),
         alarmDescription: description,
         metric,
         threshold,
@@ -167,7 +168,7 @@ export class AlertsFunction extends Construct {
       }).addAlarmAction(alarmAction);
     alarm(
       'DeadLettersAlarm',
-      'dead letters',
+      ALERTS_ALARMS.deadLetters,
       'Alerts were dropped: stream batches that failed every retry, or waited too long, are in the alerts dead-letter queue (their stream positions, not the runs)',
       props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period,
@@ -177,14 +178,14 @@ export class AlertsFunction extends Construct {
     );
     alarm(
       'ErrorsAlarm',
-      'errors',
+      ALERTS_ALARMS.errors,
       'The alerts function failed (crashed or timed out): alerts are late, and are retried',
       this.function.metricErrors({ period, statistic: 'Sum' }),
       1,
     );
     alarm(
       'LagAlarm',
-      'lag',
+      ALERTS_ALARMS.lag,
       'Alerts are over 15 minutes behind the runs they are about: the alerts function is failing or throttled',
       this.function.metric('IteratorAge', { period, statistic: 'Maximum' }),
       Duration.minutes(15).toMilliseconds(),

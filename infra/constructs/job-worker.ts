@@ -11,10 +11,13 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
   functionTimeoutSeconds,
+  maxReceiveCountFor,
   QUEUE_CLASS_SETTINGS,
 } from '../../shared/delivery/queue-class-settings';
 import type { RunMessage } from '../../shared/delivery/run-message';
+import { SCHEDULE_DELIVERY_RETRY } from '../../shared/delivery/schedule-delivery';
 import type { AnyNamedJobDefinition } from '../../shared/job/job-definition';
+import { JOB_ALARMS } from '../../shared/naming/resource-names';
 import { WORKER_ENVIRONMENT } from '../../shared/worker/worker-environment';
 import { acknowledge, FUNCTION_REASONS, nagArn } from '../acknowledge';
 import { type ResourceNames, sharedFunctionSettings } from '../naming';
@@ -55,7 +58,7 @@ export class JobWorker extends Construct {
     const functionTimeout = functionTimeoutSeconds(job.timeoutSeconds);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      queueName: names.deadLetterQueue(job.name),
+      queueName: names.jobDeadLetterQueue(job.name),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
@@ -66,11 +69,16 @@ export class JobWorker extends Construct {
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(functionTimeout * 6),
       retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: job.retries + 1 },
+      // A safety net: the worker moves a run whose retries are spent itself (see
+      // maxReceiveCountFor), so receives that ran nothing never cost a job a retry.
+      deadLetterQueue: {
+        queue: this.deadLetterQueue,
+        maxReceiveCount: maxReceiveCountFor(job.retries),
+      },
     });
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/lambda/${names.job(job.name)}`,
+      logGroupName: names.logGroup(names.job(job.name)),
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
@@ -115,8 +123,10 @@ export class JobWorker extends Construct {
         reportBatchItemFailures: true,
       }),
     );
-    // The worker changes a message's visibility to retry it after a backoff.
+    // The worker changes a message's visibility to retry it after a backoff, and moves a run
+    // whose retries are spent, or that can never run, to the dead-letter queue itself.
     this.queue.grant(role, 'sqs:ChangeMessageVisibility');
+    this.deadLetterQueue.grant(role, 'sqs:SendMessage');
 
     if (job.schedule) {
       const tick: RunMessage & Record<string, string> = {
@@ -133,13 +143,14 @@ export class JobWorker extends Construct {
         scheduleExpression: job.schedule.expression,
         scheduleExpressionTimezone: job.schedule.timezone,
         flexibleTimeWindow: { mode: 'OFF' },
-        state: 'ENABLED',
+        // Where a deploy leaves it: a pause or resume since is applied again by the shard's
+        // KeepPausedSchedules step, which runs after the schedules change.
+        state: job.paused ? 'DISABLED' : 'ENABLED',
         target: {
           arn: this.queue.queueArn,
           roleArn: schedulerRoleArn(stack, names),
           input: JSON.stringify(tick),
-          // Scheduler retries only failed deliveries to SQS; SQS and the worker do the rest.
-          retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+          retryPolicy: SCHEDULE_DELIVERY_RETRY,
           deadLetterConfig: {
             arn: stack.formatArn({ service: 'sqs', resource: names.schedulerDeadLetterQueue }),
           },
@@ -152,7 +163,7 @@ export class JobWorker extends Construct {
     const alarmAction = new actions.SnsAction(props.alarmTopic);
     const alarms = [
       new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
-        alarmName: `${names.job(job.name)} dead letters`,
+        alarmName: names.jobAlarm(job.name, JOB_ALARMS.deadLetters),
         alarmDescription: `Job ${job.name} has messages in its dead-letter queue: runs that failed every attempt or could never run`,
         metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
           period: Duration.minutes(5),
@@ -164,7 +175,7 @@ export class JobWorker extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       new cloudwatch.Alarm(this, 'ErrorsAlarm', {
-        alarmName: `${names.job(job.name)} worker errors`,
+        alarmName: names.jobAlarm(job.name, JOB_ALARMS.workerErrors),
         alarmDescription: `The worker of job ${job.name} failed (crashed or timed out), not the job: a job's own failures are in its history`,
         metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
         threshold: 1,
@@ -173,7 +184,7 @@ export class JobWorker extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       new cloudwatch.Alarm(this, 'DurationAlarm', {
-        alarmName: `${names.job(job.name)} near timeout`,
+        alarmName: names.jobAlarm(job.name, JOB_ALARMS.nearTimeout),
         alarmDescription: `A run of job ${job.name} took over 80% of its ${job.timeoutSeconds} s timeout`,
         metric: this.function.metricDuration({ period: Duration.minutes(5), statistic: 'Maximum' }),
         threshold: Math.round(job.timeoutSeconds * 1000 * 0.8),
@@ -195,7 +206,7 @@ function acknowledgeJobFindings(
   acknowledge(
     worker.function,
     'Serverless-LambdaEventSourceMappingDestination',
-    "On-failure destinations exist for stream and Kafka sources only; for this SQS source, messages that fail every attempt move to the queue's dead-letter queue (maxReceiveCount = retries + 1).",
+    "On-failure destinations exist for stream and Kafka sources only; for this SQS source, the worker moves runs that failed every attempt to the queue's dead-letter queue, and the queue's redrive policy backs it up.",
   );
   acknowledge(worker, 'AwsSolutions-IAM5[Resource::*]', FUNCTION_REASONS.xray);
   acknowledge(

@@ -18,6 +18,7 @@ import { acknowledge, FUNCTION_REASONS, nagArn } from '../acknowledge';
 import { AlertsFunction } from '../constructs/alerts-function';
 import { schedulerRoleArn } from '../constructs/job-worker';
 import { type ResourceNames, sharedFunctionSettings } from '../naming';
+import { jobQueuePatterns } from './data-stack';
 
 export interface ControlStackProps extends StackProps {
   readonly names: ResourceNames;
@@ -71,7 +72,7 @@ export class ControlStack extends Stack {
     const { names } = props;
 
     const logGroup = new logs.LogGroup(this, 'ApiFunctionLogs', {
-      logGroupName: `/aws/lambda/${names.apiFunction}`,
+      logGroupName: names.logGroup(names.apiFunction),
       retention: logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
@@ -100,8 +101,8 @@ export class ControlStack extends Stack {
     acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', FUNCTION_REASONS.xray);
     acknowledge(
       role,
-      `AwsSolutions-IAM5[Resource::${nagArn(role, 'sqs', `${names.queueNamePrefix}*`)}]`,
-      '"Trigger now" and retry may send to any job of this app, and only to this app\'s queues (by their name prefix); one statement per queue would outgrow IAM\'s policy size with many jobs.',
+      `AwsSolutions-IAM5[Resource::${nagArn(role, 'sqs', `${names.prefix}*`)}]`,
+      "\"Trigger now\" and retry may send to any job of this app, and only to this app's queues (by their name prefix, which no other app's names start with), never to a dead-letter queue (denied); one statement per queue would outgrow IAM's policy size with many jobs.",
     );
     acknowledge(
       role,
@@ -114,7 +115,7 @@ export class ControlStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.api = new apigw.HttpApi(this, 'Api', {
-      apiName: `${names.appName}-api`,
+      apiName: names.apiFunction,
       description: 'Jobs REST API (IAM auth: sign requests with SigV4)',
       defaultAuthorizer: new HttpIamAuthorizer(),
       createDefaultStage: false,
@@ -213,11 +214,23 @@ function grantApiAccess(role: iam.Role, names: ResourceNames, stack: Stack): voi
       resources: [tableArn(names.tables.alertConfig)],
     }),
   );
+  const { allowed, denied } = jobQueuePatterns(stack, names);
   role.addToPolicy(
     new iam.PolicyStatement({
       sid: 'TriggerAndRetry',
       actions: ['sqs:SendMessage'],
-      resources: [stack.formatArn({ service: 'sqs', resource: `${names.queueNamePrefix}*` })],
+      resources: allowed,
+    }),
+  );
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'NeverToDeadLetterQueues',
+      effect: iam.Effect.DENY,
+      actions: ['sqs:SendMessage'],
+      resources: [
+        ...denied,
+        stack.formatArn({ service: 'sqs', resource: names.schedulerDeadLetterQueue }),
+      ],
     }),
   );
   role.addToPolicy(
@@ -245,8 +258,10 @@ function grantApiAccess(role: iam.Role, names: ResourceNames, stack: Stack): voi
 }
 
 /**
- * One dashboard for the whole app, built from metric searches by name prefix, so that its size
- * does not grow with the number of jobs.
+ * One dashboard for the whole app, built from metric searches, so that its size does not grow
+ * with the number of jobs. CloudWatch search has no prefix match: a quoted term must equal a
+ * whole name, and an unquoted one matches names that contain its tokens (words split at
+ * punctuation), so the app's name, unquoted, finds every function and queue of the app.
  */
 function appDashboard(
   stack: Stack,
@@ -260,10 +275,10 @@ function appDashboard(
       usingMetrics: {},
       period: Duration.minutes(5),
     });
-  const functions = `{AWS/Lambda,FunctionName} FunctionName="${names.queueNamePrefix}"`;
-  const queues = `{AWS/SQS,QueueName} QueueName="${names.queueNamePrefix}"`;
+  const functions = `{AWS/Lambda,FunctionName} ${dashboardSearchTerm('FunctionName', names)}`;
+  const queues = `{AWS/SQS,QueueName} ${dashboardSearchTerm('QueueName', names)}`;
   const dashboard = new cloudwatch.Dashboard(stack, 'Dashboard', {
-    dashboardName: `${names.appName}-jobs`,
+    dashboardName: names.dashboard,
     defaultInterval: Duration.hours(6),
   });
   dashboard.addWidgets(
@@ -285,7 +300,7 @@ function appDashboard(
       width: 12,
     }),
     new cloudwatch.GraphWidget({
-      title: 'Messages waiting, and in dead-letter queues (-dlq)',
+      title: 'Messages waiting, and in dead-letter queues (_dlq)',
       left: [
         search('visible', `${queues} MetricName="ApproximateNumberOfMessagesVisible"`, 'Maximum'),
       ],
@@ -300,4 +315,9 @@ function appDashboard(
     }),
   );
   return dashboard;
+}
+
+/** The search term, a partial match, that finds the app's resources by one dimension. */
+export function dashboardSearchTerm(dimension: string, names: ResourceNames): string {
+  return `${dimension}=${names.appName}`;
 }

@@ -1,7 +1,11 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -13,16 +17,22 @@ import {
   type TableDefinition,
 } from '../../shared/tables/table-definitions';
 import { acknowledge, nagArn } from '../acknowledge';
+import { PauseKeeper } from '../constructs/pause-keeper';
 import type { ResourceNames } from '../naming';
 
 export interface DataStackProps extends StackProps {
   readonly names: ResourceNames;
+  /** The code of the function that keeps paused jobs' schedules off across deploys. */
+  readonly pauseKeeperCode: lambda.Code;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
 }
 
 /**
  * What outlives any deploy of the jobs: the tables (retained on delete, with point-in-time
  * recovery), and what every job stack uses by name: the schedule groups, the role and
- * dead-letter queue of Scheduler, and the topics alarms and alerts publish to.
+ * dead-letter queue of Scheduler, the topic alarms publish to, and the function that keeps
+ * paused jobs' schedules off across deploys.
  */
 export class DataStack extends Stack {
   readonly executionsTable: dynamodb.Table;
@@ -31,8 +41,8 @@ export class DataStack extends Stack {
   readonly schedulerRole: iam.Role;
   readonly schedulerDeadLetterQueue: sqs.Queue;
   readonly alarmTopic: sns.Topic;
-  readonly alertTopic: sns.Topic;
   readonly alertsDeadLetterQueue: sqs.Queue;
+  readonly pauseKeeper: PauseKeeper;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -60,53 +70,93 @@ export class DataStack extends Stack {
     });
 
     // One role for every schedule of the app: a statement per queue would outgrow IAM's policy
-    // size long before 1,000 jobs, so it may send to the app's queues by their name prefix.
+    // size long before 1,000 jobs, so it may send to the app's queues by their name prefix
+    // (`<app>_`, which no other app's names start with), and not to their dead-letter queues.
+    // Scheduler assumes it only for this app's schedules: the confused-deputy conditions AWS
+    // documents for Scheduler's execution role.
     this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
       roleName: names.schedulerRole,
       description: 'EventBridge Scheduler sends run messages to the job queues of this app',
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: {
+            'aws:SourceArn': [names.scheduleGroup, names.oneOffScheduleGroup].map((group) =>
+              this.formatArn({
+                service: 'scheduler',
+                resource: 'schedule',
+                resourceName: `${group}/*`,
+              }),
+            ),
+          },
+        },
       }),
     });
+    const { allowed, denied } = jobQueuePatterns(this, names);
     this.schedulerRole.addToPolicy(
       new iam.PolicyStatement({
+        sid: 'SendRunsToJobQueues',
         actions: ['sqs:SendMessage'],
-        resources: [this.formatArn({ service: 'sqs', resource: `${names.queueNamePrefix}*` })],
+        resources: allowed,
+      }),
+    );
+    this.schedulerRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'NeverToDeadLetterQueues',
+        effect: iam.Effect.DENY,
+        actions: ['sqs:SendMessage'],
+        resources: denied,
       }),
     );
 
     acknowledge(
       this.schedulerRole,
-      `AwsSolutions-IAM5[Resource::${nagArn(this.schedulerRole, 'sqs', `${names.queueNamePrefix}*`)}]`,
-      "Schedules send to every job queue of this app, and only to its queues (by their name prefix); one statement per queue would outgrow IAM's policy size with many jobs.",
+      `AwsSolutions-IAM5[Resource::${nagArn(this.schedulerRole, 'sqs', `${names.prefix}*`)}]`,
+      "Schedules send to every job queue of this app, and only to its queues (by their name prefix, which no other app's names start with), never to a dead-letter queue (denied); one statement per queue would outgrow IAM's policy size with many jobs.",
     );
     for (const deadLetterQueue of [this.schedulerDeadLetterQueue]) {
       acknowledgeDeadLetterQueue(deadLetterQueue, 'EventBridge Scheduler');
     }
 
-    // CloudWatch alarms cannot publish to a topic under the AWS-managed SNS key.
+    // CloudWatch alarms cannot publish to a topic under the AWS-managed SNS key. A topic policy
+    // replaces SNS's default one, so the alarms' right to publish must be in it; both it and the
+    // key's grant hold only for this app's alarms, in this account (the confused-deputy
+    // conditions AWS documents for CloudWatch).
+    const fromThisAppsAlarms = {
+      StringEquals: { 'aws:SourceAccount': this.account },
+      ArnLike: {
+        'aws:SourceArn': this.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: `${names.prefix}*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+    };
+    const cloudWatch = new iam.ServicePrincipal('cloudwatch.amazonaws.com', {
+      conditions: fromThisAppsAlarms,
+    });
     const topicKey = new kms.Key(this, 'TopicKey', {
-      description: 'Encrypts the alarm and alert topics of the jobs app',
+      description: 'Encrypts the alarm topic of the jobs app',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    topicKey.grant(
-      new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
-      'kms:Decrypt',
-      'kms:GenerateDataKey*',
-    );
+    topicKey.grant(cloudWatch, 'kms:Decrypt', 'kms:GenerateDataKey*');
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
       topicName: names.alarmTopic,
       displayName: 'Jobs: CloudWatch alarms',
       masterKey: topicKey,
       enforceSSL: true,
     });
-    this.alertTopic = new sns.Topic(this, 'AlertTopic', {
-      topicName: names.alertTopic,
-      displayName: 'Jobs: run alerts by email',
-      masterKey: topicKey,
-      enforceSSL: true,
-    });
+    this.alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AlarmsOfThisAppPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: fromThisAppsAlarms,
+      }),
+    );
     this.alertsDeadLetterQueue = new sqs.Queue(this, 'AlertsDeadLetterQueue', {
       queueName: names.alertsDeadLetterQueue,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -114,7 +164,41 @@ export class DataStack extends Stack {
       retentionPeriod: Duration.days(14),
     });
     acknowledgeDeadLetterQueue(this.alertsDeadLetterQueue, 'the alerts function');
+
+    new cloudwatch.Alarm(this, 'SchedulerDeadLettersAlarm', {
+      alarmName: names.schedulerDeadLettersAlarm,
+      alarmDescription:
+        "EventBridge Scheduler could not send ticks or one-off runs to their job's queue, after its retries: they are in the Scheduler dead-letter queue and did not run",
+      metric: this.schedulerDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(new actions.SnsAction(this.alarmTopic));
+
+    this.pauseKeeper = new PauseKeeper(this, 'PauseKeeper', {
+      names,
+      code: props.pauseKeeperCode,
+      alarmTopic: this.alarmTopic,
+      ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
+    });
   }
+}
+
+/**
+ * What a principal that sends runs to any job of the app may reach: the app's queues by their
+ * name prefix, less every dead-letter queue (the jobs' and the alerts function's end in `_dlq`;
+ * Scheduler's own is named apart, so that Scheduler may send to it).
+ */
+export function jobQueuePatterns(
+  stack: Stack,
+  names: ResourceNames,
+): { readonly allowed: string[]; readonly denied: string[] } {
+  const queueArn = (resource: string) => stack.formatArn({ service: 'sqs', resource });
+  return { allowed: [queueArn(`${names.prefix}*`)], denied: [queueArn(`${names.prefix}*_dlq`)] };
 }
 
 /** Queues that are dead-letter queues of services, which cdk-nag cannot see as such. */

@@ -1,0 +1,39 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { SchedulerScheduleControl } from '../shared/delivery/scheduler-schedule-control';
+import { createCustomResourceHandler } from '../shared/deploy/custom-resource';
+import { keepPausedSchedules } from '../shared/deploy/keep-paused-schedules';
+import { powertoolsLogger } from '../shared/logging/powertools-logger';
+import { DynamoDbJobStateStore } from '../shared/stores/dynamodb/dynamodb-job-state-store';
+import { readWorkerEnvironment } from '../shared/worker/worker-environment';
+
+/**
+ * The function each shard stack's KeepPausedSchedules resource calls after its schedules
+ * change in a deploy: it switches paused jobs' schedules off again, from the job-state table.
+ */
+export function createLambdaKeepPaused(): (
+  event: CloudFormationCustomResourceEvent,
+) => Promise<void> {
+  const environment = readWorkerEnvironment();
+  const logger = powertoolsLogger(new Logger({ serviceName: 'jobs-keep-paused' }));
+  const { names } = environment;
+  return createCustomResourceHandler({
+    work: keepPausedSchedules(
+      {
+        jobStateStore: new DynamoDbJobStateStore({
+          client: new DynamoDBClient({}),
+          tableName: environment.tables.jobState,
+        }),
+        scheduleControl: new SchedulerScheduleControl({
+          schedulerClient: new SchedulerClient({}),
+          groupName: names.scheduleGroup,
+          scheduleNameFor: (jobName) => names.job(jobName),
+        }),
+      },
+      logger,
+    ),
+    logger,
+  });
+}

@@ -1,0 +1,125 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { acknowledge, FUNCTION_REASONS, nagArn } from '../acknowledge';
+import { type ResourceNames, sharedFunctionSettings } from '../naming';
+import { schedulerRoleArn } from './job-worker';
+
+export interface PauseKeeperProps {
+  readonly names: ResourceNames;
+  readonly code: lambda.Code;
+  /** Where its alarm (an error logged: a schedule left on) publishes. */
+  readonly alarmTopic: sns.ITopic;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * The function behind each shard stack's KeepPausedSchedules resource. CloudFormation writes a
+ * schedule's whole definition, its state included, whenever a deploy changes it, which would
+ * switch a paused job's schedule back on; after the stack's schedules change, this function
+ * switches paused jobs' schedules off again (and resumed ones on), reading the job-state table.
+ * Shard stacks reach it by its name, so no stack exports anything per shard.
+ */
+export class PauseKeeper extends Construct {
+  readonly function: lambda.Function;
+
+  constructor(scope: Construct, id: string, props: PauseKeeperProps) {
+    super(scope, id);
+    const { names } = props;
+    const stack = Stack.of(this);
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: names.logGroup(names.pauseKeeperFunction),
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: "After a deploy, switches paused jobs' schedules off again",
+    });
+    logGroup.grantWrite(role);
+    const settings = sharedFunctionSettings(names, stack.account, names.pauseKeeperFunction);
+    this.function = new lambda.Function(this, 'Function', {
+      functionName: names.pauseKeeperFunction,
+      description: "Switches paused jobs' schedules off again after a deploy",
+      code: props.code,
+      ...settings,
+      memorySize: 256,
+      timeout: Duration.minutes(5),
+      role,
+      logGroup,
+    });
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadAndSetInitialPauseStates',
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [
+          stack.formatArn({
+            service: 'dynamodb',
+            resource: 'table',
+            resourceName: names.tables.jobState,
+          }),
+        ],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'SwitchSchedules',
+        actions: ['scheduler:GetSchedule', 'scheduler:UpdateSchedule'],
+        resources: [
+          stack.formatArn({
+            service: 'scheduler',
+            resource: 'schedule',
+            resourceName: `${names.scheduleGroup}/*`,
+          }),
+        ],
+      }),
+    );
+    // UpdateSchedule passes the schedule's role again.
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'PassSchedulerRole',
+        actions: ['iam:PassRole'],
+        resources: [schedulerRoleArn(stack, names)],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+
+    // A schedule it could not switch is logged as an error, not thrown (a deploy must not roll
+    // back for it, and the worker skips a paused job's ticks anyway): this alarm tells someone.
+    const errors = new logs.MetricFilter(this, 'ErrorLines', {
+      logGroup,
+      filterPattern: logs.FilterPattern.stringValue('$.level', '=', 'ERROR'),
+      metricNamespace: `Jobs/${names.appName}`,
+      metricName: 'PauseKeeperErrors',
+      metricValue: '1',
+    });
+    new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+      alarmName: names.pauseKeeperErrorsAlarm,
+      alarmDescription:
+        "After a deploy, a paused job's schedule could not be switched off again (its ticks are still skipped and recorded as such): see the function's log, then pause the job again",
+      metric: errors.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(new actions.SnsAction(props.alarmTopic));
+
+    acknowledge(
+      this.function,
+      'Serverless-LambdaDLQ',
+      'CloudFormation invokes this function synchronously, for a custom resource, and hears its answer; there is no asynchronous invocation to dead-letter.',
+    );
+    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', FUNCTION_REASONS.xray);
+    acknowledge(
+      role,
+      `AwsSolutions-IAM5[Resource::${nagArn(role, 'scheduler', `schedule/${names.scheduleGroup}/*`)}]`,
+      "It switches any recurring schedule of this app, and only those in the app's own schedule group.",
+    );
+  }
+}
