@@ -2,7 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // Tests under test/, and a job's own tests beside it (functions/jobs/x.test.ts), which
+    // discovery and bundling skip: they take only *.job.ts files.
+    include: ['test/**/*.test.ts', 'functions/**/*.test.ts'],
     fileParallelism: true,
     restoreMocks: true,
     unstubEnvs: true,
