@@ -1,20 +1,19 @@
 // `npm run dev`: the local runtime for this project, until Ctrl+C.
-import { startLocalRuntime } from './local-runtime';
+import type { JobReload } from './job-reloader';
+import { type LocalJob, type LocalRuntime, startLocalRuntime } from './local-runtime';
 
-const runtime = await startLocalRuntime();
+// Set once started; a reload can finish before that.
+let started: LocalRuntime | undefined;
+const runtime = await startLocalRuntime({ onJobsReloaded: printReload });
+started = runtime;
 
 const lines = [
   '',
   `Jobs: the API and dashboard are on ${runtime.url}`,
   '',
-  ...runtime.jobs.map((job) => {
-    const next = job.nextFireTime
-      ? `next run ${job.nextFireTime.toISOString()}${job.timezone ? ` (${inZone(job.nextFireTime, job.timezone)} ${job.timezone})` : ''}`
-      : 'on demand';
-    return `  ${job.name.padEnd(32)} ${job.queue.padEnd(9)} ${next}`;
-  }),
+  ...runtime.jobs.map(jobLine),
   '',
-  'Ctrl+C stops it; runs in flight finish first.',
+  'Job files are loaded again when they change. Ctrl+C stops; runs in flight finish first.',
   '',
 ];
 process.stdout.write(lines.join('\n'));
@@ -38,10 +37,40 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+function jobLine(job: LocalJob): string {
+  const next = job.nextFireTime
+    ? `next run ${job.nextFireTime.toISOString()}${job.timezone ? ` (${inZone(job.nextFireTime, job.timezone)} ${job.timezone})` : ''}`
+    : 'on demand';
+  return `  ${job.name.padEnd(32)} ${job.queue.padEnd(9)} ${next}`;
+}
+
 function inZone(time: Date, timezone: string): string {
   return time.toLocaleString('en-GB', {
     timeZone: timezone,
     dateStyle: 'medium',
     timeStyle: 'short',
   });
+}
+
+/** One line per reload, saying what changed; the error in full when the files did not load. */
+function printReload(reload: JobReload): void {
+  const files = reload.changedFiles.length > 0 ? ` (${reload.changedFiles.join(', ')})` : '';
+  if (!reload.ok) {
+    process.stderr.write(
+      `\nJob files changed${files} but could not be loaded, so the jobs that were running keep running:\n${reload.error.message}\n`,
+    );
+    return;
+  }
+  const parts = [
+    reload.added.length > 0 ? `added ${reload.added.join(', ')}` : '',
+    reload.changed.length > 0 ? `changed ${reload.changed.join(', ')}` : '',
+    reload.removed.length > 0 ? `removed ${reload.removed.join(', ')}` : '',
+  ].filter((part) => part !== '');
+  const summary = parts.length > 0 ? `${parts.join('; ')}. ` : '';
+  const count = `${reload.jobs.length} job${reload.jobs.length === 1 ? '' : 's'}`;
+  process.stdout.write(`Reloaded the job files${files}: ${summary}${count} running.\n`);
+  for (const name of reload.added) {
+    const job = started?.jobs.find((candidate) => candidate.name === name);
+    if (job) process.stdout.write(`${jobLine(job)}\n`);
+  }
 }

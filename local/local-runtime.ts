@@ -16,30 +16,33 @@ import { JobControl } from '../shared/control/job-control';
 import { RunTrigger } from '../shared/control/run-trigger';
 import {
   functionTimeoutSeconds,
+  maxReceiveCountFor,
   QUEUE_CLASS_SETTINGS,
 } from '../shared/delivery/queue-class-settings';
 import type { RunMessage } from '../shared/delivery/run-message';
 import { SqsEnqueuer } from '../shared/delivery/sqs-enqueuer';
-import { discoverJobs } from '../shared/discovery/discover-jobs';
+import { DEFAULT_JOBS_DIR, discoverJobs } from '../shared/discovery/discover-jobs';
 import { JobsError } from '../shared/errors';
 import { JobRegistry } from '../shared/executor/job-registry';
 import type { AnyJobDefinition, AnyNamedJobDefinition } from '../shared/job/job-definition';
 import { powertoolsLogger } from '../shared/logging/powertools-logger';
+import { ResourceNames } from '../shared/naming/resource-names';
 import type { Logger } from '../shared/ports/logger';
 import { DynamoDbAlertConfigStore } from '../shared/stores/dynamodb/dynamodb-alert-config-store';
 import { DynamoDbAlertLog } from '../shared/stores/dynamodb/dynamodb-alert-log';
 import { DynamoDbAlertThrottle } from '../shared/stores/dynamodb/dynamodb-alert-throttle';
 import { createWorker } from '../shared/worker/create-worker';
 import type { RetryBackoffOptions } from '../shared/worker/retry-backoff';
-import { PRIOR_DELIVERIES_ATTRIBUTE } from '../shared/worker/worker-handler';
 import { startApiServer } from './api-server';
 import { startEmbeddedDynamoDb } from './embedded-dynamodb';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, startEmbeddedSqs } from './embedded-sqs';
+import { updateJobQueue } from './job-queues';
+import { startJobReloader } from './job-reloader';
 import { LocalOneOffScheduler, type PendingOneOffRun } from './local-one-off-scheduler';
 import type { LocalJob, LocalRuntime, LocalRuntimeOptions } from './local-runtime-types';
 import { LocalScheduler } from './local-scheduler';
 import { LocalWebhookUrls } from './local-webhook-urls';
-import { QueuePoller } from './queue-poller';
+import { type BatchHandler, QueuePoller } from './queue-poller';
 
 export type { LocalJob, LocalRuntime, LocalRuntimeOptions } from './local-runtime-types';
 
@@ -77,7 +80,8 @@ export async function startLocalRuntime(
   const appName = options.appName ?? 'jobs';
   const dataDir = resolve(options.dataDir ?? join(projectRoot, '.data'));
   const persistent = !options.inMemory;
-  const jobs = options.jobs ? namedJobs(options.jobs) : await discoveredJobs(projectRoot, logger);
+  // Replaced when the job files change and load again (reloadJobs, below).
+  let jobs = options.jobs ? namedJobs(options.jobs) : await discoveredJobs(projectRoot, logger);
   const registry = JobRegistry.from(jobs);
 
   // Whatever started is stopped again if a later step fails, so a failed start leaves nothing.
@@ -94,22 +98,21 @@ export async function startLocalRuntime(
     const sqs = await startEmbeddedSqs();
     stops.push(() => sqs.stop());
 
-    const tables = {
-      executions: `${appName}-executions`,
-      jobState: `${appName}-job-state`,
-      alertConfig: `${appName}-alert-config`,
-    };
+    // The deployed app's names, so that what runs here finds its queues as it does on AWS.
+    const names = new ResourceNames(appName);
+    const { tables } = names;
     await dynamoDb.createTables(tables);
-    const queueNamePrefix = `${appName}-`;
-    const queueUrls = new Map<string, { url: string; arn: string; dlqUrl: string }>();
+    // Every job's queues since the start, removed jobs' too, so that what they hold is kept.
+    const queueUrls = new Map<
+      string,
+      { url: string; arn: string; dlqUrl: string; dlqArn: string }
+    >();
+    const queueSettings = (job: AnyNamedJobDefinition) => ({
+      maxReceiveCount: maxReceiveCountFor(job.retries),
+      visibilityTimeoutSeconds: functionTimeoutSeconds(job.timeoutSeconds) * 6,
+    });
     for (const job of jobs) {
-      queueUrls.set(
-        job.name,
-        sqs.createQueueWithDlq(`${queueNamePrefix}${job.name}`, {
-          maxReceiveCount: job.retries + 1,
-          visibilityTimeoutSeconds: functionTimeoutSeconds(job.timeoutSeconds) * 6,
-        }),
-      );
+      queueUrls.set(job.name, sqs.createQueueWithDlq(names.job(job.name), queueSettings(job)));
     }
 
     const dynamoDbClient = dynamoDb.createClient();
@@ -118,7 +121,7 @@ export async function startLocalRuntime(
       dynamoDbClient.destroy();
       sqsClient.destroy();
     });
-    const queues = sqs.queueLocator(queueNamePrefix);
+    const queues = sqs.queueLocator(names);
     const send = async (message: RunMessage) => {
       await sqsClient.send(
         new SendMessageCommand({
@@ -135,28 +138,31 @@ export async function startLocalRuntime(
     const shutdown = new AbortController();
     // Every run in flight listens for the shutdown; there may be many at once.
     setMaxListeners(0, shutdown.signal);
-    const worker = createWorker({
-      jobs,
-      tables,
-      dynamoDbClient,
-      sqsClient,
-      queues,
-      oneOffScheduler: oneOff,
-      queueUrlForArn: sqs.queueUrlForArn,
-      // Pausing takes effect at once here: there is one process, not a fleet to tell.
-      jobStateCacheMs: 0,
-      clock,
-      logger,
-      shutdown: shutdown.signal,
-      onExecutionRecorded: (execution) => {
-        if (execution.status === 'running' || !alerts) return Promise.resolve();
-        // Kept until done, so that stopping waits for it before it closes the tables.
-        const evaluation = alerts.handle(execution).finally(() => evaluations.delete(evaluation));
-        evaluations.add(evaluation);
-        return evaluation;
-      },
-      ...(options.retryBackoff ? { backoff: options.retryBackoff } : {}),
-    });
+    const workerFor = (workerJobs: readonly AnyNamedJobDefinition[]) =>
+      createWorker({
+        jobs: workerJobs,
+        names,
+        tables,
+        dynamoDbClient,
+        sqsClient,
+        queues,
+        oneOffScheduler: oneOff,
+        queueUrlForArn: sqs.queueUrlForArn,
+        // Pausing takes effect at once here: there is one process, not a fleet to tell.
+        jobStateCacheMs: 0,
+        clock,
+        logger,
+        shutdown: shutdown.signal,
+        onExecutionRecorded: (execution) => {
+          if (execution.status === 'running' || !alerts) return Promise.resolve();
+          // Kept until done, so that stopping waits for it before it closes the tables.
+          const evaluation = alerts.handle(execution).finally(() => evaluations.delete(evaluation));
+          evaluations.add(evaluation);
+          return evaluation;
+        },
+        ...(options.retryBackoff ? { backoff: options.retryBackoff } : {}),
+      });
+    const worker = workerFor(jobs);
 
     if (persistent) {
       await restoreQueuedMessages(
@@ -168,29 +174,36 @@ export async function startLocalRuntime(
       oneOff.restore(await readJson<PendingOneOffRun[]>(join(dataDir, PENDING_RUNS_FILE), []));
     }
 
-    const pollers = jobs.map((job) => {
+    const pollerSettings = (job: AnyNamedJobDefinition, handler: BatchHandler) => {
+      const settings = QUEUE_CLASS_SETTINGS[job.queue];
+      return {
+        handler,
+        batchSize: settings.batchSize,
+        concurrency: Math.min(settings.maxConcurrency, LOCAL_MAX_CONCURRENCY),
+        functionTimeoutMs: functionTimeoutSeconds(job.timeoutSeconds) * 1000,
+      };
+    };
+    const pollerFor = (job: AnyNamedJobDefinition, handler: BatchHandler) => {
       const queue = queueUrls.get(job.name);
       if (!queue) throw new Error(`no queue was made for job ${job.name}`);
-      const settings = QUEUE_CLASS_SETTINGS[job.queue];
       return new QueuePoller({
         sqsClient,
         queueUrl: queue.url,
         queueArn: queue.arn,
-        handler: worker.handler,
-        batchSize: settings.batchSize,
-        concurrency: Math.min(settings.maxConcurrency, LOCAL_MAX_CONCURRENCY),
-        functionTimeoutMs: functionTimeoutSeconds(job.timeoutSeconds) * 1000,
+        ...pollerSettings(job, handler),
         region: LOCAL_REGION,
         logger,
       });
-    });
+    };
+    // By job name: a reload keeps a job's poller and gives it the new code.
+    const pollers = new Map(jobs.map((job) => [job.name, pollerFor(job, worker.handler)]));
 
     const scheduler = new LocalScheduler({
       jobs,
       clock,
       send,
       scheduleArnFor: (jobName) =>
-        `arn:aws:scheduler:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:schedule/${appName}/${queueNamePrefix}${jobName}`,
+        `arn:aws:scheduler:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:schedule/${names.scheduleGroup}/${names.job(jobName)}`,
       logger,
     });
 
@@ -202,23 +215,26 @@ export async function startLocalRuntime(
       client: dynamoDbClient,
       tableName: tables.alertConfig,
     });
-    const handler = createApiHandler({
-      jobs: registry,
-      history,
-      jobStateStore,
-      jobControl: new JobControl({ jobs: registry, jobStateStore, logger }),
-      runTrigger: new RunTrigger({
-        jobs: registry,
+    const apiHandlerFor = (jobRegistry: JobRegistry) =>
+      createApiHandler({
+        jobs: jobRegistry,
         history,
-        enqueuer: new SqsEnqueuer({ sqsClient, queues, oneOff }),
+        jobStateStore,
+        jobControl: new JobControl({ jobs: jobRegistry, jobStateStore, logger }),
+        runTrigger: new RunTrigger({
+          jobs: jobRegistry,
+          history,
+          enqueuer: new SqsEnqueuer({ sqsClient, queues, oneOff }),
+          clock,
+        }),
+        alertConfigStore,
         clock,
-      }),
-      alertConfigStore,
-      clock,
-      logger,
-    });
+        logger,
+      });
+    let apiHandler = apiHandlerFor(registry);
     const server = await startApiServer({
-      handler,
+      // The handler of the jobs loaded last: a reload of the job files replaces it.
+      handler: (request) => apiHandler(request),
       port: options.port ?? portFromEnvironment(),
       staticDir: DASHBOARD_DIR,
       logger,
@@ -228,43 +244,101 @@ export async function startLocalRuntime(
       file: join(dataDir, 'secrets.json'),
       ...(options.webhookUrls ? { urls: options.webhookUrls } : {}),
     });
-    alerts = createAlertEvaluator({
-      alertConfigStore,
-      throttle: new DynamoDbAlertThrottle({
-        client: dynamoDbClient,
-        tableName: tables.alertConfig,
-        clock,
-      }),
-      alertLog: new DynamoDbAlertLog({
-        client: dynamoDbClient,
-        tableName: tables.alertConfig,
-        clock,
-      }),
-      notifiers: [
-        new OutboxEmailNotifier({
-          logger,
-          file: persistent
-            ? join(dataDir, 'outbox.jsonl')
-            : join(tmpdir(), `jobs-outbox-${appName}-${process.pid}.jsonl`),
+    const alertsFor = (jobRegistry: JobRegistry) =>
+      createAlertEvaluator({
+        alertConfigStore,
+        throttle: new DynamoDbAlertThrottle({
+          client: dynamoDbClient,
+          tableName: tables.alertConfig,
+          clock,
         }),
-        new SlackNotifier({ webhookUrls }),
-        new TeamsNotifier({ webhookUrls }),
-      ],
-      jobs: registry,
-      clock,
-      logger,
-      dashboardUrl: server.url,
-    });
+        alertLog: new DynamoDbAlertLog({
+          client: dynamoDbClient,
+          tableName: tables.alertConfig,
+          clock,
+        }),
+        notifiers: [
+          new OutboxEmailNotifier({
+            logger,
+            file: persistent
+              ? join(dataDir, 'outbox.jsonl')
+              : join(tmpdir(), `jobs-outbox-${appName}-${process.pid}.jsonl`),
+          }),
+          new SlackNotifier({ webhookUrls }),
+          new TeamsNotifier({ webhookUrls }),
+        ],
+        jobs: jobRegistry,
+        clock,
+        logger,
+        dashboardUrl: server.url,
+      });
+    alerts = alertsFor(registry);
 
     scheduler.start();
-    for (const poller of pollers) poller.start();
+    for (const poller of pollers.values()) poller.start();
+
+    // Pollers of removed jobs, finishing the batches they hold.
+    const retiring = new Set<Promise<unknown>>();
+    // As a deploy of the changed files would: new jobs get their queues and schedules, changed
+    // jobs run their new code from their next run on, removed jobs stop being scheduled.
+    const reloadJobs = async (next: readonly AnyNamedJobDefinition[]) => {
+      const nextRegistry = JobRegistry.from(next);
+      for (const job of next) {
+        const queue = queueUrls.get(job.name);
+        if (queue) await updateJobQueue(sqsClient, queue, queueSettings(job));
+        else
+          queueUrls.set(job.name, sqs.createQueueWithDlq(names.job(job.name), queueSettings(job)));
+      }
+      await applyInitialPauseStates(next, jobStateStore);
+      const nextWorker = workerFor(next);
+      jobs = next;
+      apiHandler = apiHandlerFor(nextRegistry);
+      alerts = alertsFor(nextRegistry);
+      scheduler.setJobs(next);
+      // Batches in flight finish on the old code; the next ones get the new.
+      for (const job of next) {
+        const poller = pollers.get(job.name);
+        if (poller) {
+          poller.reconfigure(pollerSettings(job, nextWorker.handler));
+        } else {
+          const added = pollerFor(job, nextWorker.handler);
+          pollers.set(job.name, added);
+          added.start();
+        }
+      }
+      for (const [name, poller] of pollers) {
+        if (nextRegistry.get(name)) continue;
+        pollers.delete(name);
+        const retired = poller.stop();
+        retiring.add(retired);
+        void retired.finally(() => retiring.delete(retired));
+      }
+    };
+    const reloader =
+      options.jobs || options.watch === false
+        ? undefined
+        : startJobReloader({
+            projectRoot,
+            // The jobs folder and the code beside it that jobs import (functions/lib/).
+            watchDirs: [dirname(join(projectRoot, DEFAULT_JOBS_DIR))],
+            jobNames: jobs.map((job) => job.name),
+            discover: () => discoverJobs({ projectRoot }),
+            apply: reloadJobs,
+            logger,
+            ...(options.onJobsReloaded ? { onReload: options.onJobsReloaded } : {}),
+          });
 
     let stopping: Promise<void> | undefined;
     const stop = async () => {
+      // First, so that no reload starts pollers once stopping has begun.
+      await reloader?.close();
       scheduler.stop();
       oneOff.stop();
       const grace = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
-      const drained = Promise.all(pollers.map((poller) => poller.stop()));
+      const drained = Promise.all([
+        ...[...pollers.values()].map((poller) => poller.stop()),
+        ...retiring,
+      ]);
       const timer = setTimeout(() => shutdown.abort(), grace);
       await drained;
       clearTimeout(timer);
@@ -272,9 +346,7 @@ export async function startLocalRuntime(
       await Promise.allSettled([...evaluations]);
       if (persistent) {
         await writeFile(join(dataDir, PENDING_RUNS_FILE), JSON.stringify(oneOff.pending()));
-        await saveQueuedMessages(join(dataDir, QUEUED_MESSAGES_FILE), sqs.server, queueUrls, {
-          queueNamePrefix,
-        });
+        await saveQueuedMessages(join(dataDir, QUEUED_MESSAGES_FILE), sqs.server, queueUrls, names);
       }
       await stopAll();
     };
@@ -286,7 +358,7 @@ export async function startLocalRuntime(
         return jobs.map((job) => localJob(job, scheduler.nextFireTime(job.name)));
       },
       deadLetters: async (jobName) => {
-        const queue = sqs.server.inspectQueue(`${queueNamePrefix}${jobName}-dlq`);
+        const queue = sqs.server.inspectQueue(names.jobDeadLetterQueue(jobName));
         if (!queue) throw new Error(`No job named "${jobName}" runs here`);
         return [
           ...queue.messages.ready,
@@ -355,29 +427,30 @@ async function readJson<T>(file: string, fallback: T): Promise<T> {
   }
 }
 
-/** Messages still on the queues at shutdown, by queue name, with the deliveries each had. */
-type QueuedMessages = Record<string, { body: string; deliveries: number }[]>;
+/** Messages still on the queues at shutdown, by queue name. */
+type QueuedMessages = Record<string, { body: string }[]>;
 
 /**
  * fauxqs keeps its queues in memory; what they still hold when the runtime stops (waiting,
- * delayed, or being retried) is written down and sent again at the next start.
+ * delayed, or being retried) is written down and sent again at the next start. Attempts are
+ * numbered from each run's history, so a message sent again continues its run where it was.
  */
 async function saveQueuedMessages(
   file: string,
   server: Awaited<ReturnType<typeof startEmbeddedSqs>>['server'],
   queueUrls: ReadonlyMap<string, unknown>,
-  { queueNamePrefix }: { readonly queueNamePrefix: string },
+  names: ResourceNames,
 ): Promise<void> {
   const saved: QueuedMessages = {};
   for (const jobName of queueUrls.keys()) {
-    for (const name of [`${queueNamePrefix}${jobName}`, `${queueNamePrefix}${jobName}-dlq`]) {
+    for (const name of [names.job(jobName), names.jobDeadLetterQueue(jobName)]) {
       const queue = server.inspectQueue(name);
       if (!queue) continue;
       const messages = [
         ...queue.messages.ready,
         ...queue.messages.delayed,
         ...queue.messages.inflight.map((entry) => entry.message),
-      ].map((message) => ({ body: message.body, deliveries: message.approximateReceiveCount }));
+      ].map((message) => ({ body: message.body }));
       if (messages.length > 0) saved[name] = messages;
     }
   }
@@ -405,16 +478,8 @@ async function restoreQueuedMessages(
       });
       continue;
     }
-    for (const { body, deliveries } of messages) {
-      await sqsClient.send(
-        new SendMessageCommand({
-          QueueUrl: url,
-          MessageBody: body,
-          MessageAttributes: {
-            [PRIOR_DELIVERIES_ATTRIBUTE]: { DataType: 'Number', StringValue: String(deliveries) },
-          },
-        }),
-      );
+    for (const { body } of messages) {
+      await sqsClient.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
     }
   }
   await rm(file, { force: true });
