@@ -1,5 +1,6 @@
 // The CDK side, for any CDK app: `new ServerlessJobs(app, 'Jobs', { jobs: (await discoverJobs()).jobs })`.
 
+export { API_ROUTES } from '../shared/api/api-routes';
 export {
   type BundledJob,
   type BundleOptions,
@@ -23,7 +24,7 @@ export {
 export { ResourceNames } from './naming';
 export { ServerlessJobs, type ServerlessJobsProps } from './serverless-jobs';
 export { groupByShard, MAX_RESOURCES_PER_STACK, shardOf, shardStackName } from './sharding';
-export { API_ROUTES, ControlStack, type ControlStackProps } from './stacks/control-stack';
+export { ControlStack, type ControlStackProps } from './stacks/control-stack';
 export { DataStack, type DataStackProps } from './stacks/data-stack';
 export { JobsShardStack, type JobsShardStackProps } from './stacks/jobs-shard-stack';
 export {

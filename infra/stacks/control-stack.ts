@@ -11,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { API_ROUTES } from '../../shared/api/api-routes';
 import type { AnyNamedJobDefinition } from '../../shared/job/job-definition';
 import { EXECUTIONS_TABLE } from '../../shared/tables/table-definitions';
 import { WORKER_ENVIRONMENT } from '../../shared/worker/worker-environment';
@@ -39,21 +40,6 @@ export interface ControlStackAlertsProps {
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
 }
-
-/** The Contract's routes; API Gateway answers anything else with 404 before the function runs. */
-export const API_ROUTES: readonly [apigw.HttpMethod, string][] = [
-  [apigw.HttpMethod.GET, '/health'],
-  [apigw.HttpMethod.GET, '/jobs'],
-  [apigw.HttpMethod.GET, '/jobs/{name}'],
-  [apigw.HttpMethod.POST, '/jobs/{name}/runs'],
-  [apigw.HttpMethod.GET, '/jobs/{name}/runs'],
-  [apigw.HttpMethod.GET, '/jobs/{name}/runs/{runId}'],
-  [apigw.HttpMethod.POST, '/jobs/{name}/runs/{runId}/retry'],
-  [apigw.HttpMethod.POST, '/jobs/{name}/pause'],
-  [apigw.HttpMethod.POST, '/jobs/{name}/resume'],
-  [apigw.HttpMethod.GET, '/runs/recent'],
-  [apigw.HttpMethod.GET, '/runs/failures'],
-];
 
 /**
  * The REST API (IAM-authenticated: callers sign with SigV4) in front of one function that
@@ -143,8 +129,14 @@ export class ControlStack extends Stack {
       },
     });
     const integration = new HttpLambdaIntegration('ApiIntegration', this.apiFunction);
-    for (const [method, path] of API_ROUTES) {
-      this.api.addRoutes({ path, methods: [method], integration });
+    // The handler's own route table: API Gateway answers any other route with 404 before the
+    // function runs, so a route the handler serves must be here too.
+    for (const route of API_ROUTES) {
+      this.api.addRoutes({
+        path: route.path,
+        methods: [apigw.HttpMethod[route.method]],
+        integration,
+      });
     }
 
     // `npx jobs --remote <this stack>` reads the API's URL from this output, by its id

@@ -18,6 +18,7 @@ import { ApiRequestError, apiError, errorResponse } from './api-errors';
 import type { ApiHandler, ApiRequest, ApiResponse } from './api-request';
 import type { JobDetails, JobSummary, RunDetails, RunsPage } from './api-resources';
 import { Router } from './api-router';
+import { API_ROUTES, type ApiRouteKey, routeKeyOf } from './api-routes';
 import { jsonResponse } from './json-response';
 
 export interface ApiDependencies {
@@ -73,144 +74,101 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
     return jobSummary(job, effectiveJobState(job, state), describeSchedule);
   };
 
-  const router = new Router<RouteHandler>([
-    { method: 'GET', pattern: '/health', handler: async () => jsonResponse(200, { status: 'ok' }) },
-    {
-      method: 'GET',
-      pattern: '/jobs',
-      handler: async () => {
-        const sorted = jobs.all().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-        return jsonResponse(200, { jobs: await Promise.all(sorted.map(summaryOf)) });
-      },
+  const handlers: Readonly<Record<ApiRouteKey, RouteHandler>> = {
+    'GET /health': async () => jsonResponse(200, { status: 'ok' }),
+    'GET /jobs': async () => {
+      const sorted = jobs.all().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      return jsonResponse(200, { jobs: await Promise.all(sorted.map(summaryOf)) });
     },
-    {
-      method: 'GET',
-      pattern: '/jobs/{name}',
-      handler: async (_request, params) => {
-        const job = jobs.require(params.name ?? '');
-        const [summary, latest] = await Promise.all([
-          summaryOf(job),
-          history.listRuns(job.name, { limit: 1 }),
-        ]);
-        const lastRun = latest.items[0];
-        const details: JobDetails = {
-          ...summary,
-          retries: job.retries,
-          timeoutSeconds: job.timeoutSeconds,
-          memoryMb: job.memoryMb,
-          overlap: job.overlap,
-          nextFireTimes: (
-            job.schedule?.nextFireTimes({
-              count: NEXT_FIRE_TIMES,
-              after: new Date(clock.now()),
-            }) ?? []
-          ).map((time) => time.toISOString()),
-          ...(lastRun !== undefined ? { lastRun } : {}),
-        };
-        return jsonResponse(200, details);
-      },
+    'GET /jobs/{name}': async (_request, params) => {
+      const job = jobs.require(params.name ?? '');
+      const [summary, latest] = await Promise.all([
+        summaryOf(job),
+        history.listRuns(job.name, { limit: 1 }),
+      ]);
+      const lastRun = latest.items[0];
+      const details: JobDetails = {
+        ...summary,
+        retries: job.retries,
+        timeoutSeconds: job.timeoutSeconds,
+        memoryMb: job.memoryMb,
+        overlap: job.overlap,
+        nextFireTimes: (
+          job.schedule?.nextFireTimes({
+            count: NEXT_FIRE_TIMES,
+            after: new Date(clock.now()),
+          }) ?? []
+        ).map((time) => time.toISOString()),
+        ...(lastRun !== undefined ? { lastRun } : {}),
+      };
+      return jsonResponse(200, details);
     },
-    {
-      method: 'POST',
-      pattern: '/jobs/{name}/runs',
-      handler: async (request, params) => {
-        const jobName = params.name ?? '';
-        const body = triggerBody(request.body);
-        const { runId } = await runTrigger.trigger(jobName, {
-          ...body,
-          trigger: 'api',
-          ...(request.principal !== undefined ? { triggeredBy: request.principal } : {}),
-        });
-        return accepted(jobName, runId);
-      },
+    'POST /jobs/{name}/runs': async (request, params) => {
+      const jobName = params.name ?? '';
+      const body = triggerBody(request.body);
+      const { runId } = await runTrigger.trigger(jobName, {
+        ...body,
+        trigger: 'api',
+        ...(request.principal !== undefined ? { triggeredBy: request.principal } : {}),
+      });
+      return accepted(jobName, runId);
     },
-    {
-      method: 'GET',
-      pattern: '/jobs/{name}/runs',
-      handler: async (request, params) => {
-        const job = jobs.require(params.name ?? '');
-        return runsPage(await history.listRuns(job.name, pageRequest(request)));
-      },
+    'GET /jobs/{name}/runs': async (request, params) => {
+      const job = jobs.require(params.name ?? '');
+      return runsPage(await history.listRuns(job.name, pageRequest(request)));
     },
-    {
-      method: 'GET',
-      pattern: '/jobs/{name}/runs/{runId}',
-      handler: async (_request, params) => {
-        const job = jobs.require(params.name ?? '');
-        const runId = params.runId ?? '';
-        const attempts = await history.getRun(job.name, runId);
-        if (attempts.length === 0) throw new RunNotFoundError(job.name, runId);
-        const run: RunDetails = { runId, jobName: job.name, attempts };
-        return jsonResponse(200, run);
-      },
+    'GET /jobs/{name}/runs/{runId}': async (_request, params) => {
+      const job = jobs.require(params.name ?? '');
+      const runId = params.runId ?? '';
+      const attempts = await history.getRun(job.name, runId);
+      if (attempts.length === 0) throw new RunNotFoundError(job.name, runId);
+      const run: RunDetails = { runId, jobName: job.name, attempts };
+      return jsonResponse(200, run);
     },
-    {
-      method: 'POST',
-      pattern: '/jobs/{name}/runs/{runId}/retry',
-      handler: async (request, params) => {
-        const jobName = params.name ?? '';
-        const { runId } = await runTrigger.retry(
-          jobName,
-          params.runId ?? '',
-          request.principal !== undefined ? { triggeredBy: request.principal } : {},
-        );
-        return accepted(jobName, runId);
-      },
+    'POST /jobs/{name}/runs/{runId}/retry': async (request, params) => {
+      const jobName = params.name ?? '';
+      const { runId } = await runTrigger.retry(
+        jobName,
+        params.runId ?? '',
+        request.principal !== undefined ? { triggeredBy: request.principal } : {},
+      );
+      return accepted(jobName, runId);
     },
-    {
-      method: 'GET',
-      pattern: '/jobs/{name}/alerts',
-      handler: async (_request, params) => {
-        const job = jobs.require(params.name ?? '');
-        const { config, source } = await alertConfigStore.get(job.name);
-        return jsonResponse(200, { jobName: job.name, source, config });
-      },
+    'GET /jobs/{name}/alerts': async (_request, params) => {
+      const job = jobs.require(params.name ?? '');
+      const { config, source } = await alertConfigStore.get(job.name);
+      return jsonResponse(200, { jobName: job.name, source, config });
     },
-    {
-      method: 'PUT',
-      pattern: '/jobs/{name}/alerts',
-      handler: async (request, params) => {
-        const job = jobs.require(params.name ?? '');
-        const config = validAlertConfig(job.name, jsonObjectBody(request.body, 'an alert config'));
-        await alertConfigStore.put(job.name, config);
-        return jsonResponse(200, { jobName: job.name, source: 'job', config });
-      },
+    'PUT /jobs/{name}/alerts': async (request, params) => {
+      const job = jobs.require(params.name ?? '');
+      const config = validAlertConfig(job.name, jsonObjectBody(request.body, 'an alert config'));
+      await alertConfigStore.put(job.name, config);
+      return jsonResponse(200, { jobName: job.name, source: 'job', config });
     },
-    {
-      method: 'PATCH',
-      pattern: '/jobs/{name}/alerts',
-      handler: async (request, params) => {
-        const job = jobs.require(params.name ?? '');
-        const changes = jsonObjectBody(request.body, 'the alert config fields to change');
-        const current = alertConfigInEffect(await alertConfigStore.get(job.name), job.alerts);
-        const config = validAlertConfig(job.name, mergeAlertConfig(current, changes));
-        await alertConfigStore.put(job.name, config);
-        return jsonResponse(200, { jobName: job.name, source: 'job', config });
-      },
+    'PATCH /jobs/{name}/alerts': async (request, params) => {
+      const job = jobs.require(params.name ?? '');
+      const changes = jsonObjectBody(request.body, 'the alert config fields to change');
+      const current = alertConfigInEffect(await alertConfigStore.get(job.name), job.alerts);
+      const config = validAlertConfig(job.name, mergeAlertConfig(current, changes));
+      await alertConfigStore.put(job.name, config);
+      return jsonResponse(200, { jobName: job.name, source: 'job', config });
     },
-    {
-      method: 'POST',
-      pattern: '/jobs/{name}/pause',
-      handler: async (request, params) =>
-        jsonResponse(200, await jobControl.pause(params.name ?? '', request.principal)),
-    },
-    {
-      method: 'POST',
-      pattern: '/jobs/{name}/resume',
-      handler: async (request, params) =>
-        jsonResponse(200, await jobControl.resume(params.name ?? '', request.principal)),
-    },
-    {
-      method: 'GET',
-      pattern: '/runs/recent',
-      handler: async (request) => runsPage(await history.listRecentRuns(pageRequest(request))),
-    },
-    {
-      method: 'GET',
-      pattern: '/runs/failures',
-      handler: async (request) => runsPage(await history.listRecentFailures(pageRequest(request))),
-    },
-  ]);
+    'POST /jobs/{name}/pause': async (request, params) =>
+      jsonResponse(200, await jobControl.pause(params.name ?? '', request.principal)),
+    'POST /jobs/{name}/resume': async (request, params) =>
+      jsonResponse(200, await jobControl.resume(params.name ?? '', request.principal)),
+    'GET /runs/recent': async (request) =>
+      runsPage(await history.listRecentRuns(pageRequest(request))),
+    'GET /runs/failures': async (request) =>
+      runsPage(await history.listRecentFailures(pageRequest(request))),
+  };
+  const router = new Router<RouteHandler>(
+    API_ROUTES.map((route) => ({
+      method: route.method,
+      pattern: route.path,
+      handler: handlers[routeKeyOf(route)],
+    })),
+  );
 
   return async (request) => {
     try {

@@ -43,7 +43,7 @@ describe('every alarm of the app', () => {
   const resources = allResources(jobs);
   const alarms = resources.filter((resource) => resource.Type === 'AWS::CloudWatch::Alarm');
   // An alarm names its topic by ARN, or by Ref within the topic's own stack.
-  const topicByArn = new Map(
+  const topicByArn = new Map<string, TemplateResource>(
     resources
       .filter((resource) => resource.Type === 'AWS::SNS::Topic')
       .flatMap((topic) => [

@@ -1,0 +1,34 @@
+/**
+ * Every route of the REST API: the handler's route table, which `createApiHandler` must serve
+ * in full (its handlers are typed by this list), and the routes the CDK app deploys on the HTTP
+ * API, which answers any other route with 404 before the function runs. One list, two forms.
+ */
+export const API_ROUTES = [
+  { method: 'GET', path: '/health' },
+  { method: 'GET', path: '/jobs' },
+  { method: 'GET', path: '/jobs/{name}' },
+  { method: 'POST', path: '/jobs/{name}/runs' },
+  { method: 'GET', path: '/jobs/{name}/runs' },
+  { method: 'GET', path: '/jobs/{name}/runs/{runId}' },
+  { method: 'POST', path: '/jobs/{name}/runs/{runId}/retry' },
+  { method: 'GET', path: '/jobs/{name}/alerts' },
+  { method: 'PUT', path: '/jobs/{name}/alerts' },
+  { method: 'PATCH', path: '/jobs/{name}/alerts' },
+  { method: 'POST', path: '/jobs/{name}/pause' },
+  { method: 'POST', path: '/jobs/{name}/resume' },
+  { method: 'GET', path: '/runs/recent' },
+  { method: 'GET', path: '/runs/failures' },
+] as const;
+
+export type ApiRoute = (typeof API_ROUTES)[number];
+
+/** `GET /jobs/{name}`: a route as API Gateway writes its route key. */
+export type ApiRouteKey = ApiRoute extends infer Route
+  ? Route extends ApiRoute
+    ? `${Route['method']} ${Route['path']}`
+    : never
+  : never;
+
+export function routeKeyOf(route: ApiRoute): ApiRouteKey {
+  return `${route.method} ${route.path}` as ApiRouteKey;
+}
