@@ -15,12 +15,24 @@ function optionalContext<K extends string>(key: string, prop: K): Partial<Record
   const value: unknown = app.node.tryGetContext(key);
   return typeof value === 'string' && value !== '' ? ({ [prop]: value } as Record<K, string>) : {};
 }
+/** A list prop from `-c <key>=a,b` (or a list in cdk.json's context), when it is given. */
+function listContext<K extends string>(key: string, prop: K): Partial<Record<K, string[]>> {
+  const value: unknown = app.node.tryGetContext(key);
+  const list = Array.isArray(value)
+    ? value.map(String)
+    : typeof value === 'string'
+      ? value.split(',').map((item) => item.trim())
+      : [];
+  const given = list.filter((item) => item !== '');
+  return given.length > 0 ? ({ [prop]: given } as Record<K, string[]>) : {};
+}
 new ServerlessJobs(app, 'Jobs', {
   jobs,
   appName: app.node.tryGetContext('jobs:appName') ?? 'jobs',
   shardCount: Number(app.node.tryGetContext('jobs:shardCount') ?? 16),
   ...optionalContext('jobs:alertEmailSender', 'alertEmailSender'),
   ...optionalContext('jobs:dashboardUrl', 'dashboardUrl'),
+  ...listContext('jobs:alarmEmail', 'alarmEmails'),
 });
 // Findings the app accepts are acknowledged where each resource is made, with the reason.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));

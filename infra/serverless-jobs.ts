@@ -42,6 +42,13 @@ export interface ServerlessJobsProps {
    */
   readonly alertEmailSender?: string;
   /**
+   * Who hears the app's CloudWatch alarms (dead letters, worker errors, runs near their timeout,
+   * undelivered ticks, failing alerts): each address is subscribed to the alarm topic by email,
+   * and must confirm once from the message SNS sends it.
+   * @default - nobody: subscribe to the `<app>_alarms` topic yourself (email, chat, paging)
+   */
+  readonly alarmEmails?: readonly string[];
+  /**
    * The address of a dashboard that shows runs, for a link to the run in each alert.
    * @default - alerts carry no link
    */
@@ -108,6 +115,7 @@ export class ServerlessJobs extends Construct {
       description: `Jobs app "${appName}": tables (retained on delete), schedule groups, alarm topic`,
       names,
       pauseKeeperCode: code.keepPaused,
+      ...(props.alarmEmails !== undefined ? { alarmEmails: props.alarmEmails } : {}),
       ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
       ...env,
     });

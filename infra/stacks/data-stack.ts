@@ -8,8 +8,10 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { JobsError } from '../../shared/errors';
 import {
   ALERT_CONFIG_TABLE,
   EXECUTIONS_TABLE,
@@ -26,6 +28,8 @@ export interface DataStackProps extends StackProps {
   readonly pauseKeeperCode: lambda.Code;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /** Subscribed to the alarm topic by email. @default - none */
+  readonly alarmEmails?: readonly string[];
 }
 
 /**
@@ -148,6 +152,14 @@ export class DataStack extends Stack {
       masterKey: topicKey,
       enforceSSL: true,
     });
+    for (const email of props.alarmEmails ?? []) {
+      if (!EMAIL_PATTERN.test(email)) {
+        throw new JobsError(
+          `alarmEmails must be email addresses, such as "ops@example.com", got "${email}"`,
+        );
+      }
+      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));
+    }
     this.alarmTopic.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AlarmsOfThisAppPublish',
@@ -187,6 +199,8 @@ export class DataStack extends Stack {
     });
   }
 }
+
+const EMAIL_PATTERN = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 
 /**
  * What a principal that sends runs to any job of the app may reach: the app's queues by their

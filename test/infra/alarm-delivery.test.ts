@@ -121,3 +121,24 @@ describe('every alarm of the app', () => {
     SYNTH_TIMEOUT_MS,
   );
 });
+
+describe('the alarm topic', () => {
+  it('has each address of alarmEmails subscribed by email', () => {
+    const { jobs } = buildJobsApp({ alarmEmails: ['ops@example.com', 'oncall@example.com'] });
+
+    const subscriptions = allResources(jobs).filter(
+      (resource) => resource.Type === 'AWS::SNS::Subscription',
+    );
+
+    expect(subscriptions.map((subscription) => subscription.Properties)).toEqual([
+      expect.objectContaining({ Protocol: 'email', Endpoint: 'ops@example.com' }),
+      expect.objectContaining({ Protocol: 'email', Endpoint: 'oncall@example.com' }),
+    ]);
+  });
+
+  it('refuses an address that is not one, saying what it takes', () => {
+    expect(() => buildJobsApp({ alarmEmails: ['ops at example.com'] })).toThrow(
+      'alarmEmails must be email addresses, such as "ops@example.com", got "ops at example.com"',
+    );
+  });
+});

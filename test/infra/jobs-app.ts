@@ -87,6 +87,8 @@ export interface JobsAppOptions {
   readonly alertEmailSender?: string;
   /** @default - alerts link no dashboard */
   readonly dashboardUrl?: string;
+  /** @default - nobody is subscribed to the alarm topic */
+  readonly alarmEmails?: readonly string[];
 }
 
 export interface JobsApp {
@@ -117,6 +119,7 @@ export function buildJobsApp(options: JobsAppOptions = {}): JobsApp {
       ? { alertEmailSender: options.alertEmailSender }
       : {}),
     ...(options.dashboardUrl !== undefined ? { dashboardUrl: options.dashboardUrl } : {}),
+    ...(options.alarmEmails !== undefined ? { alarmEmails: options.alarmEmails } : {}),
   });
   return { app, jobs };
 }
