@@ -62,7 +62,7 @@ describe('AlertsFunction', { timeout: SYNTH_TIMEOUT_MS }, () => {
       const data = Template.fromStack(jobs.dataStack);
 
       data.hasResourceProperties('AWS::DynamoDB::Table', {
-        TableName: 'acme-executions',
+        TableName: 'acme_executions',
         StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
       });
       const [exportId] = Object.keys(
@@ -92,11 +92,11 @@ describe('AlertsFunction', { timeout: SYNTH_TIMEOUT_MS }, () => {
       });
     });
 
-    it('sends a batch that fails every retry to the acme-alerts-dlq queue', () => {
+    it('sends a batch that fails every retry to the acme_alerts_dlq queue', () => {
       const template = controlTemplate();
 
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-        DestinationConfig: { OnFailure: { Destination: arn('sqs', 'acme-alerts-dlq') } },
+        DestinationConfig: { OnFailure: { Destination: arn('sqs', 'acme_alerts_dlq') } },
       });
     });
 
@@ -117,21 +117,21 @@ describe('AlertsFunction', { timeout: SYNTH_TIMEOUT_MS }, () => {
   });
 
   describe('function', () => {
-    it('runs as acme-alerts on Node 24, arm64, traced, logging JSON to its own log group', () => {
+    it('runs as acme_alerts on Node 24, arm64, traced, logging JSON to its own log group', () => {
       const { jobs } = buildJobsApp();
       const template = Template.fromStack(jobs.controlStack);
 
       template.hasResourceProperties('AWS::Logs::LogGroup', {
-        LogGroupName: '/aws/lambda/acme-alerts',
+        LogGroupName: '/aws/lambda/acme_alerts',
         RetentionInDays: 30,
       });
       const [logGroupId] = Object.keys(
         template.findResources('AWS::Logs::LogGroup', {
-          Properties: { LogGroupName: '/aws/lambda/acme-alerts' },
+          Properties: { LogGroupName: '/aws/lambda/acme_alerts' },
         }),
       );
       template.hasResourceProperties('AWS::Lambda::Function', {
-        FunctionName: 'acme-alerts',
+        FunctionName: 'acme_alerts',
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
@@ -145,10 +145,10 @@ describe('AlertsFunction', { timeout: SYNTH_TIMEOUT_MS }, () => {
       const template = controlTemplate();
 
       template.hasResourceProperties('AWS::Lambda::Function', {
-        FunctionName: 'acme-alerts',
+        FunctionName: 'acme_alerts',
         Environment: {
           Variables: Match.objectLike({
-            JOBS_ALERT_CONFIG_TABLE: 'acme-alert-config',
+            JOBS_ALERT_CONFIG_TABLE: 'acme_alert-config',
             JOBS_APP_NAME: 'acme',
             JOBS_ALERT_COMMAND_PREFIX: 'npx jobs --remote acme-control',
             JOBS_ALERT_EMAIL_SENDER: Match.absent(),
@@ -165,7 +165,7 @@ describe('AlertsFunction', { timeout: SYNTH_TIMEOUT_MS }, () => {
       });
 
       template.hasResourceProperties('AWS::Lambda::Function', {
-        FunctionName: 'acme-alerts',
+        FunctionName: 'acme_alerts',
         Environment: {
           Variables: Match.objectLike({
             JOBS_ALERT_EMAIL_SENDER: SENDER,
@@ -188,13 +188,13 @@ describe('AlertsFunction', { timeout: SYNTH_TIMEOUT_MS }, () => {
       ['dead letters', 'ApproximateNumberOfMessagesVisible'],
       ['errors', 'Errors'],
       ['lag', 'IteratorAge'],
-    ])('raises the "acme-alerts %s" alarm on the alarm topic', (name, metric) => {
+    ])('raises the "acme_alerts %s" alarm on the alarm topic', (name, metric) => {
       const template = controlTemplate();
 
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        AlarmName: `acme-alerts ${name}`,
+        AlarmName: `acme_alerts ${name}`,
         MetricName: metric,
-        AlarmActions: [arn('sns', 'acme-alarms')],
+        AlarmActions: [arn('sns', 'acme_alarms')],
       });
     });
   });
@@ -214,7 +214,7 @@ describe('AlertsFunction', { timeout: SYNTH_TIMEOUT_MS }, () => {
       ]);
     });
 
-    it('reads and writes the acme-alert-config table only: configs, throttle and alert log', () => {
+    it('reads and writes the acme_alert-config table only: configs, throttle and alert log', () => {
       const { jobs } = buildJobsApp();
 
       const tables = statementsWith(alertsStatements(jobs), 'dynamodb:').filter(
@@ -225,7 +225,7 @@ describe('AlertsFunction', { timeout: SYNTH_TIMEOUT_MS }, () => {
           Sid: 'AlertConfigThrottleAndLog',
           Effect: 'Allow',
           Action: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-          Resource: arn('dynamodb', 'table/acme-alert-config'),
+          Resource: arn('dynamodb', 'table/acme_alert-config'),
         },
       ]);
     });
@@ -359,7 +359,7 @@ describe('the alerts bundle', { timeout: BUILD_TIMEOUT_MS }, () => {
         AWS_REGION: 'eu-west-1',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         POWERTOOLS_LOG_LEVEL: 'SILENT',
-        JOBS_ALERT_CONFIG_TABLE: 'app-alert-config',
+        JOBS_ALERT_CONFIG_TABLE: 'app_alert-config',
         JOBS_APP_NAME: 'app',
       },
       encoding: 'utf8',

@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { API_URL_OUTPUT } from '../../cli/remote-api';
-import { API_ROUTES } from '../../infra/stacks/control-stack';
+import { API_ROUTES, routeKeyOf } from '../../shared/api/api-routes';
 import { arn, buildJobsApp, REGION, SYNTH_TIMEOUT_MS } from './jobs-app';
 
 function controlTemplate(): Template {
@@ -17,12 +17,12 @@ function routes(template: Template): Record<string, unknown>[] {
 
 describe('ControlStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
   describe('API', () => {
-    it('is an HTTP API named acme-api', () => {
+    it('is an HTTP API named acme_api', () => {
       const template = controlTemplate();
 
       template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
       template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
-        Name: 'acme-api',
+        Name: 'acme_api',
         ProtocolType: 'HTTP',
       });
     });
@@ -38,9 +38,7 @@ describe('ControlStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
       const template = controlTemplate();
 
       const routeKeys = routes(template).map((route) => route.RouteKey);
-      expect(routeKeys.sort()).toEqual(
-        API_ROUTES.map(([method, path]) => `${method} ${path}`).sort(),
-      );
+      expect(routeKeys.sort()).toEqual(API_ROUTES.map(routeKeyOf).sort());
     });
 
     it('logs every request to its access log group as JSON', () => {
@@ -86,7 +84,7 @@ describe('ControlStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
   });
 
   describe('API function role', () => {
-    it('may query acme-executions and each of its indexes', () => {
+    it('may query acme_executions and each of its indexes', () => {
       const template = controlTemplate();
 
       template.hasResourceProperties('AWS::IAM::Policy', {
@@ -97,10 +95,10 @@ describe('ControlStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
               Effect: 'Allow',
               Action: Match.arrayWith(['dynamodb:Query']),
               Resource: [
-                arn('dynamodb', 'table/acme-executions'),
-                arn('dynamodb', 'table/acme-executions/index/byJob'),
-                arn('dynamodb', 'table/acme-executions/index/recentRuns'),
-                arn('dynamodb', 'table/acme-executions/index/recentFailures'),
+                arn('dynamodb', 'table/acme_executions'),
+                arn('dynamodb', 'table/acme_executions/index/byJob'),
+                arn('dynamodb', 'table/acme_executions/index/recentRuns'),
+                arn('dynamodb', 'table/acme_executions/index/recentFailures'),
               ],
             }),
           ]),
@@ -108,7 +106,7 @@ describe('ControlStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
       });
     });
 
-    it("may send to the app's acme-* queues, to trigger and retry runs", () => {
+    it("may send to the app's acme_* queues, to trigger and retry runs", () => {
       const template = controlTemplate();
 
       template.hasResourceProperties('AWS::IAM::Policy', {
@@ -118,7 +116,24 @@ describe('ControlStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
             Match.objectLike({
               Effect: 'Allow',
               Action: 'sqs:SendMessage',
-              Resource: arn('sqs', 'acme-*'),
+              Resource: arn('sqs', 'acme_*'),
+            }),
+          ]),
+        },
+      });
+    });
+
+    it("may never send to a dead-letter queue: the jobs' and alerts' acme_*_dlq, and acme_scheduler-dlq", () => {
+      const template = controlTemplate();
+
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('^ApiFunctionRole') }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 'sqs:SendMessage',
+              Resource: [arn('sqs', 'acme_*_dlq'), arn('sqs', 'acme_scheduler-dlq')],
             }),
           ]),
         },
@@ -126,10 +141,10 @@ describe('ControlStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
     });
   });
 
-  it('builds one acme-jobs dashboard', () => {
+  it('builds one acme_jobs dashboard', () => {
     const template = controlTemplate();
 
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'acme-jobs' });
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'acme_jobs' });
   });
 });

@@ -1,8 +1,16 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT, arn, buildJobsApp, getAtt, SYNTH_TIMEOUT_MS } from './jobs-app';
+import { ResourceNames } from '../../shared/naming/resource-names';
+import { ACCOUNT, APP_NAME, arn, buildJobsApp, getAtt, SYNTH_TIMEOUT_MS } from './jobs-app';
 
-const TABLES = ['acme-executions', 'acme-job-state', 'acme-alert-config'];
+const names = new ResourceNames(APP_NAME);
+const TABLES = ['acme_executions', 'acme_job-state', 'acme_alert-config'];
+
+/** The confused-deputy conditions that let only this app's alarms, in this account, use a grant. */
+const FROM_THIS_APPS_ALARMS = {
+  StringEquals: { 'aws:SourceAccount': ACCOUNT },
+  ArnLike: { 'aws:SourceArn': arn('cloudwatch', 'alarm:acme_*') },
+};
 
 function dataTemplate(): Template {
   const { jobs } = buildJobsApp();
@@ -40,7 +48,7 @@ describe('DataStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
       });
     });
 
-    it.each(['acme-executions', 'acme-alert-config'])(
+    it.each(['acme_executions', 'acme_alert-config'])(
       'lets DynamoDB delete the items of %s when their expiresAt passes',
       (name) => {
         const template = dataTemplate();
@@ -52,20 +60,20 @@ describe('DataStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
       },
     );
 
-    it('keeps the items of acme-job-state without expiry', () => {
+    it('keeps the items of acme_job-state without expiry', () => {
       const template = dataTemplate();
 
       template.hasResourceProperties('AWS::DynamoDB::Table', {
-        TableName: 'acme-job-state',
+        TableName: 'acme_job-state',
         TimeToLiveSpecification: Match.absent(),
       });
     });
 
-    it('indexes acme-executions by job, by recent runs and by recent failures', () => {
+    it('indexes acme_executions by job, by recent runs and by recent failures', () => {
       const template = dataTemplate();
 
       template.hasResourceProperties('AWS::DynamoDB::Table', {
-        TableName: 'acme-executions',
+        TableName: names.tables.executions,
         GlobalSecondaryIndexes: [
           {
             IndexName: 'byJob',
@@ -86,16 +94,16 @@ describe('DataStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
       });
     });
 
-    it('streams new images of acme-executions, which the alerts read', () => {
+    it('streams new images of acme_executions, which the alerts read', () => {
       const template = dataTemplate();
 
       template.hasResourceProperties('AWS::DynamoDB::Table', {
-        TableName: 'acme-executions',
+        TableName: names.tables.executions,
         StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
       });
     });
 
-    it.each(['acme-job-state', 'acme-alert-config'])('streams nothing from %s', (name) => {
+    it.each(['acme_job-state', 'acme_alert-config'])('streams nothing from %s', (name) => {
       const template = dataTemplate();
 
       template.hasResourceProperties('AWS::DynamoDB::Table', {
@@ -106,56 +114,117 @@ describe('DataStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
   });
 
   describe('scheduling', () => {
-    it.each(['acme', 'acme-runs'])('creates the %s schedule group', (name) => {
+    it.each(['acme_schedules', 'acme_runs'])('creates the %s schedule group', (name) => {
       const template = dataTemplate();
 
       template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: name });
     });
 
-    it('lets only EventBridge Scheduler of this account assume the scheduler role', () => {
+    it("lets only EventBridge Scheduler of this account, for the schedules of the app's two groups, assume the acme_scheduler role", () => {
       const template = dataTemplate();
 
       template.hasResourceProperties('AWS::IAM::Role', {
-        RoleName: 'acme-scheduler',
+        RoleName: 'acme_scheduler',
         AssumeRolePolicyDocument: {
           Statement: [
             Match.objectLike({
               Action: 'sts:AssumeRole',
               Effect: 'Allow',
               Principal: { Service: 'scheduler.amazonaws.com' },
-              Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+              Condition: {
+                StringEquals: { 'aws:SourceAccount': ACCOUNT },
+                ArnLike: {
+                  'aws:SourceArn': [
+                    arn('scheduler', 'schedule/acme_schedules/*'),
+                    arn('scheduler', `schedule/${names.oneOffScheduleGroup}/*`),
+                  ],
+                },
+              },
             }),
           ],
         },
       });
     });
 
-    it("lets the scheduler role send only to the app's acme-* queues", () => {
+    it("lets the scheduler role send only to the app's acme_* queues, and never to a _dlq dead-letter queue", () => {
       const template = dataTemplate();
 
       template.hasResourceProperties('AWS::IAM::Policy', {
         Roles: [{ Ref: Match.stringLikeRegexp('^SchedulerRole') }],
         PolicyDocument: {
           Statement: [
-            { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: arn('sqs', 'acme-*') },
+            {
+              Sid: 'SendRunsToJobQueues',
+              Action: 'sqs:SendMessage',
+              Effect: 'Allow',
+              Resource: arn('sqs', 'acme_*'),
+            },
+            {
+              Sid: 'NeverToDeadLetterQueues',
+              Action: 'sqs:SendMessage',
+              Effect: 'Deny',
+              Resource: arn('sqs', 'acme_*_dlq'),
+            },
           ],
         },
+      });
+    });
+
+    it('raises the "acme_scheduler undelivered runs" alarm on the alarm topic when the Scheduler dead-letter queue holds a message', () => {
+      const template = dataTemplate();
+
+      const [queueId] = Object.keys(
+        template.findResources('AWS::SQS::Queue', {
+          Properties: { QueueName: names.schedulerDeadLetterQueue },
+        }),
+      );
+      const [topicId] = Object.keys(template.findResources('AWS::SNS::Topic'));
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'acme_scheduler undelivered runs',
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: getAtt(queueId ?? 'a queue', 'QueueName') }],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [{ Ref: topicId ?? 'a topic' }],
       });
     });
   });
 
   describe('topics', () => {
-    it.each(['acme-alarms', 'acme-alerts'])('encrypts the %s topic with the topic key', (name) => {
+    it('encrypts the acme_alarms topic, its only topic, with the topic key', () => {
       const template = dataTemplate();
 
       const [keyId] = Object.keys(template.findResources('AWS::KMS::Key'));
+      template.resourceCountIs('AWS::SNS::Topic', 1);
       template.hasResourceProperties('AWS::SNS::Topic', {
-        TopicName: name,
+        TopicName: 'acme_alarms',
         KmsMasterKeyId: getAtt(keyId ?? 'a KMS key', 'Arn'),
       });
     });
 
-    it('rotates the topic key and lets CloudWatch alarms use it', () => {
+    it('lets only CloudWatch alarms of this app, in this account, publish to the alarm topic', () => {
+      const template = dataTemplate();
+
+      const [topicId] = Object.keys(template.findResources('AWS::SNS::Topic'));
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [{ Ref: topicId ?? 'a topic' }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Sid: 'AlarmsOfThisAppPublish',
+              Effect: 'Allow',
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: 'sns:Publish',
+              Resource: { Ref: topicId ?? 'a topic' },
+              Condition: FROM_THIS_APPS_ALARMS,
+            },
+          ]),
+        },
+      });
+    });
+
+    it('rotates the topic key and lets only CloudWatch alarms of this app, in this account, use it', () => {
       const template = dataTemplate();
 
       template.resourceCountIs('AWS::KMS::Key', 1);
@@ -167,6 +236,7 @@ describe('DataStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
               Effect: 'Allow',
               Principal: { Service: 'cloudwatch.amazonaws.com' },
               Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+              Condition: FROM_THIS_APPS_ALARMS,
             }),
           ]),
         },
@@ -174,7 +244,7 @@ describe('DataStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
     });
   });
 
-  it.each(['acme-scheduler-dlq', 'acme-alerts-dlq'])(
+  it.each(['acme_scheduler-dlq', 'acme_alerts_dlq'])(
     'creates the %s dead-letter queue, encrypted, keeping messages 14 days',
     (name) => {
       const template = dataTemplate();

@@ -65,7 +65,7 @@ describe('ServerlessJobs validation at synth', { timeout: SYNTH_TIMEOUT_MS }, ()
       options: { appName: LONG_APP_NAME, jobs: [longNamedJob()] },
       file: `functions/jobs/${LONG_JOB_NAME}.job.ts`,
       field: 'name',
-      message: `the schedule name "${LONG_APP_NAME}-${LONG_JOB_NAME}" has 70 characters; AWS allows 64`,
+      message: `the schedule name "${LONG_APP_NAME}_${LONG_JOB_NAME}" has 70 characters; AWS allows 64`,
     },
     {
       problem: 'enqueues naming a job that does not exist',

@@ -14,15 +14,15 @@ import {
 
 describe('JobWorker alarms', { timeout: SYNTH_TIMEOUT_MS }, () => {
   it.each([RECURRING_JOB, ONE_OFF_JOB, ON_DEMAND_JOB])(
-    'gives %s three alarms, each notifying acme-alarms',
+    'gives %s three alarms, each notifying acme_alarms',
     (job) => {
       const { jobs } = buildJobsApp();
 
       const alarms = Object.values(templateOf(jobs, job).findResources('AWS::CloudWatch::Alarm'))
         .map((alarm) => (alarm as { Properties: Record<string, unknown> }).Properties)
-        .filter((alarm) => String(alarm.AlarmName).startsWith(`acme-${job} `));
+        .filter((alarm) => String(alarm.AlarmName).startsWith(`acme_${job} `));
       expect(alarms.map((alarm) => alarm.AlarmActions)).toEqual(
-        Array.from({ length: 3 }, () => [arn('sns', 'acme-alarms')]),
+        Array.from({ length: 3 }, () => [arn('sns', 'acme_alarms')]),
       );
     },
   );
@@ -32,7 +32,7 @@ describe('JobWorker alarms', { timeout: SYNTH_TIMEOUT_MS }, () => {
 
     const deadLetterQueue = workerOf(jobs, RECURRING_JOB).deadLetterQueue;
     templateOf(jobs, RECURRING_JOB).hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: `acme-${RECURRING_JOB} dead letters`,
+      AlarmName: `acme_${RECURRING_JOB} dead letters`,
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [{ Name: 'QueueName', Value: getAtt(logicalIdOf(deadLetterQueue), 'QueueName') }],
@@ -46,7 +46,7 @@ describe('JobWorker alarms', { timeout: SYNTH_TIMEOUT_MS }, () => {
 
     const workerFunction = workerOf(jobs, RECURRING_JOB).function;
     templateOf(jobs, RECURRING_JOB).hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: `acme-${RECURRING_JOB} worker errors`,
+      AlarmName: `acme_${RECURRING_JOB} worker errors`,
       Namespace: 'AWS/Lambda',
       MetricName: 'Errors',
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(workerFunction) } }],
@@ -64,7 +64,7 @@ describe('JobWorker alarms', { timeout: SYNTH_TIMEOUT_MS }, () => {
 
     const workerFunction = workerOf(jobs, job).function;
     templateOf(jobs, job).hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: `acme-${job} near timeout`,
+      AlarmName: `acme_${job} near timeout`,
       Namespace: 'AWS/Lambda',
       MetricName: 'Duration',
       Statistic: 'Maximum',

@@ -5,6 +5,7 @@ import {
   actionsOf,
   arn,
   buildJobsApp,
+  getAtt,
   logicalIdOf,
   ON_DEMAND_JOB,
   ONE_OFF_JOB,
@@ -35,55 +36,74 @@ function expectRoleAllows(
 }
 
 describe('JobWorker role', { timeout: SYNTH_TIMEOUT_MS }, () => {
-  it.each(ALL_JOBS)('lets %s read and write only its own runs in acme-executions', (job) => {
+  it.each(ALL_JOBS)('lets %s read and write only its own runs in acme_executions', (job) => {
     const { jobs } = buildJobsApp();
 
     expectRoleAllows(jobs, job, {
       Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-      Resource: arn('dynamodb', 'table/acme-executions'),
+      Resource: arn('dynamodb', 'table/acme_executions'),
       Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [job] } },
     });
   });
 
-  it.each(ALL_JOBS)('lets %s read and update only its own item in acme-job-state', (job) => {
+  it.each(ALL_JOBS)('lets %s read and update only its own item in acme_job-state', (job) => {
     const { jobs } = buildJobsApp();
 
     expectRoleAllows(jobs, job, {
       Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-      Resource: arn('dynamodb', 'table/acme-job-state'),
+      Resource: arn('dynamodb', 'table/acme_job-state'),
       Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [job] } },
     });
   });
 
-  it('lets a job send messages only to the queue of the job it declares', () => {
+  it('lets a job send messages only to the queue of the job it declares, and to its own dead-letter queue', () => {
     const { jobs } = buildJobsApp();
 
     const sends = roleStatements(jobs, RECURRING_JOB).filter((statement) =>
       actionsOf(statement).includes('sqs:SendMessage'),
     );
     expect(sends.map((statement) => statement.Resource)).toEqual([
-      arn('sqs', `acme-${ON_DEMAND_JOB}`),
+      arn('sqs', `acme_${ON_DEMAND_JOB}`),
+      getAtt(logicalIdOf(workerOf(jobs, RECURRING_JOB).deadLetterQueue), 'Arn'),
     ]);
   });
 
   it.each([ONE_OFF_JOB, ON_DEMAND_JOB])(
-    'gives %s, which declares no jobs, no sqs:SendMessage at all',
+    'gives %s, which declares no jobs, sqs:SendMessage to its own dead-letter queue only',
     (job) => {
       const { jobs } = buildJobsApp();
 
       const sends = roleStatements(jobs, job).filter((statement) =>
         actionsOf(statement).includes('sqs:SendMessage'),
       );
-      expect(sends).toEqual([]);
+      expect(sends).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'sqs:SendMessage',
+          Resource: getAtt(logicalIdOf(workerOf(jobs, job).deadLetterQueue), 'Arn'),
+        },
+      ]);
     },
   );
 
-  it("lets a job that enqueues create one-time schedules only in the app's acme-runs group", () => {
+  it.each(ALL_JOBS)(
+    "names %s's own dead-letter queue, <app>_<job>_dlq, as the one it may send to",
+    (job) => {
+      const { jobs } = buildJobsApp();
+
+      const named = templateOf(jobs, job).findResources('AWS::SQS::Queue', {
+        Properties: { QueueName: `acme_${job}_dlq` },
+      });
+      expect(Object.keys(named)).toEqual([logicalIdOf(workerOf(jobs, job).deadLetterQueue)]);
+    },
+  );
+
+  it("lets a job that enqueues create one-time schedules only in the app's acme_runs group", () => {
     const { jobs } = buildJobsApp();
 
     expectRoleAllows(jobs, RECURRING_JOB, {
       Action: 'scheduler:CreateSchedule',
-      Resource: arn('scheduler', 'schedule/acme-runs/*'),
+      Resource: arn('scheduler', 'schedule/acme_runs/*'),
     });
   });
 
@@ -92,7 +112,7 @@ describe('JobWorker role', { timeout: SYNTH_TIMEOUT_MS }, () => {
 
     expectRoleAllows(jobs, RECURRING_JOB, {
       Action: 'iam:PassRole',
-      Resource: arn('iam', 'role/acme-scheduler', ''),
+      Resource: arn('iam', 'role/acme_scheduler', ''),
       Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
     });
   });

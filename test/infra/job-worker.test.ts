@@ -24,12 +24,23 @@ interface Expected {
   readonly functionTimeout: number;
   readonly queueClass: QueueClass;
   readonly retries: number;
+  /** retries + 1 + 4: the receives SQS allows before its redrive, a safety net. */
+  readonly maxReceiveCount: number;
 }
 
 const WORKERS: readonly (readonly [job: string, expected: Expected])[] = [
-  [RECURRING_JOB, { memoryMb: 512, functionTimeout: 130, queueClass: 'critical', retries: 2 }],
-  [ONE_OFF_JOB, { memoryMb: 256, functionTimeout: 70, queueClass: 'default', retries: 3 }],
-  [ON_DEMAND_JOB, { memoryMb: 256, functionTimeout: 70, queueClass: 'batch', retries: 3 }],
+  [
+    RECURRING_JOB,
+    { memoryMb: 512, functionTimeout: 130, queueClass: 'critical', retries: 2, maxReceiveCount: 7 },
+  ],
+  [
+    ONE_OFF_JOB,
+    { memoryMb: 256, functionTimeout: 70, queueClass: 'default', retries: 3, maxReceiveCount: 8 },
+  ],
+  [
+    ON_DEMAND_JOB,
+    { memoryMb: 256, functionTimeout: 70, queueClass: 'batch', retries: 3, maxReceiveCount: 8 },
+  ],
 ];
 
 describe('JobWorker', { timeout: SYNTH_TIMEOUT_MS }, () => {
@@ -40,7 +51,7 @@ describe('JobWorker', { timeout: SYNTH_TIMEOUT_MS }, () => {
         const { jobs } = buildJobsApp();
 
         templateOf(jobs, job).hasResourceProperties('AWS::Lambda::Function', {
-          FunctionName: `acme-${job}`,
+          FunctionName: `acme_${job}`,
           Runtime: 'nodejs24.x',
           Handler: `${job}.handler`,
           MemorySize: expected.memoryMb,
@@ -49,29 +60,33 @@ describe('JobWorker', { timeout: SYNTH_TIMEOUT_MS }, () => {
       },
     );
 
-    it.each(WORKERS)('tells %s where its tables and queues are', (job) => {
-      const { jobs } = buildJobsApp();
+    it.each(WORKERS)(
+      "tells %s where its tables are, and the app's name, from which its queues' names derive",
+      (job) => {
+        const { jobs } = buildJobsApp();
 
-      templateOf(jobs, job).hasResourceProperties('AWS::Lambda::Function', {
-        FunctionName: `acme-${job}`,
-        Environment: {
-          Variables: Match.objectLike({
-            JOBS_EXECUTIONS_TABLE: 'acme-executions',
-            JOBS_JOB_STATE_TABLE: 'acme-job-state',
-            JOBS_ALERT_CONFIG_TABLE: 'acme-alert-config',
-            JOBS_QUEUE_NAME_PREFIX: 'acme-',
-            JOBS_ACCOUNT_ID: ACCOUNT,
-            NODE_OPTIONS: Match.absent(),
-          }),
-        },
-      });
-    });
+        templateOf(jobs, job).hasResourceProperties('AWS::Lambda::Function', {
+          FunctionName: `acme_${job}`,
+          Environment: {
+            Variables: Match.objectLike({
+              JOBS_EXECUTIONS_TABLE: 'acme_executions',
+              JOBS_JOB_STATE_TABLE: 'acme_job-state',
+              JOBS_ALERT_CONFIG_TABLE: 'acme_alert-config',
+              JOBS_APP_NAME: 'acme',
+              JOBS_QUEUE_NAME_PREFIX: Match.absent(),
+              JOBS_ACCOUNT_ID: ACCOUNT,
+              NODE_OPTIONS: Match.absent(),
+            }),
+          },
+        });
+      },
+    );
 
     it.each(WORKERS)('tells the function of %s which job of its bundle it runs', (job) => {
       const { jobs } = buildJobsApp();
 
       templateOf(jobs, job).hasResourceProperties('AWS::Lambda::Function', {
-        FunctionName: `acme-${job}`,
+        FunctionName: `acme_${job}`,
         Environment: { Variables: Match.objectLike({ JOBS_JOB_NAME: job }) },
       });
     });
@@ -80,11 +95,11 @@ describe('JobWorker', { timeout: SYNTH_TIMEOUT_MS }, () => {
       const { jobs } = buildJobsApp();
 
       templateOf(jobs, RECURRING_JOB).hasResourceProperties('AWS::Lambda::Function', {
-        FunctionName: `acme-${RECURRING_JOB}`,
+        FunctionName: `acme_${RECURRING_JOB}`,
         Environment: {
           Variables: Match.objectLike({
-            JOBS_SCHEDULE_GROUP: 'acme-runs',
-            JOBS_SCHEDULER_ROLE_ARN: arn('iam', 'role/acme-scheduler', ''),
+            JOBS_SCHEDULE_GROUP: 'acme_runs',
+            JOBS_SCHEDULER_ROLE_ARN: arn('iam', 'role/acme_scheduler', ''),
           }),
         },
       });
@@ -96,7 +111,7 @@ describe('JobWorker', { timeout: SYNTH_TIMEOUT_MS }, () => {
         const { jobs } = buildJobsApp();
 
         templateOf(jobs, job).hasResourceProperties('AWS::Lambda::Function', {
-          FunctionName: `acme-${job}`,
+          FunctionName: `acme_${job}`,
           Environment: {
             Variables: Match.objectLike({
               JOBS_SCHEDULE_GROUP: Match.absent(),
@@ -112,17 +127,17 @@ describe('JobWorker', { timeout: SYNTH_TIMEOUT_MS }, () => {
 
       const logGroup = workerOf(jobs, job).function.logGroup;
       templateOf(jobs, job).hasResourceProperties('AWS::Lambda::Function', {
-        FunctionName: `acme-${job}`,
+        FunctionName: `acme_${job}`,
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logicalIdOf(logGroup) } },
       });
     });
 
-    it.each(WORKERS)('keeps the logs of %s in /aws/lambda/acme-<job> for a month', (job) => {
+    it.each(WORKERS)('keeps the logs of %s in /aws/lambda/acme_<job> for a month', (job) => {
       const { jobs } = buildJobsApp();
 
       templateOf(jobs, job).hasResourceProperties('AWS::Logs::LogGroup', {
-        LogGroupName: `/aws/lambda/acme-${job}`,
+        LogGroupName: `/aws/lambda/acme_${job}`,
         RetentionInDays: 30,
       });
     });
@@ -136,7 +151,7 @@ describe('JobWorker', { timeout: SYNTH_TIMEOUT_MS }, () => {
       const template = templateOf(jobs, 'rebuild-search-index');
       template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 900 });
       template.hasResourceProperties('AWS::SQS::Queue', {
-        QueueName: 'acme-rebuild-search-index',
+        QueueName: 'acme_rebuild-search-index',
         VisibilityTimeout: 5400,
       });
     });
@@ -149,7 +164,7 @@ describe('JobWorker', { timeout: SYNTH_TIMEOUT_MS }, () => {
         const { jobs } = buildJobsApp();
 
         templateOf(jobs, job).hasResourceProperties('AWS::SQS::Queue', {
-          QueueName: `acme-${job}`,
+          QueueName: `acme_${job}`,
           VisibilityTimeout: functionTimeout * 6,
           SqsManagedSseEnabled: true,
         });
@@ -157,25 +172,36 @@ describe('JobWorker', { timeout: SYNTH_TIMEOUT_MS }, () => {
     );
 
     it.each(WORKERS)(
-      'moves a message of %s to its dead-letter queue after retries + 1 receives',
-      (job, { retries }) => {
+      'redrives a message of %s to its _dlq queue after retries + 1 + 4 receives, a safety net: the worker dead-letters a run itself once its retries are spent, and AWS advises at least 5 receives for queues feeding Lambda',
+      (job, { retries, maxReceiveCount }) => {
         const { jobs } = buildJobsApp();
 
         const template = templateOf(jobs, job);
         const deadLetterQueueId = logicalIdOf(workerOf(jobs, job).deadLetterQueue);
+        expect(maxReceiveCount).toBe(retries + 1 + 4);
         template.hasResourceProperties('AWS::SQS::Queue', {
-          QueueName: `acme-${job}`,
+          QueueName: `acme_${job}`,
           RedrivePolicy: {
             deadLetterTargetArn: getAtt(deadLetterQueueId, 'Arn'),
-            maxReceiveCount: retries + 1,
+            maxReceiveCount,
           },
         });
         expect(template.toJSON().Resources[deadLetterQueueId].Properties).toMatchObject({
-          QueueName: `acme-${job}-dlq`,
+          QueueName: `acme_${job}_dlq`,
           SqsManagedSseEnabled: true,
         });
       },
     );
+
+    it('gives a job without retries the 5 receives AWS advises for queues feeding Lambda', () => {
+      const once = jobSource(defineJob({ name: 'run-once', retries: 0, run: async () => {} }));
+      const { jobs } = buildJobsApp({ jobs: [once] });
+
+      templateOf(jobs, 'run-once').hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: 'acme_run-once',
+        RedrivePolicy: Match.objectLike({ maxReceiveCount: 5 }),
+      });
+    });
 
     it.each(WORKERS)('denies requests without TLS to both queues of %s', (job) => {
       const { jobs } = buildJobsApp();

@@ -1,14 +1,17 @@
-import type { Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import type { ServerlessJobs } from '../../infra/serverless-jobs';
-import { shardOf } from '../../infra/sharding';
+import { shardOf, shardStackName } from '../../infra/sharding';
+import { KEEP_PAUSED_PROPERTIES } from '../../shared/deploy/keep-paused-schedules';
 import { defineJob } from '../../shared/job/define-job';
 import {
+  APP_NAME,
   buildJobsApp,
   jobSource,
   ON_DEMAND_JOB,
   ONE_OFF_JOB,
+  oneOffJob,
   RECURRING_JOB,
   SHARD_COUNT,
   SYNTH_TIMEOUT_MS,
@@ -17,6 +20,9 @@ import {
 } from './jobs-app';
 
 const EXISTING_JOBS = [RECURRING_JOB, ONE_OFF_JOB, ON_DEMAND_JOB];
+const SCHEDULED_JOBS = [RECURRING_JOB, ONE_OFF_JOB];
+/** The logical id of the step that switches paused jobs' schedules off again after a deploy. */
+const KEEP_PAUSED = 'KeepPausedSchedules';
 // Hashes into the shard of daily-report and year-end-close, so it shares their stack.
 const FOURTH_JOB = 'purge-sessions';
 
@@ -45,30 +51,35 @@ describe('ServerlessJobs sharding', { timeout: SYNTH_TIMEOUT_MS }, () => {
   it('puts each job in the shard stack that shardOf names', () => {
     const { jobs } = buildJobsApp();
 
-    const placement = EXISTING_JOBS.map((job) => [
-      job,
-      jobs.shardStacks.indexOf(stackOf(jobs, job)),
-    ]);
-    expect(placement).toEqual(EXISTING_JOBS.map((job) => [job, shardOf(job, SHARD_COUNT)]));
+    const placement = EXISTING_JOBS.map((job) => [job, stackOf(jobs, job).stackName]);
+    expect(placement).toEqual(
+      EXISTING_JOBS.map((job) => [job, shardStackName(APP_NAME, shardOf(job, SHARD_COUNT))]),
+    );
   });
 
-  it("puts all of a job's resources in its shard stack, and nothing else there", () => {
+  it("puts all of a job's resources in its shard stack, and nothing else there but the KeepPausedSchedules step of a stack with a scheduled job", () => {
     const { jobs } = buildJobsApp();
 
     const ownersByStack = jobs.shardStacks.map((stack) => [
-      ...new Set(
-        Object.keys(resourcesOf(stack)).map(
-          (id) => EXISTING_JOBS.find((job) => id.startsWith(logicalIdPrefix(job))) ?? id,
+      stack.stackName,
+      [
+        ...new Set(
+          Object.keys(resourcesOf(stack)).map(
+            (id) => EXISTING_JOBS.find((job) => id.startsWith(logicalIdPrefix(job))) ?? id,
+          ),
         ),
-      ),
+      ].sort(),
     ]);
-    const expected = jobs.shardStacks.map((_, index) => {
-      const shardJobs = EXISTING_JOBS.filter((job) => shardOf(job, SHARD_COUNT) === index);
-      return shardJobs.length > 0 ? shardJobs : ['EmptyShard'];
+    const shards = [...new Set(EXISTING_JOBS.map((job) => shardOf(job, SHARD_COUNT)))].sort();
+    const expected = shards.map((shard) => {
+      const shardJobs = EXISTING_JOBS.filter((job) => shardOf(job, SHARD_COUNT) === shard);
+      const scheduled = shardJobs.some((job) => SCHEDULED_JOBS.includes(job));
+      return [
+        shardStackName(APP_NAME, shard),
+        [...shardJobs, ...(scheduled ? [KEEP_PAUSED] : [])].sort(),
+      ];
     });
-    expect(ownersByStack.map((owners) => owners.sort())).toEqual(
-      expected.map((owners) => owners.sort()),
-    );
+    expect(ownersByStack).toEqual(expected);
   });
 
   it('keeps every existing job in its stack when a job is added', () => {
@@ -91,7 +102,7 @@ describe('ServerlessJobs sharding', { timeout: SYNTH_TIMEOUT_MS }, () => {
     expect(idsByJob(after)).toEqual(idsByJob(before));
   });
 
-  it('leaves the resources already in a stack unchanged when a job is added to it', () => {
+  it("leaves the resources already in a stack unchanged when a job is added to it, but for the new job in its KeepPausedSchedules step's list", () => {
     const jobs = threeJobs();
     const before = buildJobsApp({ jobs }).jobs;
     const after = withFourthJob(jobs);
@@ -99,32 +110,65 @@ describe('ServerlessJobs sharding', { timeout: SYNTH_TIMEOUT_MS }, () => {
     const resourcesBefore = resourcesOf(stackOf(before, RECURRING_JOB));
     const resourcesAfter = resourcesOf(stackOf(after, RECURRING_JOB));
     const keptResources = Object.fromEntries(
-      Object.keys(resourcesBefore).map((id) => [id, resourcesAfter[id]]),
+      Object.keys(resourcesBefore)
+        .filter((id) => id !== KEEP_PAUSED)
+        .map((id) => [id, resourcesAfter[id]]),
     );
-    expect(keptResources).toEqual(resourcesBefore);
+    const { [KEEP_PAUSED]: keepPausedBefore, ...otherResourcesBefore } = resourcesBefore;
+    expect(keptResources).toEqual(otherResourcesBefore);
+    const propertiesOf = (resource: unknown) =>
+      (resource as { Properties: Record<string, string> }).Properties;
+    const jobsBefore = JSON.parse(
+      propertiesOf(keepPausedBefore)[KEEP_PAUSED_PROPERTIES.jobs] ?? '',
+    );
+    const jobsAfter = JSON.parse(
+      propertiesOf(resourcesAfter[KEEP_PAUSED])[KEEP_PAUSED_PROPERTIES.jobs] ?? '',
+    );
+    expect(jobsAfter).toEqual([
+      ...jobsBefore,
+      { name: FOURTH_JOB, paused: false, scheduled: false },
+    ]);
+    expect(propertiesOf(resourcesAfter[KEEP_PAUSED])[KEEP_PAUSED_PROPERTIES.schedulesDigest]).toBe(
+      propertiesOf(keepPausedBefore)[KEEP_PAUSED_PROPERTIES.schedulesDigest],
+    );
   });
 
-  it('creates all shardCount stacks, named by their index', () => {
+  it('creates a stack only for each shard that holds jobs, named by its index', () => {
     const { jobs } = buildJobsApp();
 
+    const shardsWithJobs = [...new Set(EXISTING_JOBS.map((job) => shardOf(job, SHARD_COUNT)))];
+    expect(shardsWithJobs.length).toBeLessThan(SHARD_COUNT);
     expect(jobs.shardStacks.map((stack) => stack.stackName)).toEqual([
-      'acme-shard-00',
       'acme-shard-01',
       'acme-shard-02',
-      'acme-shard-03',
     ]);
+    expect(jobs.shardStacks.map((stack) => stack.stackName)).toEqual(
+      shardsWithJobs.sort().map((shard) => shardStackName(APP_NAME, shard)),
+    );
   });
 
-  it('puts only a wait condition handle in a shard without jobs, as a template needs a resource', () => {
+  it('makes no stack for a shard without jobs, and no wait condition placeholder anywhere', () => {
     const { jobs } = buildJobsApp();
 
-    const emptyShards = jobs.shardStacks.filter((stack) => stack.workers.size === 0);
-    expect(emptyShards.length).toBeGreaterThan(0);
-    for (const stack of emptyShards) {
-      expect(Object.values(resourcesOf(stack))).toEqual([
-        { Type: 'AWS::CloudFormation::WaitConditionHandle' },
-      ]);
+    const stacks = jobs.node.findAll().filter((construct) => Stack.isStack(construct));
+    expect(stacks.map((stack) => stack.stackName).sort()).toEqual([
+      'acme-control',
+      'acme-data',
+      'acme-shard-01',
+      'acme-shard-02',
+    ]);
+    expect(jobs.shardStacks.every((stack) => stack.workers.size > 0)).toBe(true);
+    for (const stack of stacks) {
+      Template.fromStack(stack).resourceCountIs('AWS::CloudFormation::WaitConditionHandle', 0);
     }
+  });
+
+  it('makes one shard stack for an app whose jobs all live in one shard', () => {
+    const { jobs } = buildJobsApp({ jobs: [oneOffJob()] });
+
+    expect(jobs.shardStacks.map((stack) => stack.stackName)).toEqual([
+      shardStackName(APP_NAME, shardOf(ONE_OFF_JOB, SHARD_COUNT)),
+    ]);
   });
 
   it('exports no output per job from any stack', () => {

@@ -20,14 +20,19 @@ afterEach(() => {
   scheduler.reset();
 });
 
-const GROUP = 'jobs-one-off';
-const ROLE_ARN = 'arn:aws:iam::123456789012:role/jobs-scheduler';
+const GROUP = 'jobs_runs';
+const ROLE_ARN = 'arn:aws:iam::123456789012:role/jobs_scheduler';
+const DEAD_LETTER_ARN = 'arn:aws:sqs:eu-west-1:123456789012:jobs_scheduler-dlq';
 const RUN_ID = '01JZ3K8Q9V6T2M4N5P7R8S9T0V';
 
 const queues: QueueLocator = {
   queueFor: (jobName) => ({
-    url: `https://sqs.eu-west-1.amazonaws.com/123456789012/jobs-${jobName}`,
-    arn: `arn:aws:sqs:eu-west-1:123456789012:jobs-${jobName}`,
+    url: `https://sqs.eu-west-1.amazonaws.com/123456789012/jobs_${jobName}`,
+    arn: `arn:aws:sqs:eu-west-1:123456789012:jobs_${jobName}`,
+  }),
+  deadLetterQueueFor: (jobName) => ({
+    url: `https://sqs.eu-west-1.amazonaws.com/123456789012/jobs_${jobName}_dlq`,
+    arn: `arn:aws:sqs:eu-west-1:123456789012:jobs_${jobName}_dlq`,
   }),
 };
 
@@ -49,6 +54,7 @@ function createScheduler() {
     schedulerClient: new SchedulerClient({ region: 'eu-west-1' }),
     groupName: GROUP,
     roleArn: ROLE_ARN,
+    deadLetterArn: DEAD_LETTER_ARN,
     queues,
   });
 }
@@ -58,7 +64,7 @@ function createdInput() {
 }
 
 describe('SchedulerOneOffScheduler schedule', () => {
-  it("creates a one-time schedule that sends the run message to the job's queue", async () => {
+  it("creates a one-time schedule that sends the run message to the job's queue, and what it cannot send to the Scheduler dead-letter queue", async () => {
     scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
 
     await createScheduler().schedule({ request, at: new Date('2026-06-01T10:30:00.000Z') });
@@ -71,10 +77,11 @@ describe('SchedulerOneOffScheduler schedule', () => {
       FlexibleTimeWindow: { Mode: 'OFF' },
       ActionAfterCompletion: 'DELETE',
       Target: {
-        Arn: 'arn:aws:sqs:eu-west-1:123456789012:jobs-send-reminder',
+        Arn: 'arn:aws:sqs:eu-west-1:123456789012:jobs_send-reminder',
         RoleArn: ROLE_ARN,
         Input: expect.any(String),
-        RetryPolicy: { MaximumRetryAttempts: 3 },
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+        DeadLetterConfig: { Arn: 'arn:aws:sqs:eu-west-1:123456789012:jobs_scheduler-dlq' },
       },
     });
   });
@@ -169,7 +176,7 @@ describe('SchedulerOneOffScheduler errors', () => {
     const schedule = createScheduler().schedule({ request, at: new Date('2026-06-01T10:30Z') });
 
     await expect(schedule).rejects.toThrow(EnqueueError);
-    await expect(schedule).rejects.toThrow(/schedule group "jobs-one-off" does not exist\. Deploy/);
+    await expect(schedule).rejects.toThrow(/schedule group "jobs_runs" does not exist\. Deploy/);
   });
 
   it('rethrows other Scheduler errors as they are', async () => {

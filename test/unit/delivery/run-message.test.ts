@@ -105,14 +105,14 @@ describe('parseRunMessage', () => {
 });
 
 describe('runRequestFrom', () => {
-  it('defaults the trigger to manual and takes the attempt from the delivery', () => {
-    const request = runRequestFrom({ job: 'greet' }, { attempt: 2 });
+  it("defaults the trigger to manual, and numbers no attempt: the worker numbers attempts from the run's history", () => {
+    const request = runRequestFrom({ job: 'greet' }, {});
 
-    expect(request).toEqual({ jobName: 'greet', trigger: 'manual', attempt: 2 });
+    expect(request).toStrictEqual({ jobName: 'greet', trigger: 'manual' });
   });
 
   it('says who triggered the run when the message does not', () => {
-    const request = runRequestFrom({ job: 'greet' }, { attempt: 1, defaultTriggeredBy: 'sqs' });
+    const request = runRequestFrom({ job: 'greet' }, { defaultTriggeredBy: 'sqs' });
 
     expect(request.triggeredBy).toBe('sqs');
   });
@@ -120,7 +120,7 @@ describe('runRequestFrom', () => {
   it('keeps who the message says triggered the run', () => {
     const request = runRequestFrom(
       { job: 'greet', triggeredBy: 'alice' },
-      { attempt: 1, defaultTriggeredBy: 'sqs' },
+      { defaultTriggeredBy: 'sqs' },
     );
 
     expect(request.triggeredBy).toBe('alice');
@@ -133,7 +133,6 @@ describe('runMessageFor', () => {
       jobName: 'send-email',
       input: { to: 'ada@example.com' },
       trigger: 'enqueue',
-      attempt: 1,
       runId: '01JRUNID000000000000000000',
       scheduledTime: '2026-06-01T02:00:00.000Z',
       idempotencyKey: 'enqueue:01JPARENT:send-email:1',
@@ -144,7 +143,7 @@ describe('runMessageFor', () => {
 
     const parsed = parseRunMessage(JSON.stringify(runMessageFor(request)));
 
-    expect(parsed.ok && runRequestFrom(parsed.message, { attempt: 1 })).toEqual(request);
+    expect(parsed.ok && runRequestFrom(parsed.message, {})).toEqual(request);
   });
 
   it('drops the fields the request leaves undefined', () => {
@@ -153,9 +152,12 @@ describe('runMessageFor', () => {
     expect(Object.keys(message)).toEqual(['job', 'trigger']);
   });
 
-  it('leaves the attempt to the delivery', () => {
-    const message = runMessageFor({ jobName: 'greet', trigger: 'manual', attempt: 3 });
+  it("carries no attempt number, even from a request that has one: the worker numbers attempts from the run's history", () => {
+    // An object with more than a RunRequest, as code written when requests had an attempt passes.
+    const stale = { jobName: 'greet', trigger: 'manual' as const, attempt: 3 };
 
-    expect(message).toEqual({ job: 'greet', trigger: 'manual' });
+    const message = runMessageFor(stale);
+
+    expect(message).toStrictEqual({ job: 'greet', trigger: 'manual' });
   });
 });

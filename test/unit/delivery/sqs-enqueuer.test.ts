@@ -20,12 +20,16 @@ afterEach(() => {
 });
 
 const NOW = '2026-06-01T09:00:00.000Z';
-const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/jobs-send-invoice';
+const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/jobs_send-invoice';
 
 const queues: QueueLocator = {
   queueFor: (jobName) => ({
-    url: `https://sqs.eu-west-1.amazonaws.com/123456789012/jobs-${jobName}`,
-    arn: `arn:aws:sqs:eu-west-1:123456789012:jobs-${jobName}`,
+    url: `https://sqs.eu-west-1.amazonaws.com/123456789012/jobs_${jobName}`,
+    arn: `arn:aws:sqs:eu-west-1:123456789012:jobs_${jobName}`,
+  }),
+  deadLetterQueueFor: (jobName) => ({
+    url: `https://sqs.eu-west-1.amazonaws.com/123456789012/jobs_${jobName}_dlq`,
+    arn: `arn:aws:sqs:eu-west-1:123456789012:jobs_${jobName}_dlq`,
   }),
 };
 

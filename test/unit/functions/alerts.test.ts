@@ -236,7 +236,7 @@ describe('the alerts stream handler', () => {
 
 function stubDeployedEnvironment() {
   vi.stubEnv('AWS_REGION', 'eu-west-1');
-  vi.stubEnv('JOBS_ALERT_CONFIG_TABLE', 'acme-alert-config');
+  vi.stubEnv('JOBS_ALERT_CONFIG_TABLE', 'acme_alert-config');
   vi.stubEnv('JOBS_APP_NAME', 'acme');
   vi.stubEnv('JOBS_ALERT_COMMAND_PREFIX', 'npx jobs --remote acme-control');
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
@@ -285,7 +285,7 @@ describe('the alerts Lambda entry', () => {
     const tables = dynamoDb
       .calls()
       .map((call) => (call.args[0].input as { TableName?: string }).TableName);
-    expect(new Set(tables)).toEqual(new Set(['acme-alert-config']));
+    expect(new Set(tables)).toEqual(new Set(['acme_alert-config']));
   });
 
   it('sends no email without a sender, and records that email is not configured', async () => {
@@ -339,11 +339,11 @@ describe('the alerts Lambda entry', () => {
   it('reads the optional settings only when they are set', () => {
     expect(
       readAlertsEnvironment({
-        JOBS_ALERT_CONFIG_TABLE: 'acme-alert-config',
+        JOBS_ALERT_CONFIG_TABLE: 'acme_alert-config',
         JOBS_APP_NAME: 'acme',
         JOBS_DASHBOARD_URL: '',
       }),
-    ).toEqual({ alertConfigTable: 'acme-alert-config', appName: 'acme' });
+    ).toEqual({ alertConfigTable: 'acme_alert-config', appName: 'acme' });
   });
 
   it('is allowed to read the secrets tagged with the tag the webhook errors name', () => {

@@ -23,15 +23,16 @@ const ping = defineJob({ name: 'ping', run: async () => JobResult.success('pong'
 function stubDeployedEnvironment() {
   vi.stubEnv('AWS_REGION', 'eu-west-1');
   vi.stubEnv('AWS_LAMBDA_FUNCTION_VERSION', '12');
-  vi.stubEnv('JOBS_EXECUTIONS_TABLE', 'app-executions');
-  vi.stubEnv('JOBS_JOB_STATE_TABLE', 'app-job-state');
-  vi.stubEnv('JOBS_ALERT_CONFIG_TABLE', 'app-alert-config');
-  vi.stubEnv('JOBS_QUEUE_NAME_PREFIX', 'app-');
+  vi.stubEnv('JOBS_EXECUTIONS_TABLE', 'app_executions');
+  vi.stubEnv('JOBS_JOB_STATE_TABLE', 'app_job-state');
+  vi.stubEnv('JOBS_ALERT_CONFIG_TABLE', 'app_alert-config');
+  vi.stubEnv('JOBS_APP_NAME', 'app');
   vi.stubEnv('JOBS_ACCOUNT_ID', '123456789012');
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
 }
 
-function record(body: unknown): SQSRecord {
+/** An SQS record of `body`, received from the queue of the job it names, as deployed. */
+function record(body: { readonly job: string; readonly runId: string }): SQSRecord {
   return {
     messageId: 'm-1',
     receiptHandle: 'r-1',
@@ -45,7 +46,7 @@ function record(body: unknown): SQSRecord {
     messageAttributes: {},
     md5OfBody: '',
     eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:app-ping',
+    eventSourceARN: `arn:aws:sqs:eu-west-1:123456789012:app_${body.job}`,
     awsRegion: 'eu-west-1',
   };
 }
@@ -63,7 +64,7 @@ describe('the worker Lambda entry', () => {
 
     expect(response).toEqual({ batchItemFailures: [] });
     const puts = dynamoDb.commandCalls(PutCommand).map((call) => call.args[0].input);
-    expect(puts.map((put) => put.TableName)).toEqual(['app-executions', 'app-executions']);
+    expect(puts.map((put) => put.TableName)).toEqual(['app_executions', 'app_executions']);
     expect(puts[1]?.Item).toMatchObject({
       jobName: 'ping',
       runId: 'run-1',
@@ -81,8 +82,8 @@ describe('the worker Lambda entry', () => {
 
   it('schedules a run more than 15 minutes ahead through EventBridge Scheduler', async () => {
     stubDeployedEnvironment();
-    vi.stubEnv('JOBS_SCHEDULE_GROUP', 'app-runs');
-    vi.stubEnv('JOBS_SCHEDULER_ROLE_ARN', 'arn:aws:iam::123456789012:role/app-scheduler');
+    vi.stubEnv('JOBS_SCHEDULE_GROUP', 'app_runs');
+    vi.stubEnv('JOBS_SCHEDULER_ROLE_ARN', 'arn:aws:iam::123456789012:role/app_scheduler');
     dynamoDb.on(PutCommand).resolves({});
     scheduler.on(CreateScheduleCommand).resolves({});
     const remind = defineJob({
@@ -105,10 +106,11 @@ describe('the worker Lambda entry', () => {
       .map((call) => call.args[0].input);
     expect(schedules).toHaveLength(1);
     expect(schedules[0]).toMatchObject({
-      GroupName: 'app-runs',
+      GroupName: 'app_runs',
       Target: {
-        Arn: 'arn:aws:sqs:eu-west-1:123456789012:app-ping',
-        RoleArn: 'arn:aws:iam::123456789012:role/app-scheduler',
+        Arn: 'arn:aws:sqs:eu-west-1:123456789012:app_ping',
+        RoleArn: 'arn:aws:iam::123456789012:role/app_scheduler',
+        DeadLetterConfig: { Arn: 'arn:aws:sqs:eu-west-1:123456789012:app_scheduler-dlq' },
       },
     });
   });
