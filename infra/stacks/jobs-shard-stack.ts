@@ -59,8 +59,9 @@ export class JobsShardStack extends Stack {
       worker.schedule ? [worker.schedule] : [],
     );
     if (schedules.length === 0) return;
-    // CloudFormation invokes it after every schedule of the stack is in place, and again only
-    // when one of them changes (its digest does): exactly when their states may have been reset.
+    // CloudFormation invokes it after every schedule of the stack is in place, and again when one
+    // of them changes (its digest does), which is when their states may have been reset, or when
+    // the stack's jobs change (a new job's initial pause is written then).
     this.keepPausedSchedules = new CustomResource(this, 'KeepPausedSchedules', {
       resourceType: 'Custom::KeepPausedSchedules',
       serviceToken: this.formatArn({

@@ -113,8 +113,8 @@ describe('ServerlessJobs validation at synth', { timeout: SYNTH_TIMEOUT_MS }, ()
     expect((error as Error).message).toMatch(/^Cannot deploy the jobs, 3 job problems:/);
   });
 
-  it.each(['api', 'alerts', 'scheduler'])(
-    "rejects a job named %s, which the app's own resources use",
+  it.each(['api', 'alerts', 'keep-paused', 'scheduler-dlq'])(
+    "rejects a job named %s, whose resources would take a name the app's own resources use",
     (name) => {
       const error = errorBuilding({
         jobs: [jobSource(defineJob({ name, run: async () => {} }))],
@@ -128,6 +128,12 @@ describe('ServerlessJobs validation at synth', { timeout: SYNTH_TIMEOUT_MS }, ()
       ]);
     },
   );
+
+  it('accepts a job named scheduler, which names no resource of a kind the Scheduler role is', () => {
+    expect(
+      errorBuilding({ jobs: [jobSource(defineJob({ name: 'scheduler', run: async () => {} }))] }),
+    ).toBeUndefined();
+  });
 
   it('accepts the three valid jobs', () => {
     expect(errorBuilding({ jobs: [recurringJob(), oneOffJob(), onDemandJob()] })).toBeUndefined();
