@@ -99,7 +99,7 @@ const LAMBDA_ENV = {
   JOBS_EXECUTIONS_TABLE: 'jobs-executions',
   JOBS_JOB_STATE_TABLE: 'jobs-job-state',
   JOBS_ALERT_CONFIG_TABLE: 'jobs-alert-config',
-  JOBS_QUEUE_NAME_PREFIX: 'jobs-',
+  JOBS_APP_NAME: 'jobs',
   JOBS_ACCOUNT_ID: '123456789012',
   JOBS_SCHEDULE_GROUP: 'jobs-runs',
   JOBS_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/jobs-scheduler',
