@@ -76,8 +76,9 @@ export class DataStack extends Stack {
     // One role for every schedule of the app: a statement per queue would outgrow IAM's policy
     // size long before 1,000 jobs, so it may send to the app's queues by their name prefix
     // (`<app>_`, which no other app's names start with), and not to their dead-letter queues.
-    // Scheduler assumes it only for this app's schedules: the confused-deputy conditions AWS
-    // documents for Scheduler's execution role.
+    // Scheduler assumes it only for this app's schedule groups: the confused-deputy conditions
+    // AWS documents for Scheduler's execution role, whose aws:SourceArn is the schedule group's
+    // ARN (never a schedule's, nor a schedule name prefix, which Scheduler would refuse).
     this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
       roleName: names.schedulerRole,
       description: 'EventBridge Scheduler sends run messages to the job queues of this app',
@@ -88,8 +89,8 @@ export class DataStack extends Stack {
             'aws:SourceArn': [names.scheduleGroup, names.oneOffScheduleGroup].map((group) =>
               this.formatArn({
                 service: 'scheduler',
-                resource: 'schedule',
-                resourceName: `${group}/*`,
+                resource: 'schedule-group',
+                resourceName: group,
               }),
             ),
           },

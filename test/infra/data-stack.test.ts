@@ -135,8 +135,8 @@ describe('DataStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
                 StringEquals: { 'aws:SourceAccount': ACCOUNT },
                 ArnLike: {
                   'aws:SourceArn': [
-                    arn('scheduler', 'schedule/acme_schedules/*'),
-                    arn('scheduler', `schedule/${names.oneOffScheduleGroup}/*`),
+                    arn('scheduler', 'schedule-group/acme_schedules'),
+                    arn('scheduler', `schedule-group/${names.oneOffScheduleGroup}`),
                   ],
                 },
               },

@@ -199,7 +199,9 @@ describe('the roles that send runs to any job of the app', () => {
     );
   });
 
-  it("let Scheduler assume its role only for this app's schedules, in this account", () => {
+  // Scheduler's confused-deputy guidance: aws:SourceArn is the schedule group's ARN, and must
+  // not be scoped to a schedule or a schedule name prefix.
+  it("let Scheduler assume its role only for this app's schedule groups, in this account", () => {
     const role = resources.find(
       (resource) =>
         resource.logicalId.startsWith('SchedulerRole') && resource.Type === 'AWS::IAM::Role',
@@ -207,8 +209,9 @@ describe('the roles that send runs to any job of the app', () => {
     const [trust] = statementsOf(role ? [role] : []).flatMap((document) => document.statements);
     const sourceArns = [trust?.Condition?.ArnLike?.['aws:SourceArn'] ?? []].flat().map(String);
     const schedule = (group: string) =>
-      `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/${group}/x`;
+      `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule-group/${group}`;
 
+    expect(sourceArns.filter((pattern) => !/:schedule-group\/[^*/]+$/.test(pattern))).toEqual([]);
     expect(trust?.Condition?.StringEquals).toEqual({ 'aws:SourceAccount': ACCOUNT });
     expect(sourceArns.some((pattern) => arnMatches(pattern, schedule('acme_schedules')))).toBe(
       true,
