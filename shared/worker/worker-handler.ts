@@ -89,6 +89,7 @@ export const DEAD_LETTER_ATTRIBUTES = {
 // SQS allows 10 attributes a message and 256 KB in all; the reason is kept short of both.
 const MAX_MESSAGE_ATTRIBUTES = 10;
 const MAX_REASON_LENGTH = 1000;
+const SQS_MAX_VISIBILITY_SECONDS = 43_200;
 
 /**
  * The worker Lambda's handler. An SQS batch: each message is a run request, run through the
@@ -151,7 +152,7 @@ export function createWorkerHandler(dependencies: WorkerDependencies): WorkerHan
       }
       const request = requestFor(parsed.message, record);
       const execution = await executor.execute(request, executeOptions(deadline));
-      return dispositionOf(execution, dependencies.backoff);
+      return dispositionOf(execution, dependencies.backoff, now());
     } catch (error) {
       const context = { messageId: record.messageId };
       if (error instanceof HistoryWriteError) {
@@ -245,10 +246,21 @@ const FAILED_STATUSES: ReadonlySet<Execution['status']> = new Set([
   'cancelled',
 ]);
 
+/** Beyond a running attempt's lease: a delivery of it comes back once it surely ended. */
+const LEASE_MARGIN_SECONDS = 5;
+
 function dispositionOf(
   execution: Execution,
   backoff: RetryBackoffOptions | undefined,
+  now: number,
 ): Disposition {
+  if (execution.status === 'running') {
+    // Another delivery runs this attempt: come back when its lease ends, to retry it, take it
+    // over, or find it done. Deleting this message would lose the retry it may ask for.
+    const leaseLeftMs = Date.parse(execution.leaseExpiresAt ?? '') - now;
+    const seconds = Math.ceil(Math.max(0, leaseLeftMs) / 1000) + LEASE_MARGIN_SECONDS;
+    return { kind: 'again', visibilitySeconds: Math.min(seconds, SQS_MAX_VISIBILITY_SECONDS) };
+  }
   if (execution.status === 'rejected') {
     return { kind: 'deadLetter', reason: execution.message ?? 'rejected', runId: execution.runId };
   }

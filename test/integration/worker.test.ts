@@ -300,11 +300,14 @@ describe('the worker on fauxqs and dynalite', () => {
     );
 
     expect(bodies).toBe(1);
-    expect(responses.flatMap((response) => response.batchItemFailures)).toEqual([]);
     const runs = await history.listRuns('tick', { limit: 50 });
     const statuses = runs.items.map((run) => run.status);
     expect(statuses.filter((status) => status === 'succeeded')).toHaveLength(1);
-    expect(runs.items.filter((run) => run.skipReason === 'duplicate')).toHaveLength(19);
+    // A delivery that found the tick in flight stays on its queue until the attempt's lease
+    // ends; one that found it done is recorded as a duplicate and deleted.
+    const leftOnQueue = responses.flatMap((response) => response.batchItemFailures).length;
+    const duplicates = runs.items.filter((run) => run.skipReason === 'duplicate').length;
+    expect(leftOnQueue + duplicates).toBe(19);
   });
 
   it('honours a pause made before a redeploy, and runs ticks again after resume', async () => {

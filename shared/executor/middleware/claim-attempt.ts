@@ -1,4 +1,5 @@
 import type { MiddlewareObj } from '@middy/core';
+import { functionTimeoutSeconds } from '../../delivery/queue-class-settings';
 import type { Clock } from '../../ports/clock';
 import type { ExecutionStore } from '../../ports/execution-store';
 import { abandonedAttempt, nextAttemptAfter } from '../attempt-claim';
@@ -10,7 +11,7 @@ import type { RunState } from '../run-state';
 export interface ClaimAttemptOptions {
   readonly executionStore: ExecutionStore;
   readonly clock: Clock;
-  /** Time beyond the job's timeout before a silent attempt counts as crashed. */
+  /** Time beyond the worker function's timeout before a silent attempt counts as crashed. */
   readonly leaseGraceMs: number;
   readonly codeVersion?: string;
 }
@@ -25,7 +26,8 @@ const MAX_CLAIM_TRIES = 3;
  * received: a delivery claims attempt 1 of a new run, or the attempt after the latest when that
  * one failed and said it would retry, or its worker died. A delivery of a run that needs nothing
  * more is a duplicate: recorded as skipped, and the job body does not run again. A delivery of a
- * run that failed for good returns that outcome, so that the worker dead-letters it again.
+ * run that failed for good returns that outcome, so that the worker dead-letters it again; a
+ * delivery of a run whose attempt is in flight elsewhere returns that running attempt.
  */
 export function claimAttempt(options: ClaimAttemptOptions): MiddlewareObj<RunState, Execution> {
   return {
@@ -35,7 +37,9 @@ export function claimAttempt(options: ClaimAttemptOptions): MiddlewareObj<RunSta
       const job = state.job;
       if (!job) throw new Error('claimAttempt runs after resolveJob');
       const now = options.clock.now();
-      const leaseMs = job.timeoutSeconds * 1000 + options.leaseGraceMs;
+      // No worker outlives its function's timeout, so once this lease is over the attempt's
+      // worker is gone, and a takeover can never race a worker still recording an outcome.
+      const leaseMs = functionTimeoutSeconds(job.timeoutSeconds) * 1000 + options.leaseGraceMs;
       let latest: Execution | undefined;
       for (let tries = 0; tries < MAX_CLAIM_TRIES; tries++) {
         const running = runningExecution(state, job, now, leaseMs, options.codeVersion);
@@ -67,6 +71,10 @@ export function claimAttempt(options: ClaimAttemptOptions): MiddlewareObj<RunSta
           await options.executionStore.complete(outcome);
           return outcome;
         }
+        // In flight elsewhere: answered as it stands, recorded nowhere, so that this delivery's
+        // message is left on the queue until the attempt's lease ends rather than deleted
+        // (which would lose the retry the running attempt may yet ask for).
+        if (latest.status === 'running') return latest;
         break;
       }
       if (!latest) {

@@ -472,7 +472,36 @@ describe('idempotency', () => {
 
     expect(bodies).toBe(1);
     expect(executions.filter((execution) => execution.status === 'succeeded')).toHaveLength(1);
-    expect(executions.filter((execution) => execution.skipReason === 'duplicate')).toHaveLength(19);
+    // The others found the attempt in flight (answered as it stands) or ended (a duplicate).
+    const others = executions.filter((execution) => execution.status !== 'succeeded');
+    expect(
+      others.every(
+        (execution) => execution.status === 'running' || execution.skipReason === 'duplicate',
+      ),
+    ).toBe(true);
+  });
+
+  it('answers a delivery of an attempt in flight elsewhere with that attempt, recording nothing', async () => {
+    const started = deferred();
+    const finish = deferred();
+    const { executor, executionStore } = setup([
+      job({
+        name: 'slow',
+        run: async () => {
+          started.resolve();
+          await finish.promise;
+        },
+      }),
+    ]);
+    const first = executor.execute(manual('slow', { runId: 'run-1' }));
+    await started.promise;
+
+    const second = await executor.execute(manual('slow', { runId: 'run-1' }));
+    finish.resolve();
+    await first;
+
+    expect(second).toMatchObject({ runId: 'run-1', attempt: 1, status: 'running' });
+    expect(executionStore.list('slow')).toHaveLength(1);
   });
 
   it('runs ticks of different scheduled times as different runs', async () => {
@@ -547,7 +576,7 @@ describe('idempotency', () => {
     clock.set('2026-06-01T09:01:02.000Z');
     const takeover = await executor.execute(manual('survivor', { runId: 'run-1' }));
 
-    expect(tooEarly.skipReason).toBe('duplicate');
+    expect(tooEarly).toMatchObject({ runId: 'run-1', attempt: 1, status: 'running' });
     expect(takeover).toMatchObject({ runId: 'run-1', attempt: 2, status: 'succeeded' });
     const [abandoned] = await executionStore.getRun('survivor', 'run-1');
     expect(abandoned).toMatchObject({

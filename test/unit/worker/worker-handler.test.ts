@@ -424,6 +424,44 @@ describe('a schedule tick', () => {
   });
 });
 
+describe('a delivery of an attempt in flight elsewhere', () => {
+  // SQS may deliver a message twice at once. Deleting the second copy would delete the message,
+  // and the retry the running attempt may yet ask for (its visibility change would find the
+  // message gone).
+  it("stays on the queue until the attempt's lease ends, and is recorded nowhere", async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const slow = defineJob({
+      name: 'slow',
+      timeout: 60,
+      run: async () => {
+        started();
+        await released;
+      },
+    });
+    const { handler, history } = setup([slow]);
+    const first = handler(batch(record({ job: 'slow', runId: 'run-1' })));
+    await running;
+    const copy = record({ job: 'slow', runId: 'run-1' });
+
+    const response = await handler(batch(copy));
+    release();
+    await first;
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: copy.messageId }] });
+    const seconds = visibilityChanges()[0]?.Entries?.[0]?.VisibilityTimeout ?? 0;
+    expect(seconds).toBeGreaterThanOrEqual(70);
+    expect(seconds).toBeLessThanOrEqual(80);
+    expect(history.list()).toHaveLength(1);
+  });
+});
+
 describe('a history store that fails to record an outcome', () => {
   function storeFailingOnComplete(): ExecutionStore {
     const store = new InMemoryExecutionStore();
