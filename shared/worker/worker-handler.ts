@@ -79,6 +79,8 @@ type Disposition =
 
 // For a message without a run id, key, or tick: its redeliveries share one run, by message id.
 const MESSAGE_KEY_PREFIX = 'sqs-message:';
+// For a message redriven from the dead-letter queue: one new run per redriven message.
+const REDRIVE_KEY_PREFIX = 'redrive:';
 const UNREADABLE_JOB = '_unreadable-message';
 
 /** Message attributes a dead-lettered run carries, beside its message as it was sent. */
@@ -233,6 +235,19 @@ function requestFor(message: RunMessage, record: SQSRecord): RunRequest {
   const request = runRequestFrom(message, {
     defaultTriggeredBy: message.trigger === 'schedule' ? 'scheduler' : 'sqs',
   });
+  const deadLettered = record.messageAttributes?.[DEAD_LETTER_ATTRIBUTES.runId]?.stringValue;
+  if (deadLettered !== undefined) {
+    // Sent back from the dead-letter queue (a redrive): its run failed for good, so it runs as
+    // a new run that retries it, rather than finding that run ended and going back again.
+    const { idempotencyKey: _key, ...rest } = request;
+    return {
+      ...rest,
+      trigger: 'retry',
+      retryOf: deadLettered,
+      triggeredBy: 'redrive',
+      runId: runIdForKey(message.job, `${REDRIVE_KEY_PREFIX}${record.messageId}`),
+    };
+  }
   if (message.runId !== undefined || message.idempotencyKey !== undefined || isTick) return request;
   return {
     ...request,

@@ -424,6 +424,43 @@ describe('a schedule tick', () => {
   });
 });
 
+describe('a run redriven from the dead-letter queue', () => {
+  it('runs again, as a new run that retries the one that failed for good', async () => {
+    let calls = 0;
+    const recovering = defineJob({
+      name: 'recovering',
+      retries: 0,
+      run: async () => {
+        calls += 1;
+        if (calls === 1) throw new Error('down');
+        return JobResult.success('back up');
+      },
+    });
+    const { handler, history } = setup([recovering]);
+    const original = record({ job: 'recovering', runId: 'run-1' });
+    await handler(batch(original));
+    const [deadLetter] = deadLetters();
+    const redriven = {
+      ...record({ job: 'recovering', runId: 'run-1' }),
+      messageAttributes: Object.fromEntries(
+        Object.entries(deadLetter?.MessageAttributes ?? {}).map(([name, value]) => [
+          name,
+          { dataType: value.DataType ?? 'String', stringValue: value.StringValue },
+        ]),
+      ),
+    };
+
+    const response = await handler(batch(redriven));
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(calls).toBe(2);
+    expect(history.list()).toMatchObject([
+      { runId: 'run-1', status: 'failed', willRetry: false },
+      { trigger: 'retry', retryOf: 'run-1', triggeredBy: 'redrive', status: 'succeeded' },
+    ]);
+  });
+});
+
 describe('a delivery of an attempt in flight elsewhere', () => {
   // SQS may deliver a message twice at once. Deleting the second copy would delete the message,
   // and the retry the running attempt may yet ask for (its visibility change would find the
