@@ -4,7 +4,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { SchedulerScheduleControl } from '../shared/delivery/scheduler-schedule-control';
 import { createCustomResourceHandler } from '../shared/deploy/custom-resource';
-import { keepPausedSchedules } from '../shared/deploy/keep-paused-schedules';
+import { type KeepPausedPorts, keepPausedSchedules } from '../shared/deploy/keep-paused-schedules';
 import { powertoolsLogger } from '../shared/logging/powertools-logger';
 import { DynamoDbJobStateStore } from '../shared/stores/dynamodb/dynamodb-job-state-store';
 import { readWorkerEnvironment } from '../shared/worker/worker-environment';
@@ -16,24 +16,23 @@ import { readWorkerEnvironment } from '../shared/worker/worker-environment';
 export function createLambdaKeepPaused(): (
   event: CloudFormationCustomResourceEvent,
 ) => Promise<void> {
-  const environment = readWorkerEnvironment();
   const logger = powertoolsLogger(new Logger({ serviceName: 'jobs-keep-paused' }));
-  const { names } = environment;
-  return createCustomResourceHandler({
-    work: keepPausedSchedules(
-      {
-        jobStateStore: new DynamoDbJobStateStore({
-          client: new DynamoDBClient({}),
-          tableName: environment.tables.jobState,
-        }),
-        scheduleControl: new SchedulerScheduleControl({
-          schedulerClient: new SchedulerClient({}),
-          groupName: names.scheduleGroup,
-          scheduleNameFor: (jobName) => names.job(jobName),
-        }),
-      },
-      logger,
-    ),
-    logger,
-  });
+  // Built on the first event, inside the step, so that a broken environment is logged and
+  // CloudFormation still gets its answer rather than waiting out the resource's timeout.
+  const ports = (): KeepPausedPorts => {
+    const environment = readWorkerEnvironment();
+    const { names } = environment;
+    return {
+      jobStateStore: new DynamoDbJobStateStore({
+        client: new DynamoDBClient({}),
+        tableName: environment.tables.jobState,
+      }),
+      scheduleControl: new SchedulerScheduleControl({
+        schedulerClient: new SchedulerClient({}),
+        groupName: names.scheduleGroup,
+        scheduleNameFor: (jobName) => names.job(jobName),
+      }),
+    };
+  };
+  return createCustomResourceHandler({ work: keepPausedSchedules(ports, { logger }), logger });
 }

@@ -220,11 +220,18 @@ function grantAlertsAccess(
   stack: Stack,
   sender: Sender | undefined,
 ): void {
-  // Configs are read; the throttle's counters and the alert log are entries of the same table.
+  // Configs are read; the throttle's counters and the alert log are entries of the same table
+  // (an alert's claim is deleted again when nothing was sent, so that a retry may send it).
   role.addToPolicy(
     new iam.PolicyStatement({
       sid: 'AlertConfigThrottleAndLog',
-      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      actions: [
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+      ],
       resources: [
         stack.formatArn({
           service: 'dynamodb',

@@ -58,7 +58,8 @@ export class JobsShardStack extends Stack {
     const schedules = [...workers.values()].flatMap((worker) =>
       worker.schedule ? [worker.schedule] : [],
     );
-    if (schedules.length === 0) return;
+    // A job declared paused gets its initial pause written here too, schedule or not.
+    if (schedules.length === 0 && !props.jobs.some((job) => job.paused)) return;
     // CloudFormation invokes it after every schedule of the stack is in place, and again when one
     // of them changes (its digest does), which is when their states may have been reset, or when
     // the stack's jobs change (a new job's initial pause is written then).

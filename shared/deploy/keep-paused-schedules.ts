@@ -33,20 +33,40 @@ export function keepPausedJobsProperty(jobs: readonly ScheduledPausableJob[]): s
   return JSON.stringify(jobs.map(({ name, paused, scheduled }) => ({ name, paused, scheduled })));
 }
 
+/** What the step reads and switches. */
+export interface KeepPausedPorts {
+  readonly jobStateStore: Pick<JobStateStore, 'get' | 'setInitialPauseState'>;
+  readonly scheduleControl: ScheduleControl;
+}
+
+export interface KeepPausedOptions {
+  /** @default - a logger that drops everything */
+  readonly logger?: Logger;
+  /**
+   * How long it may switch schedules before it answers with what is left as failed, well within
+   * the resource's service timeout and the function's own. @default 90000
+   */
+  readonly timeBudgetMs?: number;
+  /** Milliseconds since the epoch. @default Date.now */
+  readonly now?: () => number;
+}
+
 /**
  * After each deploy that changed a schedule of the stack: paused jobs' schedules off again,
- * resumed ones on. A schedule that cannot be switched does not fail the deploy (its ticks are
- * skipped by the worker all the same); it is logged as an error, which the function's alarm sees
- * (an alarm on its error log lines, in the data stack).
+ * resumed ones on. Nothing it meets fails the deploy (a failed custom resource would roll the
+ * stack back, and the rollback would fail the same way): a schedule it cannot switch, a table
+ * it cannot read, even ports it cannot build, are logged as an error, which the function's
+ * alarm sees (an alarm on its error log lines, in the data stack); the worker skips a paused
+ * job's ticks all the same. Only properties that no construct of this app writes fail it.
  */
 export function keepPausedSchedules(
-  ports: {
-    readonly jobStateStore: Pick<JobStateStore, 'get' | 'setInitialPauseState'>;
-    readonly scheduleControl: ScheduleControl;
-  },
-  logger: Logger = silentLogger,
+  ports: KeepPausedPorts | (() => KeepPausedPorts),
+  options: KeepPausedOptions = {},
 ): CustomResourceWork {
+  const logger = options.logger ?? silentLogger;
+  const now = options.now ?? Date.now;
   return async (event) => {
+    const startedAt = now();
     const text = event.ResourceProperties[KEEP_PAUSED_PROPERTIES.jobs];
     const parsed = jobsSchema.safeParse(jsonOrUndefined(String(text)));
     if (!parsed.success) {
@@ -54,7 +74,20 @@ export function keepPausedSchedules(
         `${KEEP_PAUSED_PROPERTIES.jobs} must be the JSON list of the stack's jobs ({ name, paused, scheduled }), got ${String(text).slice(0, 200)}: redeploy with the construct that wrote it`,
       );
     }
-    const result = await applyPauseStatesToSchedules(parsed.data, ports);
+    let built: KeepPausedPorts;
+    try {
+      built = typeof ports === 'function' ? ports() : ports;
+    } catch (error) {
+      logger.error("Paused jobs' schedules were not checked: the function cannot start", {
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        jobs: parsed.data.map((job) => job.name),
+      });
+      return { Paused: '', Failed: String(parsed.data.length) };
+    }
+    const result = await applyPauseStatesToSchedules(parsed.data, built, {
+      now,
+      deadline: startedAt + (options.timeBudgetMs ?? 90_000),
+    });
     if (result.failed.length > 0) {
       logger.error(
         "Some paused jobs' schedules could not be switched off again; the worker still skips their ticks",

@@ -224,7 +224,13 @@ describe('AlertsFunction', { timeout: SYNTH_TIMEOUT_MS }, () => {
         {
           Sid: 'AlertConfigThrottleAndLog',
           Effect: 'Allow',
-          Action: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          Action: [
+            'dynamodb:GetItem',
+            'dynamodb:Query',
+            'dynamodb:PutItem',
+            'dynamodb:UpdateItem',
+            'dynamodb:DeleteItem',
+          ],
           Resource: arn('dynamodb', 'table/acme_alert-config'),
         },
       ]);

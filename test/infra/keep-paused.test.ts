@@ -112,7 +112,15 @@ describe("a shard stack's KeepPausedSchedules step", () => {
     expect(digestOf(after, 'nightly-report')).toBe(digestOf(before, 'nightly-report'));
   });
 
-  it('is left out of a stack whose jobs have no schedule', () => {
+  it('is in a stack whose only job is declared paused, to write its initial pause', () => {
+    const { jobs } = buildJobsApp({
+      jobs: [jobSource(defineJob({ name: 'manual-cleanup', paused: true, run: async () => {} }))],
+    });
+
+    expect(keepPausedOf(templateOf(jobs, 'manual-cleanup'))).toHaveLength(1);
+  });
+
+  it('is left out of a stack whose jobs have no schedule and none is declared paused', () => {
     const { jobs } = buildJobsApp({ jobs: [onDemandJob()] });
 
     expect(keepPausedOf(templateOf(jobs, ON_DEMAND_JOB))).toEqual([]);

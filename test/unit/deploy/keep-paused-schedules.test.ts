@@ -58,7 +58,7 @@ function stepFor(
         scheduleNameFor: (jobName) => `acme_${jobName}`,
       }),
     },
-    logger,
+    { logger },
   );
   const event = {
     RequestType: 'Update',
@@ -162,5 +162,88 @@ describe('after a deploy rewrote the schedules', () => {
     } as never);
 
     await expect(running).rejects.toThrow(/must be the JSON list of the stack's jobs/);
+  });
+});
+
+describe('what would otherwise fail a deploy', () => {
+  const event = (jobs: { name: string; paused: boolean; scheduled: boolean }[]) =>
+    ({
+      RequestType: 'Update',
+      ResourceProperties: {
+        ServiceToken: 'x',
+        [KEEP_PAUSED_PROPERTIES.jobs]: keepPausedJobsProperty(jobs),
+      },
+    }) as never;
+
+  // A custom resource that fails rolls its stack back, and the rollback sends it the old
+  // properties, which would fail the same way: the stack would be stuck in UPDATE_ROLLBACK_FAILED.
+  it('answers, logging an error, when the job-state table cannot be read', async () => {
+    const logger = new MemoryLogger();
+    const denied = Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' });
+    const work = keepPausedSchedules(
+      {
+        jobStateStore: {
+          get: async () => Promise.reject(denied),
+          setInitialPauseState: async () => Promise.reject(denied),
+        },
+        scheduleControl: { setEnabled: async () => true },
+      },
+      { logger },
+    );
+
+    const data = await work(
+      event([
+        { name: 'legacy-sync', paused: true, scheduled: true },
+        { name: 'hourly', paused: false, scheduled: true },
+      ]),
+    );
+
+    expect(data).toEqual({ Paused: '', Failed: '3' });
+    expect(logger.entries.filter((entry) => entry.level === 'error')).toHaveLength(1);
+  });
+
+  it('answers, logging an error, when the function cannot even build what it needs', async () => {
+    const logger = new MemoryLogger();
+    const work = keepPausedSchedules(
+      () => {
+        throw new Error("The function's environment is incomplete: JOBS_APP_NAME is not set");
+      },
+      { logger },
+    );
+
+    const data = await work(event([{ name: 'hourly', paused: false, scheduled: true }]));
+
+    expect(data).toEqual({ Paused: '', Failed: '1' });
+    expect(logger.entries.find((entry) => entry.level === 'error')?.attributes).toMatchObject({
+      error: expect.stringContaining('JOBS_APP_NAME is not set'),
+      jobs: ['hourly'],
+    });
+  });
+
+  it('answers in its time budget, reporting the schedules it had no time for', async () => {
+    let clock = 0;
+    const work = keepPausedSchedules(
+      {
+        jobStateStore: new InMemoryJobStateStore(),
+        scheduleControl: {
+          setEnabled: async () => {
+            clock += 30_000;
+            return true;
+          },
+        },
+      },
+      { timeBudgetMs: 60_000, now: () => clock },
+    );
+    const jobs = Array.from({ length: 12 }, (_, index) => ({
+      name: `job-${index}`,
+      paused: false,
+      scheduled: true,
+    }));
+
+    const data = await work(event(jobs));
+
+    // One batch of five, switched at once, used the budget (150 s on this clock); the other
+    // seven were reported rather than switched.
+    expect(data.Failed).toBe('7');
   });
 });
