@@ -1,6 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { AnyJobDefinition } from '../../shared/job/job-definition';
+import type { ResourceNames } from '../../shared/naming/resource-names';
 import {
   ALERT_CONFIG_TABLE,
   EXECUTIONS_TABLE,
@@ -40,23 +42,50 @@ export function workerDynamoDbGrants(job: AnyJobDefinition): DynamoDbGrant[] {
   const source = jobSource(job);
   const { jobs } = buildJobsApp({ jobs: [source] });
   const stack = stackOf(jobs, source.definition.name);
-  const template = Template.fromStack(stack).toJSON() as {
-    Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
-  };
-  const functionEntry = Object.values(template.Resources).find(
+  return dynamoDbGrantsOf(
+    [Template.fromStack(stack).toJSON() as TemplateJson],
+    jobs.names.job(source.definition.name),
+    jobs.names.tables,
+  );
+}
+
+/** The DynamoDB statements of the role of one of the app's own functions, such as its alerts'. */
+export function appFunctionDynamoDbGrants(functionName: (names: ResourceNames) => string) {
+  const { jobs } = buildJobsApp();
+  const templates = jobs.node
+    .findAll()
+    .filter((node): node is Stack => node instanceof Stack)
+    .map((stack) => Template.fromStack(stack).toJSON() as TemplateJson);
+  return dynamoDbGrantsOf(templates, functionName(jobs.names), jobs.names.tables);
+}
+
+interface TemplateJson {
+  readonly Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+}
+
+function dynamoDbGrantsOf(
+  templates: readonly TemplateJson[],
+  functionName: string,
+  tableNames: TableNames,
+): DynamoDbGrant[] {
+  const template = templates.find((candidate) =>
+    Object.values(candidate.Resources).some(
+      (resource) =>
+        resource.Type === 'AWS::Lambda::Function' &&
+        resource.Properties.FunctionName === functionName,
+    ),
+  );
+  const functionEntry = Object.values(template?.Resources ?? {}).find(
     (resource) =>
       resource.Type === 'AWS::Lambda::Function' &&
-      resource.Properties.FunctionName === jobs.names.job(source.definition.name),
+      resource.Properties.FunctionName === functionName,
   );
-  if (!functionEntry) throw new Error(`no function for job ${job.name} in its stack`);
+  if (!template || !functionEntry) throw new Error(`no function ${functionName} in the app`);
   const roleId = (functionEntry.Properties.Role as { 'Fn::GetAtt': [string, string] })[
     'Fn::GetAtt'
   ][0];
   const tableRoles = new Map(
-    (Object.entries(jobs.names.tables) as [TableRole, string][]).map(([role, name]) => [
-      name,
-      role,
-    ]),
+    (Object.entries(tableNames) as [TableRole, string][]).map(([role, name]) => [name, role]),
   );
   const grants: DynamoDbGrant[] = [];
   for (const resource of Object.values(template.Resources)) {
@@ -81,7 +110,7 @@ export function workerDynamoDbGrants(job: AnyJobDefinition): DynamoDbGrant[] {
       }
     }
   }
-  if (grants.length === 0) throw new Error(`no DynamoDB grants found for job ${job.name}`);
+  if (grants.length === 0) throw new Error(`no DynamoDB grants found for ${functionName}`);
   return grants;
 }
 
