@@ -50,6 +50,11 @@ export class JobWorker extends Construct {
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
   readonly schedule?: scheduler.CfnSchedule;
+  /**
+   * The role Scheduler assumes for the one-time schedules that `enqueue({ at })` makes beyond
+   * 15 minutes: it may send only to the jobs this one declares. Present when it declares any.
+   */
+  readonly laterRunsRole?: iam.Role;
 
   constructor(scope: Construct, id: string, props: JobWorkerProps) {
     super(scope, id);
@@ -86,6 +91,7 @@ export class JobWorker extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Worker of job ${job.name}`,
     });
+    if (job.enqueues.length > 0) this.laterRunsRole = laterRunsRole(this, job, names);
     const settings = sharedFunctionSettings(names, stack.account, job.name);
     this.function = new lambda.Function(this, 'Function', {
       functionName: names.job(job.name),
@@ -104,12 +110,12 @@ export class JobWorker extends Construct {
         ...(job.enqueues.length > 0
           ? {
               [WORKER_ENVIRONMENT.scheduleGroup]: names.oneOffScheduleGroup,
-              [WORKER_ENVIRONMENT.schedulerRoleArn]: schedulerRoleArn(stack, names),
+              [WORKER_ENVIRONMENT.schedulerRoleArn]: this.laterRunsRole?.roleArn ?? '',
             }
           : {}),
       },
     });
-    grantJobAccess(role, job, names, stack);
+    grantJobAccess(role, job, names, stack, this.laterRunsRole);
     logGroup.grantWrite(role);
 
     const queueSettings = QUEUE_CLASS_SETTINGS[job.queue];
@@ -238,6 +244,7 @@ function grantJobAccess(
   job: AnyNamedJobDefinition,
   names: ResourceNames,
   stack: Stack,
+  laterRuns: iam.Role | undefined,
 ): void {
   const tableArn = (name: string) =>
     stack.formatArn({ service: 'dynamodb', resource: 'table', resourceName: name });
@@ -260,7 +267,7 @@ function grantJobAccess(
       conditions: ownItemsOnly,
     }),
   );
-  if (job.enqueues.length === 0) return;
+  if (job.enqueues.length === 0 || !laterRuns) return;
   role.addToPolicy(
     new iam.PolicyStatement({
       sid: 'EnqueueDeclaredJobs',
@@ -284,12 +291,52 @@ function grantJobAccess(
       ],
     }),
   );
+  // Only its own later-runs role, which may send only to the jobs it declares: the app's
+  // Scheduler role, which may send to every job, would let it start any job.
   role.addToPolicy(
     new iam.PolicyStatement({
-      sid: 'PassSchedulerRole',
+      sid: 'PassLaterRunsRole',
       actions: ['iam:PassRole'],
-      resources: [schedulerRoleArn(stack, names)],
+      resources: [laterRuns.roleArn],
       conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
     }),
   );
+}
+
+/**
+ * Scheduler's role for the job's one-time schedules: assumed only for schedules of the app's
+ * one-off group (aws:SourceArn is the schedule group's ARN, as Scheduler's confused-deputy
+ * guidance requires), sending only to the jobs the job declares, and to Scheduler's dead-letter
+ * queue for a run it cannot deliver.
+ */
+function laterRunsRole(worker: JobWorker, job: AnyNamedJobDefinition, names: ResourceNames) {
+  const stack = Stack.of(worker);
+  const laterRuns = new iam.Role(worker, 'LaterRunsRole', {
+    description: `EventBridge Scheduler sends the later runs job ${job.name} enqueues`,
+    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: {
+          'aws:SourceArn': stack.formatArn({
+            service: 'scheduler',
+            resource: 'schedule-group',
+            resourceName: names.oneOffScheduleGroup,
+          }),
+        },
+      },
+    }),
+  });
+  laterRuns.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'SendToDeclaredJobs',
+      actions: ['sqs:SendMessage'],
+      resources: [
+        ...job.enqueues.map((target) =>
+          stack.formatArn({ service: 'sqs', resource: names.job(target) }),
+        ),
+        stack.formatArn({ service: 'sqs', resource: names.schedulerDeadLetterQueue }),
+      ],
+    }),
+  );
+  return laterRuns;
 }

@@ -76,9 +76,10 @@ export class DataStack extends Stack {
     // One role for every schedule of the app: a statement per queue would outgrow IAM's policy
     // size long before 1,000 jobs, so it may send to the app's queues by their name prefix
     // (`<app>_`, which no other app's names start with), and not to their dead-letter queues.
-    // Scheduler assumes it only for this app's schedule groups: the confused-deputy conditions
-    // AWS documents for Scheduler's execution role, whose aws:SourceArn is the schedule group's
-    // ARN (never a schedule's, nor a schedule name prefix, which Scheduler would refuse).
+    // Scheduler assumes it only for the app's recurring schedules (the one-time ones that jobs
+    // make have a role per job, see JobWorker): the confused-deputy conditions AWS documents for
+    // Scheduler's execution role, whose aws:SourceArn is the schedule group's ARN (never a
+    // schedule's, nor a schedule name prefix, which Scheduler would refuse).
     this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
       roleName: names.schedulerRole,
       description: 'EventBridge Scheduler sends run messages to the job queues of this app',
@@ -86,13 +87,11 @@ export class DataStack extends Stack {
         conditions: {
           StringEquals: { 'aws:SourceAccount': this.account },
           ArnLike: {
-            'aws:SourceArn': [names.scheduleGroup, names.oneOffScheduleGroup].map((group) =>
-              this.formatArn({
-                service: 'scheduler',
-                resource: 'schedule-group',
-                resourceName: group,
-              }),
-            ),
+            'aws:SourceArn': this.formatArn({
+              service: 'scheduler',
+              resource: 'schedule-group',
+              resourceName: names.scheduleGroup,
+            }),
           },
         },
       }),

@@ -120,7 +120,7 @@ describe('DataStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
       template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: name });
     });
 
-    it("lets only EventBridge Scheduler of this account, for the schedules of the app's two groups, assume the acme_scheduler role", () => {
+    it("lets only EventBridge Scheduler of this account, for the app's recurring schedule group, assume the acme_scheduler role", () => {
       const template = dataTemplate();
 
       template.hasResourceProperties('AWS::IAM::Role', {
@@ -134,10 +134,7 @@ describe('DataStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
               Condition: {
                 StringEquals: { 'aws:SourceAccount': ACCOUNT },
                 ArnLike: {
-                  'aws:SourceArn': [
-                    arn('scheduler', 'schedule-group/acme_schedules'),
-                    arn('scheduler', `schedule-group/${names.oneOffScheduleGroup}`),
-                  ],
+                  'aws:SourceArn': arn('scheduler', 'schedule-group/acme_schedules'),
                 },
               },
             }),

@@ -107,13 +107,54 @@ describe('JobWorker role', { timeout: SYNTH_TIMEOUT_MS }, () => {
     });
   });
 
-  it('lets a job that enqueues pass the scheduler role to EventBridge Scheduler only', () => {
+  it('lets a job that enqueues pass only its own later-runs role, and only to EventBridge Scheduler', () => {
     const { jobs } = buildJobsApp();
+    const laterRuns = workerOf(jobs, RECURRING_JOB).laterRunsRole;
 
-    expectRoleAllows(jobs, RECURRING_JOB, {
-      Action: 'iam:PassRole',
-      Resource: arn('iam', 'role/acme_scheduler', ''),
-      Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    const passed = roleStatements(jobs, RECURRING_JOB).filter((statement) =>
+      actionsOf(statement).includes('iam:PassRole'),
+    );
+
+    expect(passed).toEqual([
+      expect.objectContaining({
+        Resource: getAtt(logicalIdOf(laterRuns as never), 'Arn'),
+        Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    ]);
+  });
+
+  // The one-time schedules of enqueue({ at }) run as this role: were it the app's Scheduler
+  // role, which may send to every job, a job could start any job with any input.
+  it("gives the later-runs role of a job that enqueues only its declared jobs' queues", () => {
+    const { jobs } = buildJobsApp();
+    const laterRuns = workerOf(jobs, RECURRING_JOB).laterRunsRole;
+    const template = templateOf(jobs, RECURRING_JOB);
+
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalIdOf(laterRuns as never) }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Sid: 'SendToDeclaredJobs',
+            Effect: 'Allow',
+            Action: 'sqs:SendMessage',
+            Resource: [arn('sqs', `acme_${ON_DEMAND_JOB}`), arn('sqs', 'acme_scheduler-dlq')],
+          },
+        ],
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': '123456789012' },
+              ArnLike: { 'aws:SourceArn': arn('scheduler', 'schedule-group/acme_runs') },
+            },
+          }),
+        ],
+      },
     });
   });
 

@@ -5,7 +5,6 @@ import { defineJob } from '../../shared/job/define-job';
 import type { QueueClass } from '../../shared/job/job-definition';
 import {
   ACCOUNT,
-  arn,
   buildJobsApp,
   getAtt,
   jobSource,
@@ -91,15 +90,17 @@ describe('JobWorker', { timeout: SYNTH_TIMEOUT_MS }, () => {
       });
     });
 
-    it('tells a job that enqueues where to schedule runs more than 15 minutes ahead', () => {
+    it('tells a job that enqueues where to schedule runs more than 15 minutes ahead, and with which role', () => {
       const { jobs } = buildJobsApp();
+      const laterRuns = workerOf(jobs, RECURRING_JOB).laterRunsRole;
 
+      expect(laterRuns).toBeDefined();
       templateOf(jobs, RECURRING_JOB).hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: `acme_${RECURRING_JOB}`,
         Environment: {
           Variables: Match.objectLike({
             JOBS_SCHEDULE_GROUP: 'acme_runs',
-            JOBS_SCHEDULER_ROLE_ARN: arn('iam', 'role/acme_scheduler', ''),
+            JOBS_SCHEDULER_ROLE_ARN: getAtt(logicalIdOf(laterRuns as never), 'Arn'),
           }),
         },
       });
