@@ -309,21 +309,32 @@ async function deadLetter(
   const queueName = record.eventSourceARN.slice(record.eventSourceARN.lastIndexOf(':') + 1);
   const deadLetterArn = `${record.eventSourceARN.slice(0, -queueName.length)}${deadLetterQueueOf(queueName)}`;
   const deadLetterUrl = queueUrlForArn(deadLetterArn);
-  try {
-    await sqsClient.send(
+  const runId = {
+    [DEAD_LETTER_ATTRIBUTES.runId]: { DataType: 'String', StringValue: disposition.runId },
+  };
+  const send = (attributes: Record<string, MessageAttributeValue>) =>
+    sqsClient.send(
       new SendMessageCommand({
         QueueUrl: deadLetterUrl,
         MessageBody: record.body,
-        MessageAttributes: {
-          ...originalAttributes(record, MAX_MESSAGE_ATTRIBUTES - 2),
-          [DEAD_LETTER_ATTRIBUTES.reason]: {
-            DataType: 'String',
-            StringValue: disposition.reason.slice(0, MAX_REASON_LENGTH),
-          },
-          [DEAD_LETTER_ATTRIBUTES.runId]: { DataType: 'String', StringValue: disposition.runId },
-        },
+        MessageAttributes: attributes,
       }),
     );
+  try {
+    try {
+      await send({
+        ...originalAttributes(record, MAX_MESSAGE_ATTRIBUTES - 2),
+        [DEAD_LETTER_ATTRIBUTES.reason]: {
+          DataType: 'String',
+          StringValue: disposition.reason.slice(0, MAX_REASON_LENGTH),
+        },
+        ...runId,
+      });
+    } catch {
+      // A message near SQS's size limit has no room for the attributes: the run id alone says
+      // which run it was (history has the reason). Any other refusal fails again here.
+      await send(runId);
+    }
     return { kind: 'done' };
   } catch (error) {
     logger.error('Could not send a run to its dead-letter queue; it is left for redelivery', {

@@ -233,6 +233,26 @@ describe('a message whose last attempt fails', () => {
     expect(history.list()).toHaveLength(1);
   });
 
+  it('goes with its run id alone when SQS refuses it with the reason, as for a message near the size limit', async () => {
+    const { handler } = setup([failing(0)]);
+    sqs
+      .on(SendMessageCommand)
+      .rejectsOnce(
+        Object.assign(new Error('Message must be shorter than 1048576 bytes.'), {
+          name: 'InvalidParameterValue',
+        }),
+      )
+      .resolves({ MessageId: 'dead-letter-2' });
+
+    const response = await handler(batch(record({ job: 'fails' })));
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(deadLetters().map((sent) => Object.keys(sent.MessageAttributes ?? {}))).toEqual([
+      ['jobsDeadLetterReason', 'jobsRunId'],
+      ['jobsRunId'],
+    ]);
+  });
+
   it('stays on its queue when the dead-letter queue refuses it, and says so', async () => {
     const { handler, logger } = setup([failing(0)]);
     sqs.on(SendMessageCommand).rejects(new Error('Access denied'));
