@@ -38,6 +38,7 @@ import { startEmbeddedDynamoDb } from './embedded-dynamodb';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, startEmbeddedSqs } from './embedded-sqs';
 import { updateJobQueue } from './job-queues';
 import { startJobReloader } from './job-reloader';
+import { moveLegacyLocalTables, queueOfLegacyName } from './legacy-local-data';
 import { LocalOneOffScheduler, type PendingOneOffRun } from './local-one-off-scheduler';
 import type { LocalJob, LocalRuntime, LocalRuntimeOptions } from './local-runtime-types';
 import { LocalScheduler } from './local-scheduler';
@@ -102,6 +103,14 @@ export async function startLocalRuntime(
     const names = new ResourceNames(appName);
     const { tables } = names;
     await dynamoDb.createTables(tables);
+    if (persistent) {
+      const client = dynamoDb.createClient();
+      try {
+        await moveLegacyLocalTables(client, names, logger);
+      } finally {
+        client.destroy();
+      }
+    }
     // Every job's queues since the start, removed jobs' too, so that what they hold is kept.
     const queueUrls = new Map<
       string,
@@ -170,6 +179,7 @@ export async function startLocalRuntime(
         sqsClient,
         queueUrls,
         logger,
+        (name) => queueOfLegacyName(name, names, new Set(jobs.map((job) => job.name))),
       );
       oneOff.restore(await readJson<PendingOneOffRun[]>(join(dataDir, PENDING_RUNS_FILE), []));
     }
@@ -462,6 +472,8 @@ async function restoreQueuedMessages(
   sqsClient: ReturnType<Awaited<ReturnType<typeof startEmbeddedSqs>>['createClient']>,
   queueUrls: ReadonlyMap<string, { url: string; dlqUrl: string }>,
   logger: Logger,
+  /** Today's name of a queue saved under a name the app's queues no longer take. */
+  renamed: (queueName: string) => string | undefined,
 ): Promise<void> {
   const saved = await readJson<QueuedMessages>(file, {});
   const urlOf = new Map<string, string>();
@@ -470,7 +482,7 @@ async function restoreQueuedMessages(
     urlOf.set(dlqUrl.slice(dlqUrl.lastIndexOf('/') + 1), dlqUrl);
   }
   for (const [name, messages] of Object.entries(saved)) {
-    const url = urlOf.get(name);
+    const url = urlOf.get(name) ?? urlOf.get(renamed(name) ?? '');
     if (!url) {
       logger.warn('Messages of a queue whose job no longer exists were dropped', {
         queue: name,

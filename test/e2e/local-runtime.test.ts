@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { startEmbeddedDynamoDb } from '../../local/embedded-dynamodb';
+import { legacyTableNames } from '../../local/legacy-local-data';
 import { startLocalRuntime } from '../../local/local-runtime';
 import type { LocalRuntime } from '../../local/local-runtime-types';
 import type { RunsPage } from '../../shared/api/api-resources';
@@ -12,6 +14,7 @@ import { defineJob } from '../../shared/job/define-job';
 import type { AnyNamedJobDefinition } from '../../shared/job/job-definition';
 import { JobResult } from '../../shared/job/job-result';
 import { silentLogger } from '../../shared/logging/silent-logger';
+import { DynamoDbExecutionStore } from '../../shared/stores/dynamodb/dynamodb-execution-store';
 
 // Each runtime starts dynalite, fauxqs and a server: allow for a busy machine.
 const E2E_TIMEOUT_MS = 60_000;
@@ -221,6 +224,49 @@ describe('the local runtime, through its REST API', { timeout: E2E_TIMEOUT_MS },
     const page = await runsOf(second, 'greet');
 
     expect(page.runs.map((run) => [run.runId, run.status])).toEqual([[body.runId, 'succeeded']]);
+  });
+
+  it('keeps the history and queued runs of a data folder from before the names took <app>_', async () => {
+    const dataDir = join(tmpdir(), `local-runtime-${randomUUID()}`);
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const appName = `e2e-${randomUUID().slice(0, 8)}`;
+    const old = await startEmbeddedDynamoDb({ path: join(dataDir, 'dynamodb') });
+    await old.createTables(legacyTableNames(appName));
+    const client = old.createClient();
+    await new DynamoDbExecutionStore({
+      client,
+      tableName: legacyTableNames(appName).executions,
+    }).record({
+      jobName: 'greet',
+      runId: 'run-from-before',
+      attempt: 1,
+      maxAttempts: 4,
+      trigger: 'api',
+      status: 'succeeded',
+      startedAt: new Date().toISOString(),
+      completedAt: new Date().toISOString(),
+      willRetry: false,
+    });
+    client.destroy();
+    await old.stop();
+    await writeFile(
+      join(dataDir, 'queued-messages.json'),
+      JSON.stringify({
+        [`${appName}-greet`]: [
+          { body: JSON.stringify({ job: 'greet', runId: 'queued-before', input: { who: 'Ada' } }) },
+        ],
+      }),
+    );
+
+    const runtime = await start([greet], { dataDir, appName });
+    const queued = await eventually(
+      () => api(runtime, '/jobs/greet/runs/queued-before'),
+      (answer) => answer.status === 200,
+    );
+    const before = await api(runtime, '/jobs/greet/runs/run-from-before');
+
+    expect(before.status).toBe(200);
+    expect(queued.body).toMatchObject({ attempts: [{ status: expect.any(String) }] });
   });
 
   it('answers bad input with 400 and the field errors, and an unknown job with 404', async () => {
