@@ -158,7 +158,14 @@ export class DataStack extends Stack {
           `alarmEmails must be email addresses, such as "ops@example.com", got "${email}"`,
         );
       }
-      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));
+      const subscription = this.alarmTopic.addSubscription(
+        new subscriptions.EmailSubscription(email),
+      );
+      acknowledge(
+        subscription,
+        'Serverless-SNSRedrivePolicy',
+        "An email subscription to the alarm topic: SNS retries email delivery itself, and an alarm notice it gave up on would wait in a queue that only another alarm on this same topic could report; the alarm's state and history stay in CloudWatch either way.",
+      );
     }
     this.alarmTopic.addToResourcePolicy(
       new iam.PolicyStatement({

@@ -2,7 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { buildJobsApp, ON_DEMAND_JOB, stackOf } from './jobs-app';
+import { buildJobsApp, type JobsAppOptions, ON_DEMAND_JOB, stackOf } from './jobs-app';
 
 // cdk-nag's rules run over every template at synth: far slower than building the app.
 const NAG_TIMEOUT_MS = 60_000;
@@ -11,10 +11,17 @@ const NAG_TIMEOUT_MS = 60_000;
  * The app as infra/app.ts builds it and `cdk synth` checks it: account and region left to deploy
  * time, CDK's CloudFormation validation and the cdk-nag packs on.
  */
-function checkedJobsApp(options: { environmentAgnostic?: boolean } = {}) {
+function checkedJobsApp(
+  options: { environmentAgnostic?: boolean } & Pick<
+    JobsAppOptions,
+    'alarmEmails' | 'alertEmailSender' | 'dashboardUrl'
+  > = {},
+) {
+  const { environmentAgnostic, ...rest } = options;
   const built = buildJobsApp({
-    environmentAgnostic: options.environmentAgnostic ?? true,
+    environmentAgnostic: environmentAgnostic ?? true,
     cloudFormationValidation: true,
+    ...rest,
   });
   Validations.of(built.app).addPlugins(
     new AwsSolutionsChecks(built.app),
@@ -26,6 +33,16 @@ function checkedJobsApp(options: { environmentAgnostic?: boolean } = {}) {
 describe('cdk-nag checks', { timeout: NAG_TIMEOUT_MS }, () => {
   it('pass on the app with the three jobs: every finding is fixed or acknowledged', () => {
     const { app } = checkedJobsApp();
+
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('pass with every option infra/app.ts takes from the context: alarm emails, an email sender, a dashboard', () => {
+    const { app } = checkedJobsApp({
+      alarmEmails: ['ops@example.com', 'oncall@example.com'],
+      alertEmailSender: 'Jobs <jobs@example.com>',
+      dashboardUrl: 'https://jobs.example.com',
+    });
 
     expect(() => app.synth()).not.toThrow();
   });
