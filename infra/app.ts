@@ -1,7 +1,16 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { discoverJobs } from '#shared/discovery';
+import { JobsError } from '../shared/errors';
 import { ServerlessJobs } from './serverless-jobs';
+
+// A problem the user must fix (a job file, a setting) is said as it is, without a stack trace
+// of the app's own code; anything else is a bug, and keeps its stack.
+process.on('uncaughtException', (error) => {
+  if (!(error instanceof JobsError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+});
 
 // Discovery runs first, so that `cdk synth` fails on an invalid job file, naming the file and
 // the field, before anything reaches CloudFormation.

@@ -1,6 +1,6 @@
 import { JobsError } from '../shared/errors';
 import type { AnyNamedJobDefinition } from '../shared/job/job-definition';
-import type { PhysicalName } from '../shared/naming/resource-names';
+import { nameCollisionProblems } from '../shared/naming/name-collisions';
 import { NAME_LIMITS, type ResourceNames } from './naming';
 
 /** A job as the app receives it: its definition and the file it came from. */
@@ -76,43 +76,4 @@ export function validateJobsForDeployment(jobs: readonly JobSource[], names: Res
   }
   problems.push(...nameCollisionProblems(jobs, names));
   if (problems.length > 0) throw new JobDeploymentError(problems);
-}
-
-/**
- * Every pair of resources of one kind that would get one name (CloudFormation would fail to
- * create the second), one problem per pair of owners, naming both and their files.
- */
-function nameCollisionProblems(
-  jobs: readonly JobSource[],
-  names: ResourceNames,
-): DeploymentProblem[] {
-  const fileOf = new Map<string, string>();
-  for (const source of jobs) {
-    const file = source.relativeFile ?? source.file;
-    const files = fileOf.get(source.definition.name);
-    fileOf.set(source.definition.name, files === undefined ? file : `${files} and ${file}`);
-  }
-  const owner = (entry: PhysicalName) =>
-    entry.job === undefined
-      ? `the app's ${entry.role}`
-      : `job "${entry.job}"'s ${entry.role} (${fileOf.get(entry.job)})`;
-  const byOwners = new Map<string, { file: string; clashes: string[] }>();
-  for (const { first, second } of names.collisions(jobs.map((source) => source.definition))) {
-    // Two files of one job name are reported as such, once, above.
-    if (first.job !== undefined && first.job === second.job) continue;
-    const key = `${first.job ?? ''}\u0000${second.job ?? ''}`;
-    const entry = byOwners.get(key) ?? {
-      file: fileOf.get(second.job ?? first.job ?? '') ?? '(the app)',
-      clashes: [],
-    };
-    entry.clashes.push(
-      `the ${first.kind} "${first.name}" would be both ${owner(first)} and ${owner(second)}`,
-    );
-    byOwners.set(key, entry);
-  }
-  return [...byOwners.values()].map(({ file, clashes }) => ({
-    file,
-    field: 'name',
-    message: `${clashes.join('; ')}: AWS allows one ${clashes.length === 1 ? 'such name' : 'of each name'}, so rename the job`,
-  }));
 }

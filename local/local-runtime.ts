@@ -26,6 +26,7 @@ import { JobsError } from '../shared/errors';
 import { JobRegistry } from '../shared/executor/job-registry';
 import type { AnyJobDefinition, AnyNamedJobDefinition } from '../shared/job/job-definition';
 import { powertoolsLogger } from '../shared/logging/powertools-logger';
+import { nameCollisionProblems } from '../shared/naming/name-collisions';
 import { ResourceNames } from '../shared/naming/resource-names';
 import type { Logger } from '../shared/ports/logger';
 import { DynamoDbAlertConfigStore } from '../shared/stores/dynamodb/dynamodb-alert-config-store';
@@ -82,7 +83,9 @@ export async function startLocalRuntime(
   const dataDir = resolve(options.dataDir ?? join(projectRoot, '.data'));
   const persistent = !options.inMemory;
   // Replaced when the job files change and load again (reloadJobs, below).
-  let jobs = options.jobs ? namedJobs(options.jobs) : await discoveredJobs(projectRoot, logger);
+  let jobs = options.jobs
+    ? namedJobs(options.jobs)
+    : await discoveredJobs(projectRoot, appName, logger);
   const registry = JobRegistry.from(jobs);
 
   // Whatever started is stopped again if a later step fails, so a failed start leaves nothing.
@@ -332,7 +335,7 @@ export async function startLocalRuntime(
             // The jobs folder and the code beside it that jobs import (functions/lib/).
             watchDirs: [dirname(join(projectRoot, DEFAULT_JOBS_DIR))],
             jobNames: jobs.map((job) => job.name),
-            discover: () => discoverJobs({ projectRoot }),
+            discover: () => deployableJobs(projectRoot, appName),
             apply: reloadJobs,
             logger,
             ...(options.onJobsReloaded ? { onReload: options.onJobsReloaded } : {}),
@@ -389,11 +392,28 @@ export async function startLocalRuntime(
 
 async function discoveredJobs(
   projectRoot: string,
+  appName: string,
   logger: Logger,
 ): Promise<readonly AnyNamedJobDefinition[]> {
-  const { jobs, warnings } = await discoverJobs({ projectRoot });
+  const { jobs, warnings } = await deployableJobs(projectRoot, appName);
   for (const warning of warnings) logger.warn(warning);
   return jobs.map((source) => source.definition);
+}
+
+/**
+ * The job files, refused as a deploy would refuse them when a job's resources would take a
+ * name another resource of the app has (a job named `alerts`, say), so that what runs here
+ * could also be deployed.
+ */
+async function deployableJobs(projectRoot: string, appName: string) {
+  const discovered = await discoverJobs({ projectRoot });
+  const problems = nameCollisionProblems(discovered.jobs, new ResourceNames(appName));
+  if (problems.length > 0) {
+    throw new JobsError(
+      `Cannot run the jobs, as a deploy could not create them:\n${problems.map((problem) => `  ${problem.file}: ${problem.field}: ${problem.message}`).join('\n')}`,
+    );
+  }
+  return discovered;
 }
 
 function namedJobs(jobs: readonly AnyJobDefinition[]): readonly AnyNamedJobDefinition[] {

@@ -2,6 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_JOBS_DIR, findJobFiles } from '../../shared/discovery/index';
+import { ResourceNames } from '../../shared/naming/resource-names';
+import { appName } from '../app-name';
 import { commandLine } from '../arguments';
 import type { CommandContext } from '../command-context';
 import { CliError, CliUsageError } from '../errors';
@@ -76,6 +78,17 @@ export async function createJob(
   if (sameName !== undefined) {
     throw new CliError(
       `${relative(io.cwd, sameName).split('\\').join('/')} already exists, and job names must be unique: pick another name, or edit that file.`,
+    );
+  }
+  const taken = new ResourceNames(await appName(io.cwd)).collisions([
+    { name, ...(schedule !== undefined ? { schedule } : {}) },
+  ]);
+  if (taken.length > 0) {
+    const names = taken.map(
+      ({ first }) => `the ${first.kind} "${first.name}" (the app's ${first.role})`,
+    );
+    throw new CliError(
+      `A job named "${name}" would give its resources names that the app's own resources have: ${names.join(', ')}. AWS allows one of each name: pick another name.`,
     );
   }
   await mkdir(dirname(file), { recursive: true });

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { JobDeploymentError } from '../../infra/validate-jobs';
 import { type DiscoveredJob, discoverJobs } from '../../shared/discovery/index';
 import type { DiscoveryProblem, JobDiscoveryError } from '../../shared/errors';
+import { appName } from '../app-name';
 import { commandLine } from '../arguments';
 import type { CommandContext, JsonOption } from '../command-context';
 import { CliError } from '../errors';
@@ -17,8 +16,6 @@ export interface ValidationProblem {
   readonly field?: string;
   readonly message: string;
 }
-
-const DEFAULT_APP_NAME = 'jobs';
 
 /** `jobs validate`: discovers and checks the job files as `cdk synth` would, without a server. */
 export function addValidateCommand(program: Command, context: CommandContext): void {
@@ -146,25 +143,5 @@ async function deploymentProblems(
       return [...(error as JobDeploymentError).problems];
     }
     throw error;
-  }
-}
-
-/** The app's name as `cdk synth` reads it: cdk.json's `jobs:appName` context, or `jobs`. */
-async function appName(projectRoot: string): Promise<string> {
-  let text: string;
-  try {
-    text = await readFile(join(projectRoot, 'cdk.json'), 'utf8');
-  } catch {
-    return DEFAULT_APP_NAME;
-  }
-  try {
-    const name = (JSON.parse(text) as { context?: Record<string, unknown> }).context?.[
-      'jobs:appName'
-    ];
-    return typeof name === 'string' ? name : DEFAULT_APP_NAME;
-  } catch {
-    throw new CliError(
-      `${join(projectRoot, 'cdk.json')} is not valid JSON, so the app's name cannot be read from it: fix the file.`,
-    );
   }
 }

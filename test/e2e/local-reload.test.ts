@@ -176,4 +176,23 @@ describe('the local runtime, when job files change while it runs', {
     expect(run).toMatchObject({ status: 'succeeded', message: 'still here' });
     expect((await listed(runtime)).map((job) => job.name)).toEqual(['steady']);
   });
+
+  it('refuses a new job that a deploy could not create, naming its file, and keeps the others', async () => {
+    const project = await newProject();
+    await project.writeJob('steady.job.ts', jobFile('still here'));
+    const { runtime, reloads } = await start(project);
+
+    // Its function would be named like the app's own alerts function.
+    await project.writeJob('alerts.job.ts', jobFile('never runs'));
+    const failed = await eventually(
+      () => reloads,
+      (all) => all.some((reload) => !reload.ok),
+    );
+
+    const reload = failed.at(-1);
+    expect(reload && !reload.ok ? reload.error.message : '').toMatch(
+      /functions\/jobs\/alerts\.job\.ts: name: its resources would take names that the app's own resources have/,
+    );
+    expect((await listed(runtime)).map((job) => job.name)).toEqual(['steady']);
+  });
 });

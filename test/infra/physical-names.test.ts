@@ -128,9 +128,7 @@ describe('synth of jobs whose resources would share a name', () => {
     expect(error.problems).toContainEqual({
       file: `functions/jobs/${jobName}.job.ts`,
       field: 'name',
-      message: expect.stringContaining(
-        `the ${kind} "acme_${jobName}" would be both ${owner} and job "${jobName}"'s`,
-      ),
+      message: expect.stringContaining(`the ${kind} "acme_${jobName}" (${owner})`),
     });
   });
 
@@ -138,7 +136,7 @@ describe('synth of jobs whose resources would share a name', () => {
     const error = deploymentError(() => buildJobsApp({ jobs: [named('alerts')] }));
 
     expect(error.message).toMatch(
-      /job "alerts"'s worker function \(functions\/jobs\/alerts\.job\.ts\)/,
+      /^ {2}functions\/jobs\/alerts\.job\.ts: name: its resources would take names that the app's own resources have: .*so rename the job$/m,
     );
   });
 

@@ -62,6 +62,31 @@ describe('jobs new', () => {
     );
   });
 
+  it.each([
+    ['alerts', 'Lambda function "jobs_alerts" (the app\'s alerts function)'],
+    ['scheduler-dlq', 'SQS queue "jobs_scheduler-dlq" (the app\'s Scheduler\'s dead-letter queue)'],
+  ])(
+    "refuses %s, whose resources would take a name the app's own have, writing nothing",
+    async (name, taken) => {
+      const { code, stderr } = await jobsNew(name, '--manual');
+
+      expect(code).toBe(1);
+      expect(stderr).toContain(taken);
+      await expect(readFile(join(project, `functions/jobs/${name}.job.ts`))).rejects.toThrow();
+    },
+  );
+
+  it("reads the app's name from cdk.json to tell what the app's own resources are named", async () => {
+    await writeFile(
+      join(project, 'cdk.json'),
+      JSON.stringify({ context: { 'jobs:appName': 'acme' } }),
+    );
+
+    const { stderr } = await jobsNew('api', '--manual');
+
+    expect(stderr).toContain('"acme_api"');
+  });
+
   it('refuses a name that a job file in a subfolder already has', async () => {
     await mkdir(join(project, 'functions/jobs/billing'), { recursive: true });
     await writeFile(join(project, 'functions/jobs/billing/send-invoice.job.ts'), '// mine\n');
