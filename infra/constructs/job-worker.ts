@@ -1,5 +1,4 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -20,6 +19,7 @@ import type { AnyNamedJobDefinition } from '../../shared/job/job-definition';
 import { JOB_ALARMS } from '../../shared/naming/resource-names';
 import { WORKER_ENVIRONMENT } from '../../shared/worker/worker-environment';
 import { acknowledge, FUNCTION_REASONS, nagArn } from '../acknowledge';
+import { firstBreachAlarm } from '../alarms';
 import { type ResourceNames, sharedFunctionSettings } from '../naming';
 
 export { QUEUE_CLASS_SETTINGS };
@@ -168,35 +168,24 @@ export class JobWorker extends Construct {
 
     const alarmAction = new actions.SnsAction(props.alarmTopic);
     const alarms = [
-      new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
+      firstBreachAlarm(this, 'DeadLettersAlarm', {
         alarmName: names.jobAlarm(job.name, JOB_ALARMS.deadLetters),
         alarmDescription: `Job ${job.name} has messages in its dead-letter queue: runs that failed every attempt or could never run`,
         metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
           period: Duration.minutes(5),
           statistic: 'Maximum',
         }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
-      new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+      firstBreachAlarm(this, 'ErrorsAlarm', {
         alarmName: names.jobAlarm(job.name, JOB_ALARMS.workerErrors),
         alarmDescription: `The worker of job ${job.name} failed (crashed or timed out), not the job: a job's own failures are in its history`,
         metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
-      new cloudwatch.Alarm(this, 'DurationAlarm', {
+      firstBreachAlarm(this, 'DurationAlarm', {
         alarmName: names.jobAlarm(job.name, JOB_ALARMS.nearTimeout),
         alarmDescription: `A run of job ${job.name} took over 80% of its ${job.timeoutSeconds} s timeout`,
         metric: this.function.metricDuration({ period: Duration.minutes(5), statistic: 'Maximum' }),
         threshold: Math.round(job.timeoutSeconds * 1000 * 0.8),
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     ];
     for (const alarm of alarms) alarm.addAlarmAction(alarmAction);

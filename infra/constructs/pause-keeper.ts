@@ -1,5 +1,4 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -7,8 +6,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { acknowledge, FUNCTION_REASONS, nagArn } from '../acknowledge';
+import { firstBreachAlarm } from '../alarms';
+import { grantSwitchSchedules } from '../grants';
 import { type ResourceNames, sharedFunctionSettings } from '../naming';
-import { schedulerRoleArn } from './job-worker';
 
 export interface PauseKeeperProps {
   readonly names: ResourceNames;
@@ -68,28 +68,7 @@ export class PauseKeeper extends Construct {
         ],
       }),
     );
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'SwitchSchedules',
-        actions: ['scheduler:GetSchedule', 'scheduler:UpdateSchedule'],
-        resources: [
-          stack.formatArn({
-            service: 'scheduler',
-            resource: 'schedule',
-            resourceName: `${names.scheduleGroup}/*`,
-          }),
-        ],
-      }),
-    );
-    // UpdateSchedule passes the schedule's role again.
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'PassSchedulerRole',
-        actions: ['iam:PassRole'],
-        resources: [schedulerRoleArn(stack, names)],
-        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
-      }),
-    );
+    grantSwitchSchedules(role, names, stack);
 
     // A schedule it could not switch is logged as an error, not thrown (a deploy must not roll
     // back for it, and the worker skips a paused job's ticks anyway): this alarm tells someone.
@@ -100,15 +79,11 @@ export class PauseKeeper extends Construct {
       metricName: 'PauseKeeperErrors',
       metricValue: '1',
     });
-    new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+    firstBreachAlarm(this, 'ErrorsAlarm', {
       alarmName: names.pauseKeeperErrorsAlarm,
       alarmDescription:
         "After a deploy, a paused job's schedule could not be switched off again (its ticks are still skipped and recorded as such): see the function's log, then pause the job again",
       metric: errors.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }).addAlarmAction(new actions.SnsAction(props.alarmTopic));
 
     acknowledge(

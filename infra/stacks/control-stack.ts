@@ -17,7 +17,7 @@ import { EXECUTIONS_TABLE } from '../../shared/tables/table-definitions';
 import { WORKER_ENVIRONMENT } from '../../shared/worker/worker-environment';
 import { acknowledge, FUNCTION_REASONS, nagArn } from '../acknowledge';
 import { AlertsFunction } from '../constructs/alerts-function';
-import { schedulerRoleArn } from '../constructs/job-worker';
+import { grantSwitchSchedules } from '../grants';
 import { type ResourceNames, sharedFunctionSettings } from '../naming';
 import { jobQueuePatterns } from './data-stack';
 
@@ -225,28 +225,7 @@ function grantApiAccess(role: iam.Role, names: ResourceNames, stack: Stack): voi
       ],
     }),
   );
-  role.addToPolicy(
-    new iam.PolicyStatement({
-      sid: 'SwitchSchedules',
-      actions: ['scheduler:GetSchedule', 'scheduler:UpdateSchedule'],
-      resources: [
-        stack.formatArn({
-          service: 'scheduler',
-          resource: 'schedule',
-          resourceName: `${names.scheduleGroup}/*`,
-        }),
-      ],
-    }),
-  );
-  // UpdateSchedule passes the schedule's role again.
-  role.addToPolicy(
-    new iam.PolicyStatement({
-      sid: 'PassSchedulerRole',
-      actions: ['iam:PassRole'],
-      resources: [schedulerRoleArn(stack, names)],
-      conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
-    }),
-  );
+  grantSwitchSchedules(role, names, stack);
 }
 
 /**

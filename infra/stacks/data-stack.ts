@@ -1,5 +1,4 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -19,6 +18,7 @@ import {
   type TableDefinition,
 } from '../../shared/tables/table-definitions';
 import { acknowledge, nagArn } from '../acknowledge';
+import { firstBreachAlarm } from '../alarms';
 import { PauseKeeper } from '../constructs/pause-keeper';
 import type { ResourceNames } from '../naming';
 
@@ -184,7 +184,7 @@ export class DataStack extends Stack {
     });
     acknowledgeDeadLetterQueue(this.alertsDeadLetterQueue, 'the alerts function');
 
-    new cloudwatch.Alarm(this, 'SchedulerDeadLettersAlarm', {
+    firstBreachAlarm(this, 'SchedulerDeadLettersAlarm', {
       alarmName: names.schedulerDeadLettersAlarm,
       alarmDescription:
         "EventBridge Scheduler could not send ticks or one-off runs to their job's queue, after its retries: they are in the Scheduler dead-letter queue and did not run",
@@ -192,10 +192,6 @@ export class DataStack extends Stack {
         period: Duration.minutes(5),
         statistic: 'Maximum',
       }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }).addAlarmAction(new actions.SnsAction(this.alarmTopic));
 
     this.pauseKeeper = new PauseKeeper(this, 'PauseKeeper', {

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { defineJob } from '../../shared/job/define-job';
 import type { ResourceKind } from '../../shared/naming/resource-names';
 import { ACCOUNT, buildJobsApp, jobSource, REGION, SYNTH_TIMEOUT_MS, threeJobs } from './jobs-app';
-import { allResources, arnMatches, resolveValue, type TemplateResource } from './template-values';
+import {
+  allResources,
+  arnMatches,
+  NAME_PROPERTIES,
+  resolveValue,
+  type TemplateResource,
+} from './template-values';
 
 /** The ARN of a named resource, as each service documents its ARN format. */
 function arnOf(kind: ResourceKind, name: string, group?: string): string[] {
@@ -32,23 +38,10 @@ function arnOf(kind: ResourceKind, name: string, group?: string): string[] {
   }
 }
 
-const NAMED: Readonly<Record<string, readonly [ResourceKind, string]>> = {
-  'AWS::SQS::Queue': ['SQS queue', 'QueueName'],
-  'AWS::Lambda::Function': ['Lambda function', 'FunctionName'],
-  'AWS::Logs::LogGroup': ['log group', 'LogGroupName'],
-  'AWS::Scheduler::Schedule': ['schedule', 'Name'],
-  'AWS::Scheduler::ScheduleGroup': ['schedule group', 'Name'],
-  'AWS::DynamoDB::Table': ['DynamoDB table', 'TableName'],
-  'AWS::SNS::Topic': ['SNS topic', 'TopicName'],
-  'AWS::IAM::Role': ['IAM role', 'RoleName'],
-  'AWS::CloudWatch::Alarm': ['CloudWatch alarm', 'AlarmName'],
-  'AWS::CloudWatch::Dashboard': ['CloudWatch dashboard', 'DashboardName'],
-};
-
 /** The ARNs of every resource an app names. */
 function arnsOfApp(resources: readonly TemplateResource[]): string[] {
   return resources.flatMap((resource) => {
-    const named = NAMED[resource.Type];
+    const named = NAME_PROPERTIES[resource.Type];
     const name = named ? resource.Properties[named[1]] : undefined;
     if (!named || typeof name !== 'string') return [];
     const group = resource.Properties.GroupName;

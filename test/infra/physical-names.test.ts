@@ -4,21 +4,7 @@ import { defineJob } from '../../shared/job/define-job';
 import { MAX_JOB_NAME_LENGTH } from '../../shared/job/job-name';
 import type { ResourceKind } from '../../shared/naming/resource-names';
 import { buildJobsApp, jobSource, SYNTH_TIMEOUT_MS, threeJobs } from './jobs-app';
-import { allResources } from './template-values';
-
-/** Where each kind of resource keeps the name AWS wants unique, in a template. */
-const NAME_PROPERTY: Readonly<Record<string, readonly [ResourceKind, string]>> = {
-  'AWS::SQS::Queue': ['SQS queue', 'QueueName'],
-  'AWS::Lambda::Function': ['Lambda function', 'FunctionName'],
-  'AWS::Logs::LogGroup': ['log group', 'LogGroupName'],
-  'AWS::Scheduler::Schedule': ['schedule', 'Name'],
-  'AWS::Scheduler::ScheduleGroup': ['schedule group', 'Name'],
-  'AWS::DynamoDB::Table': ['DynamoDB table', 'TableName'],
-  'AWS::SNS::Topic': ['SNS topic', 'TopicName'],
-  'AWS::IAM::Role': ['IAM role', 'RoleName'],
-  'AWS::CloudWatch::Alarm': ['CloudWatch alarm', 'AlarmName'],
-  'AWS::CloudWatch::Dashboard': ['CloudWatch dashboard', 'DashboardName'],
-};
+import { allResources, NAME_PROPERTIES } from './template-values';
 
 /** The names each service documents as valid, by kind. */
 const AWS_NAME_RULES: Readonly<Record<ResourceKind, RegExp>> = {
@@ -37,7 +23,7 @@ const AWS_NAME_RULES: Readonly<Record<ResourceKind, RegExp>> = {
 /** Every (kind, name) the synthesized app gives a resource, with the stack it is in. */
 function synthesizedNames(jobs: ReturnType<typeof buildJobsApp>['jobs']) {
   return allResources(jobs).flatMap((resource) => {
-    const rule = NAME_PROPERTY[resource.Type];
+    const rule = NAME_PROPERTIES[resource.Type];
     const name = rule ? resource.Properties[rule[1]] : undefined;
     return rule && typeof name === 'string' ? [{ kind: rule[0], name }] : [];
   });

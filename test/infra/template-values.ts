@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { ServerlessJobs } from '../../infra/serverless-jobs';
+import type { ResourceKind } from '../../shared/naming/resource-names';
 import { ACCOUNT, REGION } from './jobs-app';
 
 /** A resource as a synthesized template holds it. */
@@ -78,3 +79,17 @@ export function arnMatches(pattern: string, arn: string): boolean {
     return new RegExp(`^${expression}$`).test(arnParts[index] ?? '');
   });
 }
+
+/** Where each kind of resource keeps the name AWS wants unique, in a template. */
+export const NAME_PROPERTIES: Readonly<Record<string, readonly [ResourceKind, string]>> = {
+  'AWS::SQS::Queue': ['SQS queue', 'QueueName'],
+  'AWS::Lambda::Function': ['Lambda function', 'FunctionName'],
+  'AWS::Logs::LogGroup': ['log group', 'LogGroupName'],
+  'AWS::Scheduler::Schedule': ['schedule', 'Name'],
+  'AWS::Scheduler::ScheduleGroup': ['schedule group', 'Name'],
+  'AWS::DynamoDB::Table': ['DynamoDB table', 'TableName'],
+  'AWS::SNS::Topic': ['SNS topic', 'TopicName'],
+  'AWS::IAM::Role': ['IAM role', 'RoleName'],
+  'AWS::CloudWatch::Alarm': ['CloudWatch alarm', 'AlarmName'],
+  'AWS::CloudWatch::Dashboard': ['CloudWatch dashboard', 'DashboardName'],
+};
