@@ -7,6 +7,7 @@ import type { LocalRuntime } from '../../local/local-runtime-types';
 import type { RunsPage } from '../../shared/api/api-resources';
 import { defineJob } from '../../shared/job/define-job';
 import { MemoryLogger } from '../../shared/logging/memory-logger';
+import { eventually } from '../support/eventually';
 
 const E2E_TIMEOUT_MS = 60_000;
 
@@ -46,17 +47,8 @@ async function webhookServer() {
   return { received, url };
 }
 
-async function eventually<T>(read: () => T | Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  let value = await read();
-  while (!done(value)) {
-    if (Date.now() > deadline)
-      throw new Error(`gave up waiting; last seen: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await read();
-  }
-  return value;
-}
+const eventuallyWithin = <T>(read: () => T | Promise<T>, done: (value: T) => boolean) =>
+  eventually(read, done, 30_000);
 
 async function call(runtime: LocalRuntime, method: string, path: string, body?: unknown) {
   const response = await fetch(`${runtime.url}${path}`, {
@@ -93,7 +85,7 @@ describe('alerts from the local runtime', { timeout: E2E_TIMEOUT_MS }, () => {
     });
 
     const { runId } = await call(runtime, 'POST', '/jobs/charge-cards/runs', {});
-    const received = await eventually(
+    const received = await eventuallyWithin(
       () => hooks.received,
       (requests) => requests.length >= 2,
     );
@@ -124,7 +116,7 @@ describe('alerts from the local runtime', { timeout: E2E_TIMEOUT_MS }, () => {
     });
 
     await call(runtime, 'POST', '/jobs/settle-payments/runs', {});
-    const notDelivered = await eventually(
+    const notDelivered = await eventuallyWithin(
       () => logger.entries.find((entry) => entry.message === 'Alert not delivered'),
       (entry) => entry !== undefined,
     );

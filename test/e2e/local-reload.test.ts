@@ -6,6 +6,7 @@ import type { JobReload } from '../../local/job-reloader';
 import { startLocalRuntime } from '../../local/local-runtime';
 import type { LocalRuntime } from '../../local/local-runtime-types';
 import { silentLogger } from '../../shared/logging/silent-logger';
+import { eventually } from '../support/eventually';
 import { type FixtureProject, useFixtureProjects } from '../unit/discovery/fixture-project';
 
 // Each runtime starts dynalite, fauxqs and a server, and each reload bundles the job files.
@@ -50,20 +51,6 @@ async function api(runtime: LocalRuntime, path: string, method = 'GET') {
     ...(method === 'POST' ? { body: '{}', headers: { 'content-type': 'application/json' } } : {}),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-/** Polls until `read` gives something `done` accepts; fails with the last value after a while. */
-async function eventually<T>(read: () => Promise<T> | T, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  let value = await read();
-  while (!done(value)) {
-    if (Date.now() > deadline) {
-      throw new Error(`gave up waiting; last seen: ${JSON.stringify(value)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await read();
-  }
-  return value;
 }
 
 const listed = async (runtime: LocalRuntime) =>

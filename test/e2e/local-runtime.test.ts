@@ -15,6 +15,7 @@ import type { AnyNamedJobDefinition } from '../../shared/job/job-definition';
 import { JobResult } from '../../shared/job/job-result';
 import { silentLogger } from '../../shared/logging/silent-logger';
 import { DynamoDbExecutionStore } from '../../shared/stores/dynamodb/dynamodb-execution-store';
+import { eventually } from '../support/eventually';
 
 // Each runtime starts dynalite, fauxqs and a server: allow for a busy machine.
 const E2E_TIMEOUT_MS = 60_000;
@@ -54,20 +55,6 @@ async function api(runtime: LocalRuntime, path: string, init?: { method: string;
       : {}),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-/** Polls until `read` gives something `done` accepts; fails with the last value after a while. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  let value = await read();
-  while (!done(value)) {
-    if (Date.now() > deadline) {
-      throw new Error(`gave up waiting; last seen: ${JSON.stringify(value)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await read();
-  }
-  return value;
 }
 
 const runsOf = async (runtime: LocalRuntime, jobName: string) =>
