@@ -98,7 +98,7 @@ describe('replayHistoryWrite', () => {
 
     const replayed = await replayHistoryWrite(entry, store);
 
-    expect(replayed).toEqual(replay.execution);
+    expect(replayed).toEqual({ execution: replay.execution, applied: true });
     expect(await store.getRun('daily-report', 'run-1')).toEqual([replay.execution]);
   });
 
@@ -121,5 +121,88 @@ describe('replayHistoryWrite with input that is not an entry', () => {
     const store = new InMemoryExecutionStore();
 
     await expect(replayHistoryWrite(line, store)).rejects.toThrow(/Not a history replay entry/);
+  });
+});
+
+describe('replayHistoryWrite, in any order and any number of times', () => {
+  const running = (attempt: number, startedAt: string): Execution => ({
+    ...succeeded({ attempt, startedAt }),
+    status: 'running',
+    leaseExpiresAt: '2026-06-01T10:00:00.000Z',
+  });
+  const failedRetrying = (attempt: number): Execution =>
+    succeeded({ attempt, status: 'failed', willRetry: true, message: 'down' });
+
+  it('writes the outcome of an attempt that history has running', async () => {
+    const store = new InMemoryExecutionStore();
+    await store.start(running(1, '2026-06-01T09:00:00.000Z'));
+
+    const result = await replayHistoryWrite(
+      { operation: 'complete', execution: succeeded() },
+      store,
+    );
+
+    expect(result.applied).toBe(true);
+    expect(await store.getRun('daily-report', 'run-1')).toMatchObject([{ status: 'succeeded' }]);
+  });
+
+  it("never moves a run back: attempt 1's outcome after attempt 2 succeeded is ignored, and says so", async () => {
+    const store = new InMemoryExecutionStore();
+    await store.start(running(1, '2026-06-01T09:00:00.000Z'));
+    await store.complete(failedRetrying(1));
+    await store.start(running(2, '2026-06-01T09:01:00.000Z'));
+    await store.complete(succeeded({ attempt: 2, startedAt: '2026-06-01T09:01:00.000Z' }));
+
+    const result = await replayHistoryWrite(
+      { operation: 'complete', execution: succeeded({ attempt: 1, status: 'failed' }) },
+      store,
+    );
+
+    expect(result).toMatchObject({
+      applied: false,
+      reason: 'attempt 2 came after attempt 1, whose outcome history has',
+    });
+    expect((await store.getRun('daily-report', 'run-1')).map((attempt) => attempt.status)).toEqual([
+      'failed',
+      'succeeded',
+    ]);
+  });
+
+  it('ignores an outcome replayed over an outcome history already has', async () => {
+    const store = new InMemoryExecutionStore();
+    await store.start(running(1, '2026-06-01T09:00:00.000Z'));
+    await store.complete(succeeded());
+
+    const result = await replayHistoryWrite(
+      { operation: 'complete', execution: succeeded({ status: 'failed', message: 'late' }) },
+      store,
+    );
+
+    expect(result).toMatchObject({ applied: false, reason: expect.stringContaining('succeeded') });
+    expect(await store.getRun('daily-report', 'run-1')).toMatchObject([{ status: 'succeeded' }]);
+  });
+
+  it('ignores a start, whose attempt never ran, rather than leave the run running', async () => {
+    const store = new InMemoryExecutionStore();
+
+    const result = await replayHistoryWrite(
+      { operation: 'start', execution: running(1, '2026-06-01T09:00:00.000Z') },
+      store,
+    );
+
+    expect(result).toMatchObject({ applied: false, reason: expect.stringContaining('never ran') });
+    expect(await store.getRun('daily-report', 'run-1')).toEqual([]);
+  });
+
+  it('writes a rejection only under a run id that has nothing yet', async () => {
+    const store = new InMemoryExecutionStore();
+    await store.start(running(1, '2026-06-01T09:00:00.000Z'));
+    await store.complete(succeeded());
+    const rejected = succeeded({ status: 'rejected', message: 'bad input' });
+
+    const result = await replayHistoryWrite({ operation: 'record', execution: rejected }, store);
+
+    expect(result.applied).toBe(false);
+    expect(await store.getRun('daily-report', 'run-1')).toMatchObject([{ status: 'succeeded' }]);
   });
 });
