@@ -1,4 +1,4 @@
-import { EnqueueError, JobTimeoutError, RunCancelledError } from '../errors';
+import { EnqueueError, JobTimeoutError, NonRetriableError, RunCancelledError } from '../errors';
 import { parseDurationSeconds } from '../job/duration';
 import type { AnyNamedJobDefinition, EnqueueOptions, JobContext } from '../job/job-definition';
 import { JobResult } from '../job/job-result';
@@ -98,7 +98,8 @@ function buildContext(
     enqueue: async (target, input, enqueueOptions = {}) => {
       const targetName = targetJobName(target);
       if (!job.enqueues.includes(targetName)) {
-        throw new EnqueueError(
+        // No retry can fix the code: deployed, its role may not send to that queue at all.
+        throw new NonRetriableError(
           `Job "${job.name}" enqueues "${targetName}" without declaring it: add it to the job's enqueues option (enqueues: ['${targetName}'], or the imported definition), so that its role may send to that job's queue`,
         );
       }

@@ -8,6 +8,7 @@ import { bundledJobFile } from './bundled-job-file';
 import { parseDurationSeconds } from './duration';
 import {
   type AnyJobDefinition,
+  type EnqueueDeclaration,
   type InputOf,
   JOB_DEFINITION,
   type JobDefinition,
@@ -119,7 +120,8 @@ const SCHEDULE_KEYS = ['cron', 'rate', 'at', 'timezone'];
 export function defineJob<
   TSchema extends StandardSchemaV1 | undefined = undefined,
   TDeps = undefined,
->(options: JobOptions<TSchema, TDeps>): JobDefinition<InputOf<TSchema>, TDeps> {
+  const TEnqueues extends readonly EnqueueDeclaration[] = readonly [],
+>(options: JobOptions<TSchema, TDeps, TEnqueues>): JobDefinition<InputOf<TSchema>, TDeps> {
   const inferredName = options?.name === undefined ? inferNameFromCaller() : undefined;
   return buildDefinition(options, inferredName) as JobDefinition<InputOf<TSchema>, TDeps>;
 }

@@ -51,8 +51,22 @@ export type EnqueueTarget<TInput = unknown> =
       readonly run: (ctx: JobContext<TInput, never>) => unknown;
     };
 
+/** A job a definition declares it enqueues: its name, or its imported definition. */
+export type EnqueueDeclaration = string | { readonly name: string | undefined };
+
+/** The input a target job takes: its definition's, or anything for a job named by a string. */
+export type EnqueueInputOf<TTarget> = TTarget extends {
+  readonly inputSchema?: StandardSchemaV1<unknown, infer TInput>;
+}
+  ? TInput
+  : unknown;
+
 /** What `run` receives. */
-export interface JobContext<TInput = unknown, TDeps = unknown> {
+export interface JobContext<
+  TInput = unknown,
+  TDeps = unknown,
+  TEnqueues extends readonly EnqueueDeclaration[] = readonly EnqueueDeclaration[],
+> {
   readonly jobName: string;
   readonly runId: string;
   /** 1 for the first attempt. */
@@ -72,11 +86,14 @@ export interface JobContext<TInput = unknown, TDeps = unknown> {
   readonly deps: TDeps;
   /**
    * Starts another job without waiting for it (fire-and-forget). Resolves once the request is
-   * on the target's queue, with the run id it will have.
+   * on the target's queue, with the run id it will have. The target must be one the job
+   * declares in `enqueues`, as it declares it (its imported definition, or its name): another
+   * is a type error, and at run time a `NonRetriableError`. (TypeScript tells definitions apart
+   * by their types: two jobs with the same input and deps types look alike to it.)
    */
-  enqueue<TTargetInput = unknown>(
-    job: EnqueueTarget<TTargetInput>,
-    input?: TTargetInput,
+  enqueue<TTarget extends TEnqueues[number]>(
+    job: TTarget,
+    input?: EnqueueInputOf<TTarget>,
     options?: EnqueueOptions,
   ): Promise<{ readonly runId: string }>;
 }
@@ -89,7 +106,11 @@ export type InputOf<TSchema> = TSchema extends StandardSchemaV1
   : unknown;
 
 /** The options a job file passes to `defineJob`. */
-export interface JobOptions<TSchema extends StandardSchemaV1 | undefined, TDeps> {
+export interface JobOptions<
+  TSchema extends StandardSchemaV1 | undefined,
+  TDeps,
+  TEnqueues extends readonly EnqueueDeclaration[] = readonly [],
+> {
   /**
    * Unique, lower-case kebab (`[a-z0-9-]`, at most 48 characters).
    * @default - the file name without `.job.ts`
@@ -126,11 +147,13 @@ export interface JobOptions<TSchema extends StandardSchemaV1 | undefined, TDeps>
    * role may send only to these jobs' queues; an `enqueue` of any other job fails, in tests too.
    * @default - none
    */
-  readonly enqueues?: readonly (string | { readonly name: string | undefined })[];
+  readonly enqueues?: TEnqueues;
   /** Builds the job's dependencies, once per container. */
   readonly deps?: () => TDeps | Promise<TDeps>;
   /** The job body. Return a `JobResult` (nothing counts as success) or throw. */
-  readonly run: (ctx: JobContext<InputOf<TSchema>, TDeps>) => Promise<JobRunResult> | JobRunResult;
+  readonly run: (
+    ctx: JobContext<InputOf<TSchema>, TDeps, TEnqueues>,
+  ) => Promise<JobRunResult> | JobRunResult;
 }
 
 /** A checked job, with every default applied. */

@@ -5,7 +5,11 @@ import { NonRetriableError } from '../../../shared/errors';
 import { createExecutor } from '../../../shared/executor/executor';
 import type { RunRequest } from '../../../shared/executor/run-request';
 import { defineJob } from '../../../shared/job/define-job';
-import type { AnyJobDefinition, JobOptions } from '../../../shared/job/job-definition';
+import type {
+  AnyJobDefinition,
+  EnqueueDeclaration,
+  JobOptions,
+} from '../../../shared/job/job-definition';
 import { JobResult } from '../../../shared/job/job-result';
 import type { StandardSchemaV1 } from '../../../shared/job/standard-schema';
 import { MemoryLogger } from '../../../shared/logging/memory-logger';
@@ -15,9 +19,11 @@ import { InMemoryJobStateStore } from '../../../shared/stores/in-memory-job-stat
 
 const START = '2026-06-01T09:00:00.000Z';
 
-function job<TSchema extends StandardSchemaV1 | undefined = undefined, TDeps = undefined>(
-  options: JobOptions<TSchema, TDeps>,
-) {
+function job<
+  TSchema extends StandardSchemaV1 | undefined = undefined,
+  TDeps = undefined,
+  const TEnqueues extends readonly EnqueueDeclaration[] = readonly [],
+>(options: JobOptions<TSchema, TDeps, TEnqueues>) {
   return defineJob(options);
 }
 

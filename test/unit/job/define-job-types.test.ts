@@ -75,4 +75,62 @@ describe('defineJob types', () => {
     expectTypeOf(badRun).toBeFunction();
     expectTypeOf(typo).toBeFunction();
   });
+
+  describe('ctx.enqueue, typed by enqueues', () => {
+    const sendEmail = defineJob({
+      name: 'send-email',
+      input: z.object({ to: z.string(), subject: z.string() }),
+      run: async () => JobResult.success(),
+    });
+    const dailyReport = defineJob({
+      name: 'daily-report',
+      input: z.object({ day: z.string() }),
+      run: async () => JobResult.success(),
+    });
+
+    it('takes a declared definition, with its input type', () => {
+      defineJob({
+        name: 'notifier',
+        enqueues: [sendEmail],
+        run: async (ctx) => {
+          await ctx.enqueue(sendEmail, { to: 'a@example.com', subject: 'Hi' });
+          // @ts-expect-error: send-email's input has no `day`
+          await ctx.enqueue(sendEmail, { day: '2026-12-01' });
+        },
+      });
+    });
+
+    it('flags a definition the job does not declare', () => {
+      defineJob({
+        name: 'notifier',
+        enqueues: [sendEmail],
+        run: async (ctx) => {
+          // @ts-expect-error: daily-report is not in enqueues
+          await ctx.enqueue(dailyReport, { day: '2026-12-01' });
+        },
+      });
+    });
+
+    it('takes a declared name, and flags another', () => {
+      defineJob({
+        name: 'notifier',
+        enqueues: ['audit-log'],
+        run: async (ctx) => {
+          await ctx.enqueue('audit-log', { event: 'x' });
+          // @ts-expect-error: payroll is not in enqueues
+          await ctx.enqueue('payroll');
+        },
+      });
+    });
+
+    it('flags every enqueue of a job that declares none', () => {
+      defineJob({
+        name: 'loner',
+        run: async (ctx) => {
+          // @ts-expect-error: the job declares no enqueues
+          await ctx.enqueue(sendEmail, { to: 'a@example.com', subject: 'Hi' });
+        },
+      });
+    });
+  });
 });

@@ -35,11 +35,12 @@ describe('the enqueues option', () => {
     expect(define).toThrow(/enqueues.0: must be a job's name or its imported definition/);
   });
 
-  it('fails a run that enqueues a job it did not declare, saying how to declare it', async () => {
+  it('fails a run that enqueues a job it did not declare, for good, saying how to declare it', async () => {
     const sneaky = defineJob({
       name: 'sneaky',
-      retries: 0,
+      retries: 3,
       run: async (ctx) => {
+        // @ts-expect-error: a job that is not in enqueues is a type error too
         await ctx.enqueue(audit, {});
         return JobResult.success();
       },
@@ -48,8 +49,10 @@ describe('the enqueues option', () => {
 
     const execution = await invoker.run('sneaky');
 
-    expect(execution.status).toBe('failed');
-    expect(execution.error?.name).toBe('EnqueueError');
+    // No retry can fix the code: deployed, the job's role may not send to that queue at all.
+    expect(execution).toMatchObject({ status: 'failed', attempt: 1, willRetry: false });
+    expect(invoker.history('sneaky')).toHaveLength(1);
+    expect(execution.error?.name).toBe('NonRetriableError');
     expect(execution.error?.message).toContain("enqueues: ['audit-log']");
     expect(invoker.history('audit-log')).toEqual([]);
   });
