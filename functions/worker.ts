@@ -71,6 +71,9 @@ export function createLambdaWorker(jobs: readonly AnyJobDefinition[]): WorkerHan
       : {}),
     ...(environment.codeVersion !== undefined ? { codeVersion: environment.codeVersion } : {}),
     logger: powertoolsLogger(new Logger({ serviceName: 'jobs-worker' })),
+    // Lambda freezes a sandbox between invocations: a body that outlived its attempt would
+    // resume at the next one, beside that one's bodies. Ending the process makes a fresh one.
+    recycle: () => process.exit(1),
   }).handler;
 }
 

@@ -121,6 +121,14 @@ export class RunCancelledError extends JobsError {
 }
 
 /**
+ * A delivery found an earlier attempt's body of its run still running in this process (it
+ * ignored its signal): its own attempt must wait, so it is left for a later delivery.
+ */
+export class RunBusyError extends JobsError {
+  override name = 'RunBusyError';
+}
+
+/**
  * Throw this from a job to fail the run without retrying it: the error is permanent (bad data,
  * a missing record) and another attempt would fail the same way.
  */
@@ -175,6 +183,42 @@ export class HistoryWriteError extends JobsError {
 /** A message or event that is not a run message; says what was wrong and what to send. */
 export class InvalidRunMessageError extends JobsError {
   override name = 'InvalidRunMessageError';
+}
+
+/**
+ * A run that cannot be sent as asked: its message would break a limit of the queue or of
+ * history (a number DynamoDB cannot store, nesting too deep, a key or the whole message too
+ * long). Each issue names the field, its size and the limit. Thrown before anything is sent.
+ */
+export class InvalidRunRequestError extends JobsError {
+  override name = 'InvalidRunRequestError';
+
+  constructor(
+    readonly jobName: string,
+    readonly issues: readonly InputIssue[],
+  ) {
+    const lines = issues.map((issue) => `${issue.path}: ${issue.message}`);
+    super(`A run of job "${jobName}" cannot be sent: ${lines.join('; ')}`);
+  }
+}
+
+/**
+ * History refused a record as it is (a ValidationException from DynamoDB, a value the document
+ * client cannot marshal): trying the same write again cannot succeed.
+ */
+export class UnstorableRecordError extends JobsError {
+  override name = 'UnstorableRecordError';
+
+  constructor(
+    readonly write: string,
+    options: { cause: unknown },
+  ) {
+    const cause = options.cause;
+    super(
+      `History refused the record of ${write} as it is (${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}); trying again cannot store it`,
+      options,
+    );
+  }
 }
 
 /** A run that history does not have. */

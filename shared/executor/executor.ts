@@ -12,12 +12,14 @@ import type { Logger } from '../ports/logger';
 import type { Execution } from './execution';
 import { withHistoryWriteErrors } from './history-writes';
 import { JobRegistry } from './job-registry';
+import { LingeringBodies } from './lingering-bodies';
 import { claimAttempt } from './middleware/claim-attempt';
 import { preventOverlap } from './middleware/prevent-overlap';
 import { recordRejection } from './middleware/record-rejection';
 import { resolveJob } from './middleware/resolve-job';
 import { skipWhenPaused } from './middleware/skip-when-paused';
 import { validateInput } from './middleware/validate-input';
+import { waitForEarlierBody } from './middleware/wait-for-earlier-body';
 import { newRunId, runIdForKey } from './run-id';
 import { createRunJobBody } from './run-job-body';
 import type { RunRequest } from './run-request';
@@ -58,14 +60,20 @@ export interface Executor {
    * could not even be read as a request.
    */
   reject(request: RunRequest, reason: JobsError): Promise<Execution>;
+  /**
+   * How many job bodies still run here after their attempt ended (they ignored their signal).
+   * A Lambda sandbox that holds one is recycled, so that it cannot resume in a later invocation.
+   */
+  readonly lingeringBodies: number;
 }
 
 // Middy wants a Lambda context; the executor's steps take everything from the run state.
 const NO_LAMBDA_CONTEXT = {} as LambdaContext;
 
 /**
- * Builds the executor: a middy chain of resolve job, validate input, claim the attempt (which
- * also records the outcome), skip when paused, prevent overlap, then the job body.
+ * Builds the executor: a middy chain of resolve job, validate input, wait for an earlier
+ * attempt's body of the run still running here, claim the attempt (which also records the
+ * outcome), skip when paused, prevent overlap, then the job body.
  */
 export function createExecutor(dependencies: ExecutorDependencies): Executor {
   const jobs =
@@ -79,17 +87,20 @@ export function createExecutor(dependencies: ExecutorDependencies): Executor {
   const executionStore = withHistoryWriteErrors(dependencies.executionStore);
   const shared = { executionStore, clock, ...(codeVersion !== undefined ? { codeVersion } : {}) };
 
+  const lingering = new LingeringBodies();
   const runJobBody = createRunJobBody({
     clock,
     logger,
     enqueuer: dependencies.enqueuer,
     depsFor: createDepsCache(dependencies.depsOverrides ?? {}),
     recordingReserveMs,
+    lingering,
   });
 
   const chain = middy<RunState, Execution>({ timeoutEarlyInMillis: 0 })
     .use(resolveJob({ jobs, ...shared }))
     .use(validateInput(shared))
+    .use(waitForEarlierBody({ lingering, clock, recordingReserveMs }))
     .use(claimAttempt({ ...shared, leaseGraceMs: recordingReserveMs }))
     .use(skipWhenPaused({ jobStateStore, executionStore, clock }))
     .use(preventOverlap({ jobStateStore, executionStore, clock }))
@@ -112,6 +123,9 @@ export function createExecutor(dependencies: ExecutorDependencies): Executor {
 
   return {
     jobs,
+    get lingeringBodies() {
+      return lingering.count;
+    },
     execute(request, options = {}) {
       return chain(stateOf(request, options), NO_LAMBDA_CONTEXT);
     },

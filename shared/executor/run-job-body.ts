@@ -8,6 +8,7 @@ import type { Enqueuer } from '../ports/enqueuer';
 import type { Logger } from '../ports/logger';
 import type { Execution } from './execution';
 import { finishedExecution, type Outcome } from './execution-records';
+import type { LingeringBodies } from './lingering-bodies';
 import { runIdForKey } from './run-id';
 import type { RunState } from './run-state';
 import { serializeError } from './serialize-error';
@@ -20,6 +21,8 @@ export interface RunJobBodyOptions {
   readonly depsFor: (job: AnyNamedJobDefinition) => Promise<unknown>;
   /** Time kept back before a hard deadline (Lambda's) to record the outcome. */
   readonly recordingReserveMs: number;
+  /** Where a body that outlives its attempt is kept track of. */
+  readonly lingering: LingeringBodies;
 }
 
 /**
@@ -51,16 +54,32 @@ export function createRunJobBody(options: RunJobBodyOptions) {
     else external?.addEventListener('abort', cancel, { once: true });
 
     let outcome: Outcome;
+    let body: Promise<unknown> | undefined;
+    let bodySettled = false;
     try {
       const deps = await options.depsFor(job);
       const context = buildContext(state, job, running, deps, controller.signal, options);
-      const returned = await untilAborted(() => job.run(context), controller.signal);
+      body = Promise.resolve()
+        .then(() => job.run(context))
+        .finally(() => {
+          bodySettled = true;
+        });
+      const started = body;
+      const returned = await untilAborted(() => started, controller.signal);
       outcome = outcomeOfReturn(returned, context.logger);
     } catch (thrown) {
       outcome = outcomeOfThrow(thrown, controller.signal);
     } finally {
       timer.cancel();
       external?.removeEventListener('abort', cancel);
+    }
+    if (body && !bodySettled) {
+      // It ignored its signal: the attempt has ended, but the body runs on.
+      options.lingering.track(running.jobName, running.runId, body);
+      options.logger.warn(
+        "The job's body ignored its stop signal and still runs after its attempt ended: check ctx.signal in long work",
+        { jobName: running.jobName, runId: running.runId, attempt: running.attempt },
+      );
     }
     const finished = finishedExecution(running, outcome, clock.now());
     logOutcome(options.logger, finished);

@@ -48,6 +48,11 @@ export interface WorkerOptions {
   readonly onExecutionRecorded?: (execution: Execution) => Promise<void>;
   /** Aborts the runs in flight, recording them as `cancelled` (a graceful shutdown). */
   readonly shutdown?: AbortSignal;
+  /**
+   * Ends the process once a job body outlived its attempt (see `WorkerDependencies.recycle`).
+   * @default - never
+   */
+  readonly recycle?: () => void;
   /** Replacements for jobs' `deps`, by job name. */
   readonly depsOverrides?: Readonly<Record<string, unknown>>;
 }
@@ -107,6 +112,7 @@ export function createWorker(options: WorkerOptions): Worker {
     ...(options.backoff ? { backoff: options.backoff } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.shutdown ? { shutdown: options.shutdown } : {}),
+    ...(options.recycle ? { recycle: options.recycle } : {}),
     ...(options.clock ? { now: () => options.clock?.now() ?? Date.now() } : {}),
   });
   return { handler, executor, executionStore, jobStateStore };
@@ -130,6 +136,9 @@ function observed(
   };
   return {
     jobs: executor.jobs,
+    get lingeringBodies() {
+      return executor.lingeringBodies;
+    },
     execute: async (request, options) => tell(await executor.execute(request, options)),
     reject: async (request, reason) => tell(await executor.reject(request, reason)),
   };

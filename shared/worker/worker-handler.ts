@@ -1,6 +1,7 @@
 import {
   ChangeMessageVisibilityBatchCommand,
   type ChangeMessageVisibilityBatchRequestEntry,
+  DeleteMessageBatchCommand,
   type MessageAttributeValue,
   SendMessageCommand,
   type SQSClient,
@@ -14,7 +15,7 @@ import type {
 } from 'aws-lambda';
 import { queueUrlFromArn } from '../delivery/queue-locator';
 import { parseRunMessage, type RunMessage, runRequestFrom } from '../delivery/run-message';
-import { HistoryWriteError, InvalidRunMessageError } from '../errors';
+import { HistoryWriteError, InvalidRunMessageError, RunBusyError } from '../errors';
 import type { Execution } from '../executor/execution';
 import type { Executor } from '../executor/executor';
 import { historyReplayOf } from '../executor/history-writes';
@@ -50,6 +51,13 @@ export interface WorkerDependencies {
    * another delivery: the local runtime's graceful shutdown. @default - never aborted
    */
   readonly shutdown?: AbortSignal;
+  /**
+   * Ends this process once a job body outlived its attempt (it ignored its signal), after the
+   * worker settled the batch's messages itself. Deployed, Lambda then starts a fresh sandbox:
+   * a body left pending in a frozen sandbox would otherwise resume at its next invocation.
+   * @default - never: in one long-lived process, a later attempt of the run waits for the body
+   */
+  readonly recycle?: () => void;
 }
 
 /** What a direct invocation (the Lambda console's test event) carries. */
@@ -76,6 +84,9 @@ type Disposition =
   | { readonly kind: 'again'; readonly visibilitySeconds?: number }
   /** Moved to the queue's dead-letter queue now: the run is done trying, or can never run. */
   | { readonly kind: 'deadLetter'; readonly reason: string; readonly runId: string };
+
+// A delivery whose run has an earlier body still running here comes back after this long.
+const BUSY_RETRY_SECONDS = 30;
 
 // For a message without a run id, key, or tick: its redeliveries share one run, by message id.
 const MESSAGE_KEY_PREFIX = 'sqs-message:';
@@ -157,6 +168,13 @@ export function createWorkerHandler(dependencies: WorkerDependencies): WorkerHan
       return dispositionOf(execution, dependencies.backoff, now());
     } catch (error) {
       const context = { messageId: record.messageId };
+      if (error instanceof RunBusyError) {
+        logger.info('An earlier body of the run still runs here; the message comes back later', {
+          ...context,
+          reason: error.message,
+        });
+        return { kind: 'again', visibilitySeconds: BUSY_RETRY_SECONDS };
+      }
       if (error instanceof HistoryWriteError) {
         // One structured line with the whole outcome, to replay with replayHistoryWrite().
         logger.error('History write failed after retries; the message is left for redelivery', {
@@ -196,6 +214,12 @@ export function createWorkerHandler(dependencies: WorkerDependencies): WorkerHan
       }
     });
     await changeVisibility(dependencies.sqsClient, queueUrlForArn, visibility, logger);
+    if (dependencies.recycle && executor.lingeringBodies > 0) {
+      // The sandbox goes: settle each message here, since Lambda will not see this response.
+      const done = event.Records.filter((_, index) => dispositions[index]?.kind === 'done');
+      await deleteMessages(dependencies.sqsClient, queueUrlForArn, done, logger);
+      recycleSandbox(dependencies.recycle, executor.lingeringBodies, logger);
+    }
     return { batchItemFailures: failures };
   };
 
@@ -211,7 +235,11 @@ export function createWorkerHandler(dependencies: WorkerDependencies): WorkerHan
       throw wrongQueueError(parsed.message.job, soleJob, 'function');
     }
     const request = runRequestFrom(parsed.message, { defaultTriggeredBy: 'lambda-invoke' });
-    return executor.execute(request, executeOptions(deadline));
+    const execution = await executor.execute(request, executeOptions(deadline));
+    if (dependencies.recycle && executor.lingeringBodies > 0) {
+      recycleSandbox(dependencies.recycle, executor.lingeringBodies, logger);
+    }
+    return execution;
   };
   return handler as WorkerHandler;
 }
@@ -364,6 +392,58 @@ function originalAttributes(
     };
   }
   return attributes;
+}
+
+/**
+ * Ends the process: Lambda reports the invocation as failed (which the worker-errors alarm sees)
+ * and starts the next one in a fresh sandbox, so the lingering body never runs again.
+ */
+function recycleSandbox(recycle: () => void, lingering: number, logger: Logger): void {
+  logger.error(
+    'A job body still runs after its attempt ended (it ignored its stop signal): recycling this sandbox so that it cannot resume later',
+    { lingeringBodies: lingering },
+  );
+  recycle();
+}
+
+/** Deletes the records' messages, which Lambda would have deleted from the batch's response. */
+async function deleteMessages(
+  sqsClient: SQSClient,
+  queueUrlForArn: (arn: string) => string,
+  records: readonly SQSRecord[],
+  logger: Logger,
+): Promise<void> {
+  const byQueue = new Map<string, SQSRecord[]>();
+  for (const record of records) {
+    const url = queueUrlForArn(record.eventSourceARN);
+    byQueue.set(url, [...(byQueue.get(url) ?? []), record]);
+  }
+  await Promise.all(
+    [...byQueue].flatMap(([url, queued]) =>
+      Array.from({ length: Math.ceil(queued.length / 10) }, (_, chunk) =>
+        sqsClient
+          .send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: url,
+              Entries: queued.slice(chunk * 10, chunk * 10 + 10).map((record, index) => ({
+                Id: String(index),
+                ReceiptHandle: record.receiptHandle,
+              })),
+            }),
+          )
+          // A message not deleted comes back, and its run's history says it is done.
+          .catch((error: unknown) => {
+            logger.warn(
+              'Could not delete messages before recycling; they come back as duplicates',
+              {
+                queueUrl: url,
+                error: describe(error),
+              },
+            );
+          }),
+      ),
+    ),
+  );
 }
 
 async function changeVisibility(

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
@@ -37,6 +38,7 @@ interface SetupOptions {
   readonly recordingReserveMs?: number;
   /** The app's names, which say which job each queue feeds. */
   readonly names?: ResourceNames;
+  readonly recycle?: () => void;
 }
 
 /** A worker over in-memory stores, with a backoff of 10 s doubling and no jitter. */
@@ -59,6 +61,7 @@ function setup(jobs: AnyJobDefinition[], options: SetupOptions = {}) {
     executor,
     sqsClient: new SQSClient({ region: 'eu-west-1' }),
     ...(options.names ? { names: options.names } : {}),
+    ...(options.recycle ? { recycle: options.recycle } : {}),
     backoff: { baseSeconds: 10, jitter: 0 },
     logger,
   });
@@ -516,6 +519,75 @@ describe('a delivery of an attempt in flight elsewhere', () => {
     expect(seconds).toBeGreaterThanOrEqual(70);
     expect(seconds).toBeLessThanOrEqual(80);
     expect(history.list()).toHaveLength(1);
+  });
+});
+
+describe('a job body that outlives its attempt (it ignores its signal)', () => {
+  function stubborn() {
+    let letGo!: () => void;
+    const mayEnd = new Promise<void>((resolve) => {
+      letGo = resolve;
+    });
+    const job = defineJob({
+      name: 'stubborn',
+      retries: 1,
+      run: async () => {
+        await mayEnd; // ignores ctx.signal
+      },
+    });
+    return { job, letGo };
+  }
+  const context = (remainingMs: number) => ({ getRemainingTimeInMillis: () => remainingMs });
+
+  // Lambda freezes a sandbox between invocations, and thaws it for the next: a pending body
+  // would resume then, beside the next invocation's bodies.
+  it("has its sandbox recycled, after the batch's messages are settled by the worker itself", async () => {
+    const { job, letGo } = stubborn();
+    const recycled: number[] = [];
+    const { handler } = setup([job, succeeds], {
+      recordingReserveMs: 50,
+      recycle: () => recycled.push(Date.now()),
+    });
+    sqs.on(DeleteMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    const slow = record({ job: 'stubborn' });
+    const quick = record({ job: 'succeeds' });
+
+    const response = await handler(batch(slow, quick), context(300));
+    letGo();
+
+    expect(recycled).toHaveLength(1);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: slow.messageId }]);
+    expect(sqs.commandCalls(DeleteMessageBatchCommand).map((call) => call.args[0].input)).toEqual([
+      {
+        QueueUrl: QUEUE_URL,
+        Entries: [{ Id: '0', ReceiptHandle: quick.receiptHandle }],
+      },
+    ]);
+    expect(visibilityChanges()[0]?.Entries?.[0]?.ReceiptHandle).toBe(slow.receiptHandle);
+  });
+
+  it('keeps the sandbox when every body ended with its attempt', async () => {
+    const recycled: number[] = [];
+    const { handler } = setup([succeeds], { recycle: () => recycled.push(Date.now()) });
+
+    await handler(batch(record({ job: 'succeeds' })), context(300));
+
+    expect(recycled).toEqual([]);
+  });
+
+  it('leaves a delivery of its run for later while it still runs here', async () => {
+    const { job, letGo } = stubborn();
+    const { handler } = setup([job], { recordingReserveMs: 50 });
+    await handler(batch(record({ job: 'stubborn', runId: 'run-1' })), context(300));
+    const retry = record({ job: 'stubborn', runId: 'run-1' });
+
+    const response = await handler(batch(retry), context(200));
+    letGo();
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: retry.messageId }] });
+    expect(visibilityChanges().at(-1)?.Entries).toEqual([
+      { Id: '0', ReceiptHandle: retry.receiptHandle, VisibilityTimeout: 30 },
+    ]);
   });
 });
 
