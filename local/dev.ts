@@ -1,11 +1,37 @@
-// `npm run dev`: the local runtime for this project, until Ctrl+C.
+// `npm run dev`: the local runtime for this project, until Ctrl+C. Run as one node process
+// (`node --import tsx`), so that Ctrl+C reaches this code and nothing between (tsx's own CLI
+// relayed it again, and killed a process too busy to answer within about 60 ms).
+import { resolve } from 'node:path';
 import type { JobReload } from './job-reloader';
 import { type LocalJob, type LocalRuntime, startLocalRuntime } from './local-runtime';
+import { handleStopSignals } from './stop-signals';
+
+// The project and its data folder: where npm runs the script (the package's root), unless set.
+const projectRoot = resolve(process.env.JOBS_PROJECT_ROOT || process.cwd());
+const dataDir = process.env.JOBS_DATA_DIR ? resolve(process.env.JOBS_DATA_DIR) : undefined;
 
 // Set once started; a reload can finish before that.
 let started: LocalRuntime | undefined;
-const runtime = await startLocalRuntime({ onJobsReloaded: printReload });
+let runtime: LocalRuntime;
+try {
+  runtime = await startLocalRuntime({
+    projectRoot,
+    ...(dataDir ? { dataDir } : {}),
+    onJobsReloaded: printReload,
+  });
+} catch (error) {
+  // Loaded only here: it brings in the CLI's validate command.
+  const { describeStartFailure } = await import('./start-failure');
+  process.stderr.write(await describeStartFailure(error, projectRoot));
+  process.exit(1);
+}
 started = runtime;
+
+handleStopSignals({
+  stop: () => runtime.stop(),
+  exit: (code) => process.exit(code),
+  write: (text) => process.stderr.write(text),
+});
 
 const lines = [
   '',
@@ -17,25 +43,6 @@ const lines = [
   '',
 ];
 process.stdout.write(lines.join('\n'));
-
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) {
-      process.stderr.write('\nStopping at once: runs in flight are left on their queues.\n');
-      process.exit(130);
-    }
-    stopping = true;
-    process.stderr.write('\nStopping: letting runs in flight finish (Ctrl+C again to force)...\n');
-    runtime.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`The runtime did not stop cleanly: ${String(error)}\n`);
-        process.exit(1);
-      },
-    );
-  });
-}
 
 function jobLine(job: LocalJob): string {
   const next = job.nextFireTime

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,15 +35,23 @@ import { DynamoDbAlertThrottle } from '../shared/stores/dynamodb/dynamodb-alert-
 import { createWorker } from '../shared/worker/create-worker';
 import type { RetryBackoffOptions } from '../shared/worker/retry-backoff';
 import { startApiServer } from './api-server';
+import { type DataFolderLock, lockDataFolder } from './data-folder-lock';
 import { startEmbeddedDynamoDb } from './embedded-dynamodb';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, startEmbeddedSqs } from './embedded-sqs';
 import { updateJobQueue } from './job-queues';
 import { startJobReloader } from './job-reloader';
+import {
+  type JournalTracker,
+  journalSqsClient,
+  queueNameOf,
+  sendInputOf,
+} from './journaled-sqs-client';
 import { moveLegacyLocalTables, queueOfLegacyName } from './legacy-local-data';
 import { LocalOneOffScheduler, type PendingOneOffRun } from './local-one-off-scheduler';
 import type { LocalJob, LocalRuntime, LocalRuntimeOptions } from './local-runtime-types';
 import { LocalScheduler } from './local-scheduler';
 import { LocalWebhookUrls } from './local-webhook-urls';
+import { MessageJournal } from './message-journal';
 import { type BatchHandler, QueuePoller } from './queue-poller';
 
 export type { LocalJob, LocalRuntime, LocalRuntimeOptions } from './local-runtime-types';
@@ -58,6 +66,9 @@ export const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), 'dash
 const LOCAL_MAX_CONCURRENCY = 16;
 const DEFAULT_PORT = 3000;
 const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+/** What the queues hold and what waits for its time: see MessageJournal. */
+const JOURNAL_FILE = 'queue-journal.jsonl';
+// Written at a graceful stop before the journal; read once, into the journal, at the next start.
 const PENDING_RUNS_FILE = 'pending-runs.json';
 const QUEUED_MESSAGES_FILE = 'queued-messages.json';
 
@@ -94,7 +105,16 @@ export async function startLocalRuntime(
     for (const stop of stops.splice(0).reverse()) await stop();
   };
   try {
-    if (persistent) await mkdir(dataDir, { recursive: true });
+    let lock: DataFolderLock | undefined;
+    let journal: MessageJournal | undefined;
+    if (persistent) {
+      await mkdir(dataDir, { recursive: true });
+      // One runtime per data folder; the last to go, after the servers and the journal.
+      lock = lockDataFolder(dataDir);
+      stops.push(() => lock?.release());
+      journal = MessageJournal.open(join(dataDir, JOURNAL_FILE), { logger });
+      stops.push(() => journal?.close());
+    }
     const dynamoDb = await startEmbeddedDynamoDb(
       persistent ? { path: join(dataDir, 'dynamodb') } : {},
     );
@@ -129,6 +149,8 @@ export async function startLocalRuntime(
 
     const dynamoDbClient = dynamoDb.createClient();
     const sqsClient = sqs.createClient();
+    // Every send and delete of the runtime goes through this client, and so into the journal.
+    const tracker = journal ? journalSqsClient(sqsClient, journal) : undefined;
     stops.push(() => {
       dynamoDbClient.destroy();
       sqsClient.destroy();
@@ -142,7 +164,7 @@ export async function startLocalRuntime(
         }),
       );
     };
-    const oneOff = new LocalOneOffScheduler(clock, send, logger);
+    const oneOff = new LocalOneOffScheduler(clock, send, logger, journal);
     // Alerts, as the deployed stream does them, after each run: built once the dashboard's URL
     // is known, which every alert links to.
     let alerts: AlertEvaluator | undefined;
@@ -176,15 +198,28 @@ export async function startLocalRuntime(
       });
     const worker = workerFor(jobs);
 
-    if (persistent) {
+    if (journal && tracker) {
+      const renamed = (name: string) =>
+        queueOfLegacyName(name, names, new Set(jobs.map((job) => job.name)));
+      // fauxqs counts delays in real time, whatever the runtime's clock says.
+      await resendJournaled(journal, tracker, sqs, queueUrls, renamed, logger, Date.now());
+      // Kept by a runtime from before the journal, at its last graceful stop.
       await restoreQueuedMessages(
         join(dataDir, QUEUED_MESSAGES_FILE),
         sqsClient,
         queueUrls,
         logger,
-        (name) => queueOfLegacyName(name, names, new Set(jobs.map((job) => job.name))),
+        renamed,
+      );
+      oneOff.restore(
+        journal.recovered.flatMap((entry) =>
+          entry.kind === 'scheduled'
+            ? [{ id: entry.id, at: entry.at, message: entry.message }]
+            : [],
+        ),
       );
       oneOff.restore(await readJson<PendingOneOffRun[]>(join(dataDir, PENDING_RUNS_FILE), []));
+      await rm(join(dataDir, PENDING_RUNS_FILE), { force: true });
     }
 
     const pollerSettings = (job: AnyNamedJobDefinition, handler: BatchHandler) => {
@@ -253,6 +288,7 @@ export async function startLocalRuntime(
       logger,
     });
     stops.push(() => server.stop());
+    lock?.listening({ port: server.port, url: server.url });
     const webhookUrls = new LocalWebhookUrls({
       file: join(dataDir, 'secrets.json'),
       ...(options.webhookUrls ? { urls: options.webhookUrls } : {}),
@@ -357,10 +393,7 @@ export async function startLocalRuntime(
       clearTimeout(timer);
       // Alerts of the last runs: webhook deliveries are bounded in time, so this is too.
       await Promise.allSettled([...evaluations]);
-      if (persistent) {
-        await writeFile(join(dataDir, PENDING_RUNS_FILE), JSON.stringify(oneOff.pending()));
-        await saveQueuedMessages(join(dataDir, QUEUED_MESSAGES_FILE), sqs.server, queueUrls, names);
-      }
+      // What the queues still hold, and what waits for its time, is in the journal already.
       await stopAll();
     };
 
@@ -408,12 +441,19 @@ async function discoveredJobs(
 async function deployableJobs(projectRoot: string, appName: string) {
   const discovered = await discoverJobs({ projectRoot });
   const problems = nameCollisionProblems(discovered.jobs, new ResourceNames(appName));
-  if (problems.length > 0) {
-    throw new JobsError(
+  if (problems.length > 0) throw new UndeployableJobsError(problems);
+  return discovered;
+}
+
+/** Job files that load, but whose jobs a deploy could not create. */
+export class UndeployableJobsError extends JobsError {
+  override readonly name = 'UndeployableJobsError';
+
+  constructor(readonly problems: readonly { file: string; field: string; message: string }[]) {
+    super(
       `Cannot run the jobs, as a deploy could not create them:\n${problems.map((problem) => `  ${problem.file}: ${problem.field}: ${problem.message}`).join('\n')}`,
     );
   }
-  return discovered;
 }
 
 function namedJobs(jobs: readonly AnyJobDefinition[]): readonly AnyNamedJobDefinition[] {
@@ -457,50 +497,72 @@ async function readJson<T>(file: string, fallback: T): Promise<T> {
   }
 }
 
-/** Messages still on the queues at shutdown, by queue name. */
+/** Messages a runtime from before the journal left on the queues at its last stop, by queue name. */
 type QueuedMessages = Record<string, { body: string }[]>;
 
-/**
- * fauxqs keeps its queues in memory; what they still hold when the runtime stops (waiting,
- * delayed, or being retried) is written down and sent again at the next start. Attempts are
- * numbered from each run's history, so a message sent again continues its run where it was.
- */
-async function saveQueuedMessages(
-  file: string,
-  server: Awaited<ReturnType<typeof startEmbeddedSqs>>['server'],
-  queueUrls: ReadonlyMap<string, unknown>,
-  names: ResourceNames,
-): Promise<void> {
-  const saved: QueuedMessages = {};
-  for (const jobName of queueUrls.keys()) {
-    for (const name of [names.job(jobName), names.jobDeadLetterQueue(jobName)]) {
-      const queue = server.inspectQueue(name);
-      if (!queue) continue;
-      const messages = [
-        ...queue.messages.ready,
-        ...queue.messages.delayed,
-        ...queue.messages.inflight.map((entry) => entry.message),
-      ].map((message) => ({ body: message.body }));
-      if (messages.length > 0) saved[name] = messages;
-    }
+type QueueUrls = ReadonlyMap<string, { url: string; dlqUrl: string }>;
+
+/** Each queue's URL on this start's fauxqs, by queue name. */
+function queueUrlsByName(queueUrls: QueueUrls): Map<string, string> {
+  const urlOf = new Map<string, string>();
+  for (const { url, dlqUrl } of queueUrls.values()) {
+    urlOf.set(queueNameOf(url), url);
+    urlOf.set(queueNameOf(dlqUrl), dlqUrl);
   }
-  await writeFile(file, JSON.stringify(saved));
+  return urlOf;
 }
 
+/**
+ * fauxqs keeps its queues in memory: at start, whatever the journal holds from before (waiting,
+ * delayed, being retried, or in flight when the process died) is sent to its queue again, with
+ * what is left of its delay, under its journal entry. Attempts are numbered from each run's
+ * history, so a message sent again continues its run where it was: an attempt that was in flight
+ * is taken over once its lease has expired.
+ */
+async function resendJournaled(
+  journal: MessageJournal,
+  tracker: JournalTracker,
+  sqs: Awaited<ReturnType<typeof startEmbeddedSqs>>,
+  queueUrls: QueueUrls,
+  /** Today's name of a queue saved under a name the app's queues no longer take. */
+  renamed: (queueName: string) => string | undefined,
+  logger: Logger,
+  now: number,
+): Promise<void> {
+  const urlOf = queueUrlsByName(queueUrls);
+  // Not the journaled client: these are in the journal already.
+  const client = sqs.createClient();
+  try {
+    for (const entry of journal.recovered) {
+      if (entry.kind !== 'queued') continue;
+      const url = urlOf.get(entry.queue) ?? urlOf.get(renamed(entry.queue) ?? '');
+      if (!url) {
+        logger.warn('A message of a queue whose job no longer exists was dropped', {
+          queue: entry.queue,
+          message: entry.body,
+        });
+        journal.done(entry.id);
+        continue;
+      }
+      const sent = await client.send(new SendMessageCommand(sendInputOf(entry, url, now)));
+      tracker.sent(entry.id, sent.MessageId);
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Messages saved by a runtime from before the journal, sent through the journaled client. */
 async function restoreQueuedMessages(
   file: string,
   sqsClient: ReturnType<Awaited<ReturnType<typeof startEmbeddedSqs>>['createClient']>,
-  queueUrls: ReadonlyMap<string, { url: string; dlqUrl: string }>,
+  queueUrls: QueueUrls,
   logger: Logger,
   /** Today's name of a queue saved under a name the app's queues no longer take. */
   renamed: (queueName: string) => string | undefined,
 ): Promise<void> {
   const saved = await readJson<QueuedMessages>(file, {});
-  const urlOf = new Map<string, string>();
-  for (const { url, dlqUrl } of queueUrls.values()) {
-    urlOf.set(url.slice(url.lastIndexOf('/') + 1), url);
-    urlOf.set(dlqUrl.slice(dlqUrl.lastIndexOf('/') + 1), dlqUrl);
-  }
+  const urlOf = queueUrlsByName(queueUrls);
   for (const [name, messages] of Object.entries(saved)) {
     const url = urlOf.get(name) ?? urlOf.get(renamed(name) ?? '');
     if (!url) {
