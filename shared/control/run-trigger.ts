@@ -1,8 +1,10 @@
 import { systemClock } from '../clock/system-clock';
+import { runMessageBody } from '../delivery/run-message';
 import { RunNotFoundError, RunStateConflictError } from '../errors';
 import type { ExecutionStatus } from '../executor/execution';
 import type { JobRegistry } from '../executor/job-registry';
 import { newRunId, runIdForKey } from '../executor/run-id';
+import type { RunRequest } from '../executor/run-request';
 import { parseJobInput } from '../job/parse-input';
 import type { Clock } from '../ports/clock';
 import type { Enqueuer } from '../ports/enqueuer';
@@ -50,8 +52,10 @@ export class RunTrigger {
   }
 
   /**
-   * Enqueues a run of `jobName`. Throws UnknownJobError or InputValidationError (with each
-   * field's message) before anything is sent.
+   * Enqueues a run of `jobName`. Throws UnknownJobError, InputValidationError (with each field's
+   * message) or InvalidRunRequestError (a field over a limit of the queue or of history, with
+   * its size and the limit) before anything is sent: what the worker would refuse, this refuses
+   * first.
    */
   async trigger(jobName: string, options: TriggerOptions = {}): Promise<{ runId: string }> {
     const job = this.options.jobs.require(jobName);
@@ -62,17 +66,17 @@ export class RunTrigger {
       idempotencyKey === undefined
         ? newRunId(this.clock.now())
         : runIdForKey(job.name, idempotencyKey);
-    await this.options.enqueuer.enqueue({
-      request: {
-        jobName: job.name,
-        trigger: options.trigger ?? 'api',
-        runId,
-        // As sent, not as parsed: the worker parses it again, with the job's defaults.
-        ...(options.input !== undefined ? { input: options.input } : {}),
-        ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
-        ...(triggeredBy !== undefined ? { triggeredBy } : {}),
-      },
-    });
+    const request: RunRequest = {
+      jobName: job.name,
+      trigger: options.trigger ?? 'api',
+      runId,
+      // As sent, not as parsed: the worker parses it again, with the job's defaults.
+      ...(options.input !== undefined ? { input: options.input } : {}),
+      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+      ...(triggeredBy !== undefined ? { triggeredBy } : {}),
+    };
+    runMessageBody(request);
+    await this.options.enqueuer.enqueue({ request });
     return { runId };
   }
 
@@ -97,20 +101,20 @@ export class RunTrigger {
     }
     if (latest.truncated?.includes('input')) {
       throw new RunStateConflictError(
-        `Run "${runId}" of job "${job.name}" was too large to keep its input, so it cannot be retried as it was; trigger a new run with the input.`,
+        `Run "${runId}" of job "${job.name}" did not keep its input (too large, or not storable as it was), so it cannot be retried as it was; trigger a new run with the input.`,
       );
     }
     const retryRunId = newRunId(this.clock.now());
-    await this.options.enqueuer.enqueue({
-      request: {
-        jobName: job.name,
-        trigger: 'retry',
-        runId: retryRunId,
-        retryOf: runId,
-        ...(latest.input !== undefined ? { input: latest.input } : {}),
-        ...(options.triggeredBy !== undefined ? { triggeredBy: options.triggeredBy } : {}),
-      },
-    });
+    const request: RunRequest = {
+      jobName: job.name,
+      trigger: 'retry',
+      runId: retryRunId,
+      retryOf: runId,
+      ...(latest.input !== undefined ? { input: latest.input } : {}),
+      ...(options.triggeredBy !== undefined ? { triggeredBy: options.triggeredBy } : {}),
+    };
+    runMessageBody(request);
+    await this.options.enqueuer.enqueue({ request });
     return { runId: retryRunId };
   }
 }

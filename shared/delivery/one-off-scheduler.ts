@@ -4,7 +4,7 @@ import { EnqueueError } from '../errors';
 import { newRunId, runIdForKey } from '../executor/run-id';
 import type { RunRequest } from '../executor/run-request';
 import type { QueueLocator } from './queue-locator';
-import { runMessageFor } from './run-message';
+import { runMessageBody } from './run-message';
 import { SCHEDULE_DELIVERY_RETRY } from './schedule-delivery';
 
 /** A run to be sent to its job's queue at a set time. */
@@ -69,7 +69,7 @@ export class SchedulerOneOffScheduler implements OneOffScheduler {
           Target: {
             Arn: queue.arn,
             RoleArn: this.options.roleArn,
-            Input: JSON.stringify(runMessageFor(request)),
+            Input: runMessageBody(request),
             RetryPolicy: {
               MaximumRetryAttempts: SCHEDULE_DELIVERY_RETRY.maximumRetryAttempts,
               MaximumEventAgeInSeconds: SCHEDULE_DELIVERY_RETRY.maximumEventAgeInSeconds,

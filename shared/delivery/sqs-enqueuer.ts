@@ -7,7 +7,7 @@ import type { EnqueuedRun, Enqueuer } from '../ports/enqueuer';
 import { WORKER_ENVIRONMENT } from '../worker/worker-environment';
 import type { OneOffScheduler } from './one-off-scheduler';
 import type { QueueLocator } from './queue-locator';
-import { runMessageFor } from './run-message';
+import { enqueuedRunMessageBody } from './run-message';
 
 export interface SqsEnqueuerOptions {
   readonly sqsClient: SQSClient;
@@ -47,20 +47,27 @@ export class SqsEnqueuer implements Enqueuer {
     this.oneOff = options.oneOff;
   }
 
+  /**
+   * Throws EnqueueError for a delay or time it cannot honour, and NonRetriableError (caused by
+   * an InvalidRunRequestError naming each field and its limit) for a run whose message the
+   * queue or history could not take; nothing is sent then.
+   */
   async enqueue(run: EnqueuedRun): Promise<void> {
     const { request, delaySeconds } = run;
     checkTiming(run);
+    // The same gate for a run sent now, later by SQS's delay, or by a one-time schedule.
+    const body = enqueuedRunMessageBody(request);
     if (
       run.at === undefined &&
       (delaySeconds === undefined || delaySeconds <= MAX_SQS_DELAY_SECONDS)
     ) {
-      return this.send(request, delaySeconds);
+      return this.send(request, body, delaySeconds);
     }
     const now = this.clock.now();
     const at = run.at ?? new Date(now + (delaySeconds ?? 0) * 1000);
     const delayMs = at.getTime() - now;
     if (delayMs <= MAX_SQS_DELAY_SECONDS * 1000) {
-      return this.send(request, Math.max(0, delayMs / 1000));
+      return this.send(request, body, Math.max(0, delayMs / 1000));
     }
     if (!this.oneOff) {
       throw new EnqueueError(
@@ -70,13 +77,17 @@ export class SqsEnqueuer implements Enqueuer {
     await this.oneOff.schedule({ request, at });
   }
 
-  private async send(request: RunRequest, delaySeconds: number | undefined): Promise<void> {
+  private async send(
+    request: RunRequest,
+    body: string,
+    delaySeconds: number | undefined,
+  ): Promise<void> {
     const queue = this.queues.queueFor(request.jobName);
     try {
       await this.sqsClient.send(
         new SendMessageCommand({
           QueueUrl: queue.url,
-          MessageBody: JSON.stringify(runMessageFor(request)),
+          MessageBody: body,
           ...(delaySeconds !== undefined ? { DelaySeconds: Math.ceil(delaySeconds) } : {}),
         }),
       );

@@ -1,4 +1,5 @@
 import { systemClock } from '../clock/system-clock';
+import { enqueuedRunMessageBody } from '../delivery/run-message';
 import type { Execution, Trigger } from '../executor/execution';
 import { createExecutor, type Executor } from '../executor/executor';
 import { JobRegistry } from '../executor/job-registry';
@@ -102,6 +103,9 @@ export function createTestInvoker(options: TestInvokerOptions): TestInvoker {
   const enqueuer: Enqueuer = {
     async enqueue(run) {
       registry.require(run.request.jobName);
+      // The gate a deployed enqueue passes: a run its queue or history could not take fails
+      // the enqueue here too, not only once deployed.
+      enqueuedRunMessageBody(run.request);
       enqueuedRuns.push(run);
       const parentRunId = run.request.parent?.runId;
       const scope = (parentRunId && scopesByRunId.get(parentRunId)) || detached;

@@ -132,12 +132,14 @@ export function createWorkerHandler(dependencies: WorkerDependencies): WorkerHan
     jobName: string,
     record: SQSRecord,
     reason: InvalidRunMessageError,
+    // The run the message asks for, when legible: its sender looks for the rejection there.
+    runId = runIdForKey(jobName, `${MESSAGE_KEY_PREFIX}${record.messageId}`),
   ): Promise<Disposition> => {
     const rejected = await executor.reject(
       {
         jobName,
         trigger: 'manual',
-        runId: runIdForKey(jobName, `${MESSAGE_KEY_PREFIX}${record.messageId}`),
+        runId,
         triggeredBy: 'sqs',
       },
       reason,
@@ -154,10 +156,12 @@ export function createWorkerHandler(dependencies: WorkerDependencies): WorkerHan
     const queueJob = jobOfQueue(record.eventSourceARN);
     try {
       if (!parsed.ok) {
+        const jobName = queueJob ?? parsed.job ?? UNREADABLE_JOB;
         return await reject(
-          queueJob ?? parsed.job ?? UNREADABLE_JOB,
+          jobName,
           record,
           new InvalidRunMessageError(parsed.reason),
+          parsed.job === jobName ? parsed.runId : undefined,
         );
       }
       if (queueJob !== undefined && parsed.message.job !== queueJob) {

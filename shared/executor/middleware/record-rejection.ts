@@ -4,6 +4,7 @@ import type { ExecutionStore } from '../../ports/execution-store';
 import type { Execution } from '../execution';
 import { rejectedExecution } from '../execution-records';
 import type { RunState } from '../run-state';
+import { isUnstorableWrite, refusalOf, strippedRecord } from './record-unstorable';
 
 export interface RecordRejectionOptions {
   readonly executionStore: ExecutionStore;
@@ -11,7 +12,12 @@ export interface RecordRejectionOptions {
   readonly codeVersion?: string;
 }
 
-/** Records a request that can never run as rejected, with the reason, and returns the record. */
+/**
+ * Records a request that can never run as rejected, with the reason, and returns the record.
+ * Should history refuse the record as it is, it is recorded again without what it could not
+ * store (the input first), the reason kept: a rejection is never left unrecorded for a write
+ * that no retry could make.
+ */
 export async function recordRejection(
   options: RecordRejectionOptions,
   state: RunState,
@@ -23,6 +29,13 @@ export async function recordRejection(
     options.clock.now(),
     options.codeVersion,
   );
-  await options.executionStore.record(rejected);
-  return rejected;
+  try {
+    await options.executionStore.record(rejected);
+    return rejected;
+  } catch (error) {
+    if (!isUnstorableWrite(error)) throw error;
+    const stripped = strippedRecord(rejected, refusalOf(error as Error));
+    await options.executionStore.record(stripped);
+    return stripped;
+  }
 }

@@ -1,5 +1,6 @@
+import { unstorableValueIssue } from '../../delivery/run-limits';
 import { abandonedAttempt } from '../../executor/attempt-claim';
-import type { Execution } from '../../executor/execution';
+import type { Execution, ExecutionError } from '../../executor/execution';
 
 /** DynamoDB's item size limit. */
 const ITEM_LIMIT_BYTES = 400 * 1024;
@@ -27,16 +28,20 @@ export function attemptBudgetBytes(maxAttempts: number): number {
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
- * The attempt as stored: without the run's input (kept once per run), and shortened to fit its
- * share of the item: the metadata first, then the error's causes, the stack, and last the
- * messages, each cut from the end so that the first lines survive. `truncated` lists what was cut.
+ * The attempt as stored: without the run's input (kept once per run), with what DynamoDB could
+ * not store replaced (metadata holding a number the document client cannot marshal, or nested
+ * too deep, becomes a note of why; text that is not valid Unicode has its lone surrogates
+ * replaced), and shortened to fit its share of the item: the metadata first, then the error's
+ * causes, the stack, and last the messages, each cut from the end so that the first lines
+ * survive. `truncated` lists what was cut or replaced.
  */
 export function storedAttempt(execution: Execution): Writable<Execution> {
-  const { input: _input, ...attempt } = execution;
+  const { input: _input, ...stored } = execution;
+  const attempt = storableAttempt(stored);
   const budget = attemptBudgetBytes(execution.maxAttempts);
   if (sizeOf(attempt) <= budget) return attempt;
 
-  const truncated = new Set(execution.truncated ?? []);
+  const truncated = new Set(attempt.truncated ?? []);
   const fitted: Writable<Execution> = { ...attempt };
   const over = () => sizeOf(fitted) - budget;
 
@@ -76,6 +81,70 @@ export function storedAttempt(execution: Execution): Writable<Execution> {
   return fitted;
 }
 
+/**
+ * `attempt` with what DynamoDB cannot store as it is replaced: the job's metadata by a note of
+ * why, and lone surrogates in its text by U+FFFD. Itself when there is nothing to replace.
+ */
+function storableAttempt(attempt: Writable<Execution>): Writable<Execution> {
+  const metadataIssue =
+    attempt.metadata === undefined ? undefined : unstorableValueIssue(attempt.metadata);
+  const message = attempt.message === undefined ? undefined : wellFormed(attempt.message);
+  const error = attempt.error === undefined ? undefined : wellFormedError(attempt.error);
+  if (metadataIssue === undefined && message === attempt.message && error === attempt.error) {
+    return attempt;
+  }
+  const storable: Writable<Execution> = { ...attempt };
+  const replaced = new Set(attempt.truncated ?? []);
+  if (metadataIssue !== undefined) {
+    const where = ['metadata', ...metadataIssue.path].join('.');
+    storable.metadata = {
+      truncated: `metadata could not be stored as it was (${where}: ${metadataIssue.message})`,
+    };
+    replaced.add('metadata');
+  }
+  if (message !== attempt.message) {
+    storable.message = message;
+    replaced.add('message');
+  }
+  if (error !== attempt.error) {
+    storable.error = error;
+    replaced.add('error');
+  }
+  storable.truncated = [...replaced];
+  return storable;
+}
+
+// In a `u` pattern a surrogate pair is one code point, so these match lone surrogates only.
+const LONE_SURROGATE = /\p{Cs}/u;
+const LONE_SURROGATES = /\p{Cs}/gu;
+
+/** `text` with each lone surrogate (which UTF-8 cannot encode) replaced by U+FFFD. */
+function wellFormed(text: string): string {
+  return LONE_SURROGATE.test(text) ? text.replace(LONE_SURROGATES, '\uFFFD') : text;
+}
+
+function wellFormedError(error: ExecutionError): ExecutionError {
+  const name = wellFormed(error.name);
+  const message = wellFormed(error.message);
+  const stack = error.stack === undefined ? undefined : wellFormed(error.stack);
+  const cause = error.cause === undefined ? undefined : wellFormedError(error.cause);
+  if (
+    name === error.name &&
+    message === error.message &&
+    stack === error.stack &&
+    cause === error.cause
+  ) {
+    return error;
+  }
+  return {
+    ...error,
+    name,
+    message,
+    ...(stack !== undefined ? { stack } : {}),
+    ...(cause !== undefined ? { cause } : {}),
+  };
+}
+
 type TextField = 'error.stack' | 'error.message' | 'message';
 
 function textAt(execution: Execution, field: TextField): string | undefined {
@@ -90,13 +159,19 @@ function setTextAt(execution: Writable<Execution>, field: TextField, text: strin
   else if (execution.error) execution.error = { ...execution.error, message: text };
 }
 
-/** The run's input as stored, or why it was not. */
+/**
+ * The run's input as stored, or that it was dropped: over its budget, or not storable as it is
+ * (a number the document client cannot marshal, nesting too deep; see `unstorableValueIssue`),
+ * which no path that checks run messages lets through, but a write must never fail on.
+ */
 export function storedInput(input: unknown): {
   readonly input?: unknown;
   readonly dropped: boolean;
 } {
   if (input === undefined) return { dropped: false };
-  return sizeOf(input) <= INPUT_BUDGET_BYTES ? { input, dropped: false } : { dropped: true };
+  return unstorableValueIssue(input) === undefined && sizeOf(input) <= INPUT_BUDGET_BYTES
+    ? { input, dropped: false }
+    : { dropped: true };
 }
 
 /** Every attempt of a run item, oldest first, as history reports them. */

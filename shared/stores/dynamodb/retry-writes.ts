@@ -1,4 +1,6 @@
+import { UnstorableRecordError } from '../../errors';
 import type { Logger } from '../../ports/logger';
+import { isPermanentWriteError } from './store-errors';
 
 export interface WriteRetryPolicy {
   /** Tries in all, the first included. @default 5 */
@@ -46,7 +48,9 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 /**
  * Runs `write`, trying again with exponential backoff and full jitter while it fails with a
  * retryable error. Beyond the SDK's own few retries, this rides out a longer throttling spell,
- * since losing a run's outcome costs more than waiting for it.
+ * since losing a run's outcome costs more than waiting for it. A write that can never succeed
+ * as it is (DynamoDB's ValidationException, a value the document client cannot marshal) is not
+ * tried again: it throws an UnstorableRecordError, so that its caller can store less instead.
  */
 export async function retryWrite<T>(
   description: string,
@@ -61,6 +65,8 @@ export async function retryWrite<T>(
     try {
       return await write();
     } catch (error) {
+      if (isPermanentWriteError(error))
+        throw new UnstorableRecordError(description, { cause: error });
       if (attempt >= attempts || !isRetryableError(error)) throw error;
       const delayMs = Math.round(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt));
       policy.logger?.warn('History write failed; trying again', {

@@ -4,6 +4,7 @@ import { ManualClock } from '../../../shared/clock/manual-clock';
 import { RunTrigger } from '../../../shared/control/run-trigger';
 import {
   InputValidationError,
+  InvalidRunRequestError,
   RunNotFoundError,
   RunStateConflictError,
   UnknownJobError,
@@ -101,6 +102,39 @@ describe('RunTrigger.trigger', () => {
     expect(enqueued).toEqual([]);
   });
 
+  it('refuses input history cannot store before sending anything, naming the field and the limit', async () => {
+    const { trigger, enqueued } = setup();
+
+    // The schema lets the extra field through (and drops it), the queue would carry it as sent.
+    const triggering = trigger.trigger('invoice', { input: { customerId: 'c-1', ref: 1e20 } });
+
+    await expect(triggering).rejects.toThrow(InvalidRunRequestError);
+    await expect(triggering).rejects.toMatchObject({
+      issues: [
+        {
+          path: 'input.ref',
+          message: expect.stringContaining('9007199254740991 (Number.MAX_SAFE_INTEGER)'),
+        },
+      ],
+    });
+    expect(enqueued).toHaveLength(0);
+  });
+
+  it('refuses an idempotency key the worker would refuse, rather than send it', async () => {
+    const { trigger, enqueued } = setup();
+
+    const triggering = trigger.trigger('invoice', {
+      input: { customerId: 'c-1' },
+      idempotencyKey: 'k'.repeat(600),
+    });
+
+    await expect(triggering).rejects.toMatchObject({
+      name: 'InvalidRunRequestError',
+      issues: [{ path: 'idempotencyKey', message: expect.stringContaining('600 characters') }],
+    });
+    expect(enqueued).toHaveLength(0);
+  });
+
   it('rejects an unknown job with a suggestion', async () => {
     const { trigger } = setup();
 
@@ -140,11 +174,13 @@ describe('RunTrigger.retry', () => {
     await expect(trigger.retry('invoice', 'run-1')).rejects.toThrow(/retried automatically/);
   });
 
-  it('refuses a run whose input was too large to keep', async () => {
+  it('refuses a run whose input was not kept', async () => {
     const { trigger, history } = setup();
     await history.record(finishedRun({ input: undefined, truncated: ['input'] }));
 
-    await expect(trigger.retry('invoice', 'run-1')).rejects.toThrow(/too large to keep its input/);
+    await expect(trigger.retry('invoice', 'run-1')).rejects.toThrow(
+      /did not keep its input \(too large, or not storable/,
+    );
   });
 
   it('reports a run that does not exist', async () => {

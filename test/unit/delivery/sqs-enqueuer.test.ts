@@ -10,7 +10,7 @@ import { ManualClock } from '../../../shared/clock/manual-clock';
 import type { OneOffRun, OneOffScheduler } from '../../../shared/delivery/one-off-scheduler';
 import type { QueueLocator } from '../../../shared/delivery/queue-locator';
 import { SqsEnqueuer } from '../../../shared/delivery/sqs-enqueuer';
-import { EnqueueError } from '../../../shared/errors';
+import { EnqueueError, InvalidRunRequestError, NonRetriableError } from '../../../shared/errors';
 import type { RunRequest } from '../../../shared/executor/run-request';
 
 const sqs = mockClient(SQSClient);
@@ -228,5 +228,51 @@ describe('SqsEnqueuer errors', () => {
     const enqueue = createEnqueuer().enqueue({ request });
 
     await expect(enqueue).rejects.toBe(throttled);
+  });
+});
+
+describe('SqsEnqueuer limits', () => {
+  it.each([
+    ['now', {}],
+    ['after an SQS delay', { delaySeconds: 60 }],
+    ['at a time for the Scheduler', { delaySeconds: 3600 }],
+  ])(
+    'refuses a run whose input history cannot store, sent %s, for good and before anything is sent',
+    async (_when, timing) => {
+      const { scheduler, scheduled } = recordingScheduler();
+      sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+
+      const enqueuing = createEnqueuer({ oneOff: scheduler }).enqueue({
+        request: { ...request, input: { total: 1e20 } },
+        ...timing,
+      });
+
+      await expect(enqueuing).rejects.toThrow(NonRetriableError);
+      await expect(enqueuing).rejects.toMatchObject({
+        cause: expect.any(InvalidRunRequestError),
+        message: expect.stringContaining('input.total: 100000000000000000000 is beyond'),
+      });
+      expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+      expect(scheduled).toHaveLength(0);
+    },
+  );
+
+  it('refuses an idempotency key over 512 characters', async () => {
+    const enqueuing = createEnqueuer().enqueue({
+      request: { ...request, idempotencyKey: 'k'.repeat(513) },
+    });
+
+    await expect(enqueuing).rejects.toThrow(/idempotencyKey: is 513 characters, over the 512/);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('sends U+FFFF escaped, as SQS takes only the characters XML allows', async () => {
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+
+    await createEnqueuer().enqueue({ request: { ...request, input: { note: 'end\uffff' } } });
+
+    const body = sentInput()?.MessageBody ?? '';
+    expect(body).toContain('"note":"end\\uffff"');
+    expect(JSON.parse(body).input).toEqual({ note: 'end\uffff' });
   });
 });

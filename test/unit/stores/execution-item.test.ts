@@ -146,6 +146,63 @@ describe('storedInput', () => {
   it('reports no input as nothing dropped', () => {
     expect(storedInput(undefined)).toEqual({ dropped: false });
   });
+
+  it.each([
+    ['a number the document client cannot marshal', { n: 1e20 }],
+    ['NaN', { n: Number.NaN }],
+    ['a number that underflows in DynamoDB', { n: 1e-200 }],
+    ['nesting deeper than DynamoDB stores', JSON.parse(`${'['.repeat(40)}1${']'.repeat(40)}`)],
+    ['a lone surrogate', { s: '\udc00' }],
+  ])('drops an input holding %s, so that the write never fails on it', (_what, input) => {
+    expect(storedInput(input)).toEqual({ dropped: true });
+  });
+});
+
+describe('storedAttempt: what DynamoDB cannot store', () => {
+  it('replaces metadata holding a number the document client cannot marshal with why', () => {
+    const stored = storedAttempt(
+      failedAttempt({ metadata: { rows: 12, checksum: 1e20 }, truncated: ['error.stack'] }),
+    );
+
+    expect(stored.metadata).toEqual({
+      truncated: expect.stringMatching(
+        /^metadata could not be stored as it was \(metadata\.checksum: 100000000000000000000 is beyond the numbers history stores exactly/,
+      ),
+    });
+    expect(stored.truncated).toEqual(['error.stack', 'metadata']);
+  });
+
+  it('replaces lone surrogates in the message and the error with U+FFFD', () => {
+    const stored = storedAttempt(
+      failedAttempt({
+        message: 'bad \ud800 text',
+        error: {
+          name: 'Error',
+          message: 'bad \udfff',
+          stack: 'Error: bad',
+          cause: { name: 'Error', message: '\ud800' },
+        },
+      }),
+    );
+
+    expect(stored.message).toBe('bad \ufffd text');
+    expect(stored.error).toEqual({
+      name: 'Error',
+      message: 'bad \ufffd',
+      stack: 'Error: bad',
+      cause: { name: 'Error', message: '\ufffd' },
+    });
+    expect(stored.truncated).toEqual(['message', 'error']);
+  });
+
+  it('keeps surrogate pairs (emoji) and an attempt with nothing to replace as it is', () => {
+    const attempt = failedAttempt({ message: 'done 🎉', metadata: { count: 3 } });
+
+    const stored = storedAttempt(attempt);
+
+    expect(stored.message).toBe('done 🎉');
+    expect(stored).not.toHaveProperty('truncated');
+  });
 });
 
 describe('attemptsOfItem', () => {
