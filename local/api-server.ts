@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { userInfo } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
-import type { ApiHandler } from '../shared/api/api-request';
+import { type ApiHandler, MAX_REQUEST_BODY_BYTES } from '../shared/api/api-request';
+import { bodyTooLargeResponse } from '../shared/api/request-body';
 import { silentLogger } from '../shared/logging/silent-logger';
 import type { Logger } from '../shared/ports/logger';
 
@@ -31,8 +32,6 @@ export interface ApiServer {
   stop(): Promise<void>;
 }
 
-/** Largest request body the server reads: a trigger's input. */
-const MAX_BODY_BYTES = 1024 * 1024;
 const API_PREFIXES = ['/jobs', '/runs', '/health'];
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -81,10 +80,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
     const body = await readBody(request);
     if (body === undefined) {
-      sendJson(response, 413, {
-        error: 'bad_request',
-        message: `The request body is over ${MAX_BODY_BYTES} bytes`,
-      });
+      // The rest of the body is read and dropped, so that the client, still sending, gets the
+      // answer rather than a reset connection; the connection closes after it.
+      const tooLarge = bodyTooLargeResponse();
+      response.writeHead(tooLarge.statusCode, { ...tooLarge.headers, connection: 'close' });
+      response.end(tooLarge.body);
       return;
     }
     const answer = await options.handler({
@@ -92,6 +92,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       ...(body !== '' ? { body } : {}),
+      headers: headersOf(request),
       principal,
     });
     response.writeHead(answer.statusCode, answer.headers);
@@ -127,15 +128,40 @@ function localUserName(): string {
   }
 }
 
-async function readBody(request: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
+/**
+ * The body as text, or undefined once it is over what the API reads (`MAX_REQUEST_BODY_BYTES`);
+ * the rest is then drained, not kept, and not cut off, since destroying the request would
+ * reset the connection before the client reads the answer.
+ */
+function readBody(request: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_REQUEST_BODY_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.resume();
+      resolve(undefined);
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks).toString('utf8'));
+    request.on('data', onData);
+    request.once('end', onEnd);
+    request.once('error', reject);
+  });
+}
+
+/** The request's headers as the API handler reads them: lower-case names, one value each. */
+function headersOf(request: IncomingMessage): Record<string, string | undefined> {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return headers;
 }
 
 async function serveStatic(root: string, pathname: string, response: ServerResponse) {

@@ -2,6 +2,7 @@ import {
   type AlertConfigError,
   type InputIssue,
   type InputValidationError,
+  type InvalidRunRequestError,
   JobsError,
 } from '../errors';
 import type { Logger } from '../ports/logger';
@@ -54,7 +55,19 @@ export function errorResponse(error: unknown, request: ApiRequest, logger: Logge
           message,
         })),
       );
+    case 'InvalidRunRequestError':
+      return apiError(
+        400,
+        'bad_request',
+        (error as Error).message,
+        ((error as InvalidRunRequestError).issues ?? []).map(({ path, message }) => ({
+          path,
+          message,
+        })),
+      );
     case 'InvalidCursorError':
+    // History refused what the caller sent as it is (no retry can store it): their input.
+    case 'UnstorableRecordError':
       return apiError(400, 'bad_request', (error as Error).message);
     case 'UnknownJobError':
     case 'RunNotFoundError':

@@ -43,6 +43,7 @@ export function apiRequestFromEvent(event: APIGatewayProxyEventV2WithIAMAuthoriz
     path: pathWithoutStage(event.rawPath, requestContext.stage),
     query: { ...event.queryStringParameters },
     ...(body !== undefined ? { body } : {}),
+    headers: lowerCaseNames(event.headers),
     ...(principal ? { principal } : {}),
   };
 }
@@ -56,4 +57,13 @@ function pathWithoutStage(rawPath: string, stage: string | undefined): string {
   const prefix = `/${stage}`;
   if (rawPath === prefix) return '/';
   return rawPath.startsWith(`${prefix}/`) ? rawPath.slice(prefix.length) : rawPath;
+}
+
+/** HTTP APIs send header names in lower case; a hand-written test event may not. */
+function lowerCaseNames(
+  headers: Readonly<Record<string, string | undefined>> | undefined,
+): Record<string, string | undefined> {
+  const lower: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) lower[name.toLowerCase()] = value;
+  return lower;
 }

@@ -50,6 +50,8 @@ export type ApiErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'internal_error';
 
 /** The body of every error response. */

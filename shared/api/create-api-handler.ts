@@ -4,9 +4,16 @@ import { systemClock } from '../clock/system-clock';
 import { effectiveJobState } from '../control/initial-pause-states';
 import type { JobControl } from '../control/job-control';
 import type { RunTrigger } from '../control/run-trigger';
-import { RunNotFoundError } from '../errors';
+import {
+  byteLength,
+  formatBytes,
+  MAX_RUN_ID_BYTES,
+  RUN_ID_LIMIT_REASON,
+} from '../delivery/run-limits';
+import { RunNotFoundError, UnknownJobError } from '../errors';
 import type { JobRegistry } from '../executor/job-registry';
 import type { AnyNamedJobDefinition } from '../job/job-definition';
+import { MAX_JOB_NAME_LENGTH } from '../job/job-name';
 import { silentLogger } from '../logging/silent-logger';
 import type { AlertConfigStore } from '../ports/alert-config-store';
 import type { Clock } from '../ports/clock';
@@ -20,6 +27,7 @@ import type { JobDetails, JobSummary, RunDetails, RunsPage } from './api-resourc
 import { Router } from './api-router';
 import { API_ROUTES, type ApiRouteKey, routeKeyOf } from './api-routes';
 import { jsonResponse } from './json-response';
+import { unreadableBodyResponse } from './request-body';
 
 export interface ApiDependencies {
   readonly jobs: JobRegistry;
@@ -175,7 +183,10 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
       const match = router.match(request.method, request.path);
       switch (match.kind) {
         case 'found':
-          return await match.handler(request, match.params);
+          return (
+            unreadableBodyResponse(request) ??
+            (await match.handler(request, checkedParams(jobs, match.params)))
+          );
         case 'method_not_allowed':
           return apiError(
             405,
@@ -195,6 +206,29 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
       return errorResponse(error, request, logger);
     }
   };
+}
+
+/**
+ * The path's parameters, refused before they reach a store when no job or run could have them:
+ * a run id over DynamoDB's key limit (which DynamoDB answers with an error, not with nothing),
+ * a job name longer than any job's (which no suggestion needs comparing with every name).
+ */
+function checkedParams(
+  jobs: JobRegistry,
+  params: Readonly<Record<string, string>>,
+): Readonly<Record<string, string>> {
+  const { name, runId } = params;
+  if (name !== undefined && name.length > MAX_JOB_NAME_LENGTH) {
+    throw new UnknownJobError(`${name.slice(0, MAX_JOB_NAME_LENGTH)}…`, jobs.names());
+  }
+  if (runId !== undefined && byteLength(runId) > MAX_RUN_ID_BYTES) {
+    const bytes = formatBytes(byteLength(runId));
+    throw new ApiRequestError(
+      `The run id in the path is ${bytes}, over the ${formatBytes(MAX_RUN_ID_BYTES)} ${RUN_ID_LIMIT_REASON}, so no run has it; list the job's runs to find the id.`,
+      [{ path: 'runId', message: `is ${bytes}; at most ${formatBytes(MAX_RUN_ID_BYTES)}` }],
+    );
+  }
+  return params;
 }
 
 function jobSummary(

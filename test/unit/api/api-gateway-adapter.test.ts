@@ -79,7 +79,7 @@ function recordingHandler() {
 }
 
 describe('apiGatewayHandler', () => {
-  it('hands the method, path, query, body and caller’s ARN to the API', async () => {
+  it('hands the method, path, query, body, headers and caller’s ARN to the API', async () => {
     const { requests, handler } = recordingHandler();
 
     await handler(
@@ -97,6 +97,7 @@ describe('apiGatewayHandler', () => {
         path: '/jobs/send-email/runs',
         query: { limit: '5' },
         body: '{"input":{}}',
+        headers: { 'content-type': 'application/json' },
         principal: ALICE,
       },
     ]);
@@ -191,5 +192,59 @@ describe('apiGatewayHandler', () => {
     expect(result.statusCode).toBe(202);
     expect(JSON.parse(result.body ?? '')).toEqual({ runId: expect.any(String) });
     expect(triggeredBy).toEqual([ALICE]);
+  });
+
+  it('refuses, deployed as locally, a body of a type it does not read, an oversized body and an overlong run id, as JSON errors', async () => {
+    const ping = defineJob({ name: 'ping', run: async () => JobResult.success() });
+    const jobs = JobRegistry.from([ping]);
+    const history = new InMemoryExecutionStore();
+    const jobStateStore = new InMemoryJobStateStore();
+    const handler = apiGatewayHandler(
+      createApiHandler({
+        jobs,
+        history: {
+          getRun: (jobName, runId) => history.getRun(jobName, runId),
+          listRuns: async () => ({ items: [] }),
+          listRecentRuns: async () => ({ items: [] }),
+          listRecentFailures: async () => ({ items: [] }),
+        },
+        jobStateStore,
+        jobControl: new JobControl({ jobs, jobStateStore }),
+        alertConfigStore: new InMemoryAlertConfigStore(),
+        runTrigger: new RunTrigger({ jobs, history, enqueuer: { enqueue: async () => {} } }),
+      }),
+    );
+    const xml = event({ method: 'POST', rawPath: '/jobs/ping/runs', body: '<run/>' });
+
+    const results = await Promise.all([
+      // A hand-written test event may spell header names in any case.
+      handler({ ...xml, headers: { 'Content-Type': 'application/xml' } }),
+      handler(
+        event({
+          method: 'POST',
+          rawPath: '/jobs/ping/runs',
+          body: Buffer.from(JSON.stringify({ input: 'x'.repeat(1_100_000) })).toString('base64'),
+          isBase64Encoded: true,
+        }),
+      ),
+      handler(
+        event({
+          method: 'POST',
+          rawPath: '/jobs/ping/runs',
+          body: '{"input":{"n":1e20}}',
+        }),
+      ),
+      handler(event({ rawPath: `/jobs/ping/runs/${'r'.repeat(2000)}` })),
+    ]);
+
+    expect(results.map((result) => result.statusCode)).toEqual([415, 413, 400, 400]);
+    for (const result of results) {
+      expect(result.headers?.['content-type']).toBe('application/json');
+      expect(JSON.parse(result.body ?? '')).toEqual({
+        error: expect.any(String),
+        message: expect.any(String),
+        details: expect.any(Array),
+      });
+    }
   });
 });

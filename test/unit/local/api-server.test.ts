@@ -1,0 +1,120 @@
+import { request as httpRequest } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startApiServer } from '../../../local/api-server';
+import type { ApiRequest, ApiResponse } from '../../../shared/api/api-request';
+import { unreadableBodyResponse } from '../../../shared/api/request-body';
+
+const servers: { stop(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.stop();
+});
+
+/** A server whose handler keeps each request and refuses bodies as the API handler does. */
+async function start() {
+  const requests: ApiRequest[] = [];
+  const server = await startApiServer({
+    port: 0,
+    principal: 'local:test',
+    handler: async (request): Promise<ApiResponse> => {
+      requests.push(request);
+      return (
+        unreadableBodyResponse(request) ?? {
+          statusCode: 202,
+          headers: { 'content-type': 'application/json' },
+          body: '{"runId":"r-1"}',
+        }
+      );
+    },
+  });
+  servers.push(server);
+  return { server, requests };
+}
+
+/**
+ * POSTs `bytes` of body with node's own client, in chunks, as a client that keeps sending while
+ * the server answers: resolves with the answer, or rejects if the connection was reset first.
+ */
+function postLarge(url: string, bytes: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      `${url}/jobs/greet/runs`,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': bytes } },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      },
+    );
+    request.on('error', reject);
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    let sent = 0;
+    const write = () => {
+      while (sent < bytes) {
+        const next = chunk.subarray(0, Math.min(chunk.length, bytes - sent));
+        sent += next.length;
+        if (!request.write(next)) {
+          request.once('drain', write);
+          return;
+        }
+      }
+      request.end();
+    };
+    write();
+  });
+}
+
+describe('the local API server', () => {
+  it('answers 413 as JSON, with the limit, to a body over 1 MiB, and the client reads it', async () => {
+    const { server, requests } = await start();
+
+    const answer = await postLarge(server.url, 3 * 1024 * 1024);
+
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toEqual({
+      error: 'payload_too_large',
+      message: expect.stringMatching(
+        /^The request body is over the 1,048,576 bytes the API reads\. A run's whole message may take at most 256,000 bytes/,
+      ),
+      details: [{ path: 'body', message: 'must be at most 1,048,576 bytes' }],
+    });
+    expect(requests).toHaveLength(0);
+  });
+
+  it('keeps serving after refusing a large body', async () => {
+    const { server } = await start();
+    await postLarge(server.url, 2 * 1024 * 1024);
+
+    const response = await fetch(`${server.url}/jobs/greet/runs`, { method: 'POST', body: '{}' });
+
+    expect(response.status).toBe(202);
+  });
+
+  it('hands the headers to the API handler, which refuses a body of a type it does not read', async () => {
+    const { server, requests } = await start();
+
+    const response = await fetch(`${server.url}/jobs/greet/runs`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/xml' },
+      body: '<run/>',
+    });
+
+    expect(response.status).toBe(415);
+    expect(await response.json()).toMatchObject({
+      error: 'unsupported_media_type',
+      message: expect.stringContaining('Content-Type: application/json'),
+    });
+    expect(requests[0]?.headers?.['content-type']).toBe('application/xml');
+  });
+
+  it('reads a body of exactly 1 MiB', async () => {
+    const { server, requests } = await start();
+
+    const answer = await postLarge(server.url, 1024 * 1024);
+
+    expect(answer.status).toBe(202);
+    expect(requests[0]?.body).toHaveLength(1024 * 1024);
+  });
+});
