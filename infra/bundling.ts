@@ -46,6 +46,8 @@ export interface Bundles {
   readonly alertsDir: string;
   /** The folder holding the code of the function that keeps paused schedules off. */
   readonly keepPausedDir: string;
+  /** The folder holding the run sweeper's code. */
+  readonly sweepDir: string;
   /** The workers' build's, and the build of the API and the alerts function. */
   readonly metafiles: readonly Metafile[];
 }
@@ -166,6 +168,18 @@ export function bundleFunctions(options: BundleOptions): Bundles {
     ].join('\n'),
   );
   controlDirs.set('keep-paused', join(codeDir, 'keep-paused'));
+  // The run sweeper reads each run's own record: it needs no job code either.
+  const sweepEntry = join(entriesDir, 'control', 'sweep.ts');
+  writeFileSync(
+    sweepEntry,
+    [
+      STACKS_IMPORT(importPath),
+      `import { createLambdaSweep } from ${importPath(join(root, 'functions', 'sweep.ts'))};`,
+      'export const handler = createLambdaSweep();',
+      '',
+    ].join('\n'),
+  );
+  controlDirs.set('sweep', join(codeDir, 'sweep'));
 
   const buildOptions: BuildOptions = {
     outExtension: { '.js': '.mjs' },
@@ -197,7 +211,12 @@ export function bundleFunctions(options: BundleOptions): Bundles {
     { ...buildOptions, entryPoints: workerEntries, outdir: workersDir },
     {
       ...buildOptions,
-      entryPoints: { api: apiEntry, alerts: alertsEntry, 'keep-paused': keepPausedEntry },
+      entryPoints: {
+        api: apiEntry,
+        alerts: alertsEntry,
+        'keep-paused': keepPausedEntry,
+        sweep: sweepEntry,
+      },
       outdir: controlDir,
     },
   ]);
@@ -218,6 +237,7 @@ export function bundleFunctions(options: BundleOptions): Bundles {
     apiDir: join(codeDir, 'api'),
     alertsDir: join(codeDir, 'alerts'),
     keepPausedDir: join(codeDir, 'keep-paused'),
+    sweepDir: join(codeDir, 'sweep'),
     metafiles: [workersMetafile, controlMetafile],
   };
 }

@@ -18,6 +18,8 @@ export interface FunctionCode {
   readonly alerts: lambda.Code;
   /** The function's that switches paused jobs' schedules off again after a deploy. */
   readonly keepPaused: lambda.Code;
+  /** The run sweeper's, which ends runs no worker will end. */
+  readonly sweep: lambda.Code;
 }
 
 export interface BundleJobCodeOptions {
@@ -63,5 +65,6 @@ export function bundleJobCode(options: BundleJobCodeOptions): FunctionCode {
     api: lambda.Code.fromAsset(bundles.apiDir),
     alerts: lambda.Code.fromAsset(bundles.alertsDir),
     keepPaused: lambda.Code.fromAsset(bundles.keepPausedDir),
+    sweep: lambda.Code.fromAsset(bundles.sweepDir),
   };
 }

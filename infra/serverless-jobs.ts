@@ -43,7 +43,7 @@ export interface ServerlessJobsProps {
   readonly alertEmailSender?: string;
   /**
    * Who hears the app's CloudWatch alarms (dead letters, worker errors, runs near their timeout,
-   * undelivered ticks, failing alerts): each address is subscribed to the alarm topic by email,
+   * undelivered ticks, failing alerts, a failing run sweeper): each address is subscribed to the alarm topic by email,
    * and must confirm once from the message SNS sends it.
    * @default - nobody: subscribe to the `<app>_alarms` topic yourself (email, chat, paging)
    */
@@ -64,7 +64,8 @@ export interface ServerlessJobsProps {
   readonly bundleDir?: string;
   /**
    * @default - esbuild bundles every function: one bundle per shard, whose functions each load
-   * only their own job file, one for the API and one for the alerts function
+   * only their own job file, one for the API, one for the alerts function, and one each for the
+   * keep-paused function and the run sweeper
    */
   readonly code?: FunctionCode;
   /** @default - the CLI's account and region */
@@ -121,10 +122,12 @@ export class ServerlessJobs extends Construct {
     });
     this.controlStack = new ControlStack(this, `${appName}-control`, {
       stackName: `${appName}-control`,
-      description: `Jobs app "${appName}": REST API, alerts and dashboard`,
+      description: `Jobs app "${appName}": REST API, alerts, run sweeper and dashboard`,
       names,
       jobs,
       code: code.api,
+      sweepCode: code.sweep,
+      ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
       alerts: {
         code: code.alerts,
         executionsTable: this.dataStack.executionsTable,

@@ -48,8 +48,10 @@ import {
 } from './journaled-sqs-client';
 import { moveLegacyLocalTables, queueOfLegacyName } from './legacy-local-data';
 import { LocalOneOffScheduler, type PendingOneOffRun } from './local-one-off-scheduler';
+import { startLocalRunSweeper } from './local-run-sweeper';
 import type { LocalJob, LocalRuntime, LocalRuntimeOptions } from './local-runtime-types';
 import { LocalScheduler } from './local-scheduler';
+import { addMissingLocalIndexes } from './local-table-indexes';
 import { LocalWebhookUrls } from './local-webhook-urls';
 import { MessageJournal } from './message-journal';
 import { type BatchHandler, QueuePoller } from './queue-poller';
@@ -130,6 +132,7 @@ export async function startLocalRuntime(
       const client = dynamoDb.createClient();
       try {
         await moveLegacyLocalTables(client, names, logger);
+        await addMissingLocalIndexes(client, tables, logger);
       } finally {
         client.destroy();
       }
@@ -322,6 +325,14 @@ export async function startLocalRuntime(
         dashboardUrl: server.url,
       });
     alerts = alertsFor(registry);
+    // Ends runs whose worker died (a crash, kill -9) or whose retry never came (shared/sweep).
+    const sweeper = startLocalRunSweeper({
+      store: history,
+      clock,
+      logger,
+      onSettled: (execution) => alerts?.handle(execution) ?? Promise.resolve(),
+    });
+    stops.push(() => sweeper.stop());
 
     scheduler.start();
     for (const poller of pollers.values()) poller.start();

@@ -12,6 +12,7 @@ import {
   functionTimeoutSeconds,
   maxReceiveCountFor,
   QUEUE_CLASS_SETTINGS,
+  VISIBILITY_TIMEOUT_FACTOR,
 } from '../../shared/delivery/queue-class-settings';
 import type { RunMessage } from '../../shared/delivery/run-message';
 import { SCHEDULE_DELIVERY_RETRY } from '../../shared/delivery/schedule-delivery';
@@ -72,7 +73,7 @@ export class JobWorker extends Construct {
       queueName: names.job(job.name),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      visibilityTimeout: Duration.seconds(functionTimeout * 6),
+      visibilityTimeout: Duration.seconds(functionTimeout * VISIBILITY_TIMEOUT_FACTOR),
       retentionPeriod: Duration.days(4),
       // A safety net: the worker moves a run whose retries are spent itself (see
       // maxReceiveCountFor), so receives that ran nothing never cost a job a retry.

@@ -13,10 +13,11 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { API_ROUTES } from '../../shared/api/api-routes';
 import type { AnyNamedJobDefinition } from '../../shared/job/job-definition';
-import { EXECUTIONS_TABLE } from '../../shared/tables/table-definitions';
+import { EXECUTIONS_TABLE, OPEN_RUNS_INDEX } from '../../shared/tables/table-definitions';
 import { WORKER_ENVIRONMENT } from '../../shared/worker/worker-environment';
 import { acknowledge, FUNCTION_REASONS, nagArn } from '../acknowledge';
 import { AlertsFunction } from '../constructs/alerts-function';
+import { RunSweeper } from '../constructs/run-sweeper';
 import { grantSwitchSchedules } from '../grants';
 import { type ResourceNames, sharedFunctionSettings } from '../naming';
 import { jobQueuePatterns } from './data-stack';
@@ -26,6 +27,10 @@ export interface ControlStackProps extends StackProps {
   readonly jobs: readonly AnyNamedJobDefinition[];
   readonly code: lambda.Code;
   readonly alerts: ControlStackAlertsProps;
+  /** The run sweeper's code (it needs no job's). */
+  readonly sweepCode: lambda.Code;
+  /** How long the run sweeper's logs are kept. @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
 }
 
 /** What the alerts function needs from the app. */
@@ -44,13 +49,15 @@ export interface ControlStackAlertsProps {
 /**
  * The REST API (IAM-authenticated: callers sign with SigV4) in front of one function that
  * shares its handler with the local runtime, the alerts function fed by the executions table's
- * stream, and the app's CloudWatch dashboard: the app's functions that are not jobs, whose code
- * holds every job and changes with them, while the data stack keeps only what must last.
+ * stream, the run sweeper that ends runs no worker will end, and the app's CloudWatch
+ * dashboard: the app's functions that are not jobs, whose code holds every job and changes with
+ * them, while the data stack keeps only what must last.
  */
 export class ControlStack extends Stack {
   readonly api: apigw.HttpApi;
   readonly apiFunction: lambda.Function;
   readonly alerts: AlertsFunction;
+  readonly runSweeper: RunSweeper;
   readonly dashboard: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: ControlStackProps) {
@@ -146,6 +153,11 @@ export class ControlStack extends Stack {
       description: 'The jobs REST API (SigV4): npx jobs --remote <this stack> list',
     });
 
+    const alarmTopic = sns.Topic.fromTopicArn(
+      this,
+      'AlarmTopic',
+      this.formatArn({ service: 'sns', resource: names.alarmTopic }),
+    );
     this.alerts = new AlertsFunction(this, 'Alerts', {
       names,
       code: props.alerts.code,
@@ -157,11 +169,7 @@ export class ControlStack extends Stack {
         'AlertsDeadLetterQueue',
         this.formatArn({ service: 'sqs', resource: names.alertsDeadLetterQueue }),
       ),
-      alarmTopic: sns.Topic.fromTopicArn(
-        this,
-        'AlarmTopic',
-        this.formatArn({ service: 'sns', resource: names.alarmTopic }),
-      ),
+      alarmTopic,
       // The command each alert suggests reaches this deployed app's API.
       commandPrefix: `npx jobs --remote ${this.stackName}`,
       ...(props.alerts.emailSender !== undefined ? { emailSender: props.alerts.emailSender } : {}),
@@ -171,6 +179,13 @@ export class ControlStack extends Stack {
       ...(props.alerts.logRetention !== undefined
         ? { logRetention: props.alerts.logRetention }
         : {}),
+    });
+
+    this.runSweeper = new RunSweeper(this, 'RunSweeper', {
+      names,
+      code: props.sweepCode,
+      alarmTopic,
+      ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
     });
 
     this.dashboard = appDashboard(this, names, this.api);
@@ -186,9 +201,10 @@ function grantApiAccess(role: iam.Role, names: ResourceNames, stack: Stack): voi
       actions: ['dynamodb:GetItem', 'dynamodb:Query'],
       resources: [
         tableArn(names.tables.executions),
-        ...EXECUTIONS_TABLE.globalIndexes.map(
-          (index) => `${tableArn(names.tables.executions)}/index/${index.indexName}`,
-        ),
+        // Every index of history; the open runs are the sweep's.
+        ...EXECUTIONS_TABLE.globalIndexes
+          .filter((index) => index.indexName !== OPEN_RUNS_INDEX)
+          .map((index) => `${tableArn(names.tables.executions)}/index/${index.indexName}`),
       ],
     }),
   );

@@ -19,6 +19,13 @@ export const QUEUE_CLASS_SETTINGS: Readonly<
   batch: { batchSize: 10, maxBatchingWindowSeconds: 5, maxConcurrency: 2 },
 };
 
+/**
+ * A job queue's visibility timeout, in worker function timeouts: a message a worker received
+ * and did not finish with (it crashed, or could not change the message's visibility) comes back
+ * this long after it was received. AWS advises at least 6 for queues that feed Lambda.
+ */
+export const VISIBILITY_TIMEOUT_FACTOR = 6;
+
 /** Time a worker function has beyond the job's timeout, to record the outcome. */
 export const RECORDING_MARGIN_SECONDS = 10;
 const LAMBDA_MAX_TIMEOUT_SECONDS = 900;

@@ -1,3 +1,5 @@
+import { VISIBILITY_TIMEOUT_FACTOR } from '../delivery/queue-class-settings';
+import { DEFAULT_MAX_RETRY_DELAY_SECONDS } from '../worker/retry-backoff';
 import type { Execution, ExecutionStatus } from './execution';
 
 /**
@@ -57,19 +59,23 @@ export function nextAttemptAfter(latest: Execution, now: number, maxAttempts: nu
 }
 
 /**
- * The record of an attempt whose worker stopped before writing an outcome: taken over by a
- * later attempt (which retries it), or, when it was the last, the run's final outcome.
+ * The record of an attempt whose worker stopped before writing an outcome. `then` says what
+ * follows it: the attempt that took it over (a number), the retry its message's next delivery
+ * brings (`{ retryBy }`, the sweep's finding), or nothing: it was the last, and its outcome is
+ * the run's, which no later attempt will change.
  */
 export function abandonedAttempt(
   attempt: Execution,
   endedAt: string,
-  takenOverBy?: number,
+  then?: number | { readonly retryBy: string },
 ): Execution {
-  const { leaseExpiresAt: _lease, ...rest } = attempt;
+  const { leaseExpiresAt: _lease, retryBy: _retryBy, ...rest } = attempt;
   const what =
-    takenOverBy === undefined
+    then === undefined
       ? 'it was the last attempt the job allows'
-      : `attempt ${takenOverBy} took over`;
+      : typeof then === 'number'
+        ? `attempt ${then} took over`
+        : `the next delivery of its message retries it (due by ${then.retryBy})`;
   return {
     ...rest,
     status: 'timed_out',
@@ -80,6 +86,45 @@ export function abandonedAttempt(
       name: 'AttemptAbandoned',
       message: `Attempt ${attempt.attempt} recorded no outcome before ${attempt.leaseExpiresAt}`,
     },
-    willRetry: takenOverBy !== undefined,
+    willRetry: then !== undefined,
+    ...(typeof then === 'object' ? { retryBy: then.retryBy } : {}),
   };
+}
+
+/** Beyond the latest a retry's message can come back, for the poller to pick it up. */
+const RETRY_MARGIN_MS = 5 * 60_000;
+/** The longest function timeout Lambda allows, for an attempt recorded without a lease. */
+const MAX_LEASE_MS = 900_000 + 60_000;
+
+/**
+ * By when the retry of an attempt that ended at `endedAt` and will be retried must have been
+ * delivered: past it, no delivery of its message can still come, so the run lost its message
+ * (it used up the queue's receive limit and went to the dead-letter queue, or it expired) and
+ * the sweep ends it. The message of a failed attempt comes back:
+ * - after the backoff the worker sets (at most 15 minutes), which starts when the worker's batch
+ *   ends, at most one function timeout after the attempt ended;
+ * - or, if setting it failed or the worker died, after the queue's visibility timeout (6 function
+ *   timeouts) from when it was received, which was before the attempt started;
+ * whichever is later; then one more visibility timeout, for a receive that ran nothing (a
+ * throttled invocation, a crash at start puts it back), and 5 minutes for the poller. The
+ * attempt's lease outlasts its worker function's timeout, so it stands for that timeout here.
+ */
+export function retryDeadline(attempt: Execution, endedAt: number): string {
+  const leaseMs = leaseSpanMs(attempt);
+  const visibilityMs = VISIBILITY_TIMEOUT_FACTOR * leaseMs;
+  const backoffMs = DEFAULT_MAX_RETRY_DELAY_SECONDS * 1000;
+  const comesBackMs = Math.max(leaseMs + backoffMs, visibilityMs);
+  return new Date(endedAt + comesBackMs + visibilityMs + RETRY_MARGIN_MS).toISOString();
+}
+
+/** The length of the attempt's lease: its worker function's timeout and a grace. */
+function leaseSpanMs(attempt: Execution): number {
+  const span = Date.parse(attempt.leaseExpiresAt ?? '') - Date.parse(attempt.startedAt);
+  return Number.isFinite(span) && span > 0 ? span : MAX_LEASE_MS;
+}
+
+/** When the lease of a running attempt ends; one recorded without a lease gets the longest. */
+export function leaseEndOf(attempt: Execution): number {
+  const lease = Date.parse(attempt.leaseExpiresAt ?? '');
+  return Number.isFinite(lease) ? lease : Date.parse(attempt.startedAt) + MAX_LEASE_MS;
 }

@@ -1,4 +1,5 @@
 import type { AnyNamedJobDefinition } from '../job/job-definition';
+import { retryDeadline } from './attempt-claim';
 import type { Execution, ExecutionError, ExecutionStatus, SkipReason } from './execution';
 import type { RunState } from './run-state';
 
@@ -108,6 +109,8 @@ export function finishedExecution(running: Execution, outcome: Outcome, now: num
     willRetry: failed && outcome.retryable && running.attempt < running.maxAttempts,
     memoryUsedMb: peakMemoryMb(),
   };
+  // The lease says how long the worker function may run, which bounds when a retry comes.
+  if (finished.willRetry) finished.retryBy = retryDeadline(running, now);
   delete finished.leaseExpiresAt;
   if (outcome.message !== undefined) finished.message = outcome.message;
   if (outcome.metadata !== undefined && Object.keys(outcome.metadata).length > 0) {

@@ -54,6 +54,11 @@ export interface Execution {
   readonly memoryUsedMb?: number;
   /** Whether another attempt of this run follows this failed one. */
   readonly willRetry?: boolean;
+  /**
+   * While `willRetry`: by when the retry's delivery must have come (see `retryDeadline`). A run
+   * still waiting for it then lost its message, and the sweep ends it with this attempt.
+   */
+  readonly retryBy?: string;
   readonly skipReason?: SkipReason;
   /** For a duplicate delivery: the run it duplicated. */
   readonly duplicateOf?: string;

@@ -17,7 +17,8 @@ export type ResourceKind =
   | 'SNS topic'
   | 'IAM role'
   | 'CloudWatch alarm'
-  | 'CloudWatch dashboard';
+  | 'CloudWatch dashboard'
+  | 'EventBridge rule';
 
 /** A name the app gives a resource, and who it belongs to: a job, or the app itself. */
 export interface PhysicalName {
@@ -168,6 +169,21 @@ export class ResourceNames {
     return `${this.pauseKeeperFunction} errors`;
   }
 
+  /** The function that ends the runs no worker will end: see shared/sweep. */
+  get runSweeperFunction(): string {
+    return `${this.prefix}run-sweeper`;
+  }
+
+  /** The EventBridge rule that invokes the run sweeper every few minutes. */
+  get runSweeperRule(): string {
+    return this.runSweeperFunction;
+  }
+
+  /** Goes off when the run sweeper fails. */
+  get runSweeperErrorsAlarm(): string {
+    return `${this.runSweeperFunction} errors`;
+  }
+
   get dashboard(): string {
     return `${this.prefix}jobs`;
   }
@@ -204,6 +220,7 @@ export class ResourceNames {
       [this.apiFunction, 'REST API function'],
       [this.alertsFunction, 'alerts function'],
       [this.pauseKeeperFunction, 'function that keeps paused schedules off'],
+      [this.runSweeperFunction, 'run sweeper function'],
     ];
     return [
       of('DynamoDB table', this.tables.executions, 'executions table'),
@@ -217,6 +234,8 @@ export class ResourceNames {
       of('SNS topic', this.alarmTopic, 'alarm topic'),
       of('CloudWatch alarm', this.schedulerDeadLettersAlarm, "Scheduler's undelivered-runs alarm"),
       of('CloudWatch alarm', this.pauseKeeperErrorsAlarm, "keep-paused function's errors alarm"),
+      of('EventBridge rule', this.runSweeperRule, "run sweeper's schedule"),
+      of('CloudWatch alarm', this.runSweeperErrorsAlarm, "run sweeper's errors alarm"),
       of('CloudWatch dashboard', this.dashboard, 'dashboard'),
       ...functions.flatMap(([name, role]) => [
         of('Lambda function', name, role),

@@ -25,3 +25,23 @@ export interface ExecutionStore {
   /** Every attempt of one run, oldest first. */
   getRun(jobName: string, runId: string): Promise<Execution[]>;
 }
+
+/**
+ * The runs that have not ended (latest attempt `running`, or failed and will retry), for the
+ * sweep that ends those no worker or delivery will end: see `sweepFinding`.
+ */
+export interface OpenRunStore {
+  /**
+   * The latest attempt of every open run that the sweep may act on at `now` (an ISO time: see
+   * `sweepTimeOf`), soonest due first within each part of the index. What the sweep records as
+   * it goes does not disturb the listing.
+   */
+  openRunsDue(now: string): AsyncIterable<Execution>;
+  /**
+   * Records `settled` as the outcome of the run's latest attempt, only if that attempt is still
+   * as `open` was read: the same attempt, running under the same lease, or failed with the same
+   * promise of a retry. Resolves false, writing nothing, when a worker or a delivery moved the
+   * run on meanwhile: their outcome stands.
+   */
+  settle(open: Execution, settled: Execution): Promise<boolean>;
+}

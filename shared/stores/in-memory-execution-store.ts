@@ -1,9 +1,10 @@
 import { abandonedAttempt, mayStartAttempt } from '../executor/attempt-claim';
 import type { Execution } from '../executor/execution';
-import type { ClaimResult, ExecutionStore } from '../ports/execution-store';
+import type { ClaimResult, ExecutionStore, OpenRunStore } from '../ports/execution-store';
+import { sweepTimeOf } from '../sweep/open-runs';
 
 /** Execution history in memory, for the test invoker and benchmarks. */
-export class InMemoryExecutionStore implements ExecutionStore {
+export class InMemoryExecutionStore implements ExecutionStore, OpenRunStore {
   /** Every execution in the order it was first recorded; updated in place on completion. */
   private readonly timeline: Execution[] = [];
   private readonly runs = new Map<string, { attempts: Execution[]; positions: number[] }>();
@@ -44,6 +45,37 @@ export class InMemoryExecutionStore implements ExecutionStore {
 
   async getRun(jobName: string, runId: string): Promise<Execution[]> {
     return [...(this.runs.get(runKey(jobName, runId))?.attempts ?? [])];
+  }
+
+  async *openRunsDue(now: string): AsyncIterable<Execution> {
+    const due: { at: string; latest: Execution }[] = [];
+    for (const run of this.runs.values()) {
+      const latest = run.attempts.at(-1);
+      const at = latest && sweepTimeOf(latest);
+      if (latest && at !== undefined && at <= now) due.push({ at, latest });
+    }
+    due.sort((a, b) => a.at.localeCompare(b.at));
+    for (const { latest } of due) yield latest;
+  }
+
+  async settle(open: Execution, settled: Execution): Promise<boolean> {
+    const run = this.runs.get(runKey(open.jobName, open.runId));
+    const index = run ? run.attempts.length - 1 : -1;
+    const latest = run?.attempts[index];
+    const due = sweepTimeOf(open);
+    if (
+      !run ||
+      !latest ||
+      due === undefined ||
+      settled.attempt !== open.attempt ||
+      latest.attempt !== open.attempt ||
+      latest.status !== open.status ||
+      sweepTimeOf(latest) !== due
+    ) {
+      return false;
+    }
+    this.replace(run, index, settled);
+    return true;
   }
 
   /** Executions oldest first, of one job or of all. */

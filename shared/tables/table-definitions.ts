@@ -36,7 +36,11 @@ export interface TableDefinition {
  * - a job's runs, newest first: `byJob` (jobName, startedKey);
  * - recent runs of all jobs, newest first: `recentRuns` (startedDay, startedKey), a day at a time;
  * - recent failures: `recentFailures` (failedDay, failedKey), sparse: only runs whose latest
- *   attempt failed carry `failedDay`, the day it ended.
+ *   attempt failed carry `failedDay`, the day it ended;
+ * - open runs, for the sweep: `openRuns` (openBucket, sweepAt), sparse: only runs whose latest
+ *   attempt is running, or failed and will retry, carry `openBucket`, and `sweepAt` is when the
+ *   sweep may act on them (`sweepTimeOf`). The bucket, a hash of the run id, spreads them over
+ *   `OPEN_RUN_BUCKETS` partitions, so that the index's writes (two per run) never pile onto one.
  */
 export const EXECUTIONS_TABLE = {
   id: 'executions',
@@ -58,10 +62,21 @@ export const EXECUTIONS_TABLE = {
       partitionKey: { name: 'failedDay', type: 'S' },
       sortKey: { name: 'failedKey', type: 'S' },
     },
+    {
+      indexName: 'openRuns',
+      partitionKey: { name: 'openBucket', type: 'N' },
+      sortKey: { name: 'sweepAt', type: 'S' },
+    },
   ],
   timeToLiveAttribute: 'expiresAt',
   stream: true,
 } as const satisfies TableDefinition;
+
+/** The sweep's index of open runs; nothing else reads it. */
+export const OPEN_RUNS_INDEX = 'openRuns';
+
+/** The partitions of the open-runs index: `openBucket` is 0 to this less one. */
+export const OPEN_RUN_BUCKETS = 8;
 
 /** Pause state and the overlap lock, one item per job; never expires, never reset by a deploy. */
 export const JOB_STATE_TABLE = {

@@ -14,6 +14,9 @@ export interface RetryBackoffOptions {
 
 const SQS_MAX_VISIBILITY_SECONDS = 43_200;
 
+/** The longest wait before a retry, unless `maxSeconds` says otherwise: 15 minutes. */
+export const DEFAULT_MAX_RETRY_DELAY_SECONDS = 900;
+
 /**
  * Seconds to wait before the attempt after `failedAttempt`: doubling from `baseSeconds`, capped
  * at `maxSeconds`, with jitter.
@@ -23,7 +26,10 @@ export function retryDelaySeconds(
   options: RetryBackoffOptions = {},
 ): number {
   const base = options.baseSeconds ?? 10;
-  const max = Math.min(options.maxSeconds ?? 900, SQS_MAX_VISIBILITY_SECONDS);
+  const max = Math.min(
+    options.maxSeconds ?? DEFAULT_MAX_RETRY_DELAY_SECONDS,
+    SQS_MAX_VISIBILITY_SECONDS,
+  );
   const jitter = options.jitter ?? 0.2;
   const random = options.random ?? Math.random;
   const exponential = Math.min(max, base * 2 ** Math.max(0, failedAttempt - 1));

@@ -206,6 +206,24 @@ describe('bundleFunctions', () => {
     BUILD_TIMEOUT_MS,
   );
 
+  it(
+    "builds the run sweeper's code without any job file, and it starts",
+    async () => {
+      const dir = await jobProject(['alpha']);
+      const bundles = bundleFunctions({
+        projectRoot: REPO_ROOT,
+        outDir: join(dir, 'out'),
+        workers: [{ id: 'shard-00', jobs: [job(dir, 'alpha')] }],
+      });
+
+      const started = startWorker(join(bundles.sweepDir, 'index.mjs'), 'alpha');
+
+      expect(started.stderr).toBe('');
+      expect(JSON.parse(started.stdout)).toEqual({ loaded: [], handler: 'function' });
+    },
+    BUILD_TIMEOUT_MS,
+  );
+
   it('refuses a job name that is not a valid file name, or one bundled twice', () => {
     const outDir = join(REPO_ROOT, '.cache', `test-bundling-${randomUUID()}`);
     projects.push(outDir);

@@ -69,7 +69,7 @@ describe('DataStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
       });
     });
 
-    it('indexes acme_executions by job, by recent runs and by recent failures', () => {
+    it('indexes acme_executions by job, by recent runs, by recent failures and by open runs', () => {
       const template = dataTemplate();
 
       template.hasResourceProperties('AWS::DynamoDB::Table', {
@@ -88,6 +88,11 @@ describe('DataStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
           {
             IndexName: 'recentFailures',
             KeySchema: keySchema('failedDay', 'failedKey'),
+            Projection: { ProjectionType: 'ALL' },
+          },
+          {
+            IndexName: 'openRuns',
+            KeySchema: keySchema('openBucket', 'sweepAt'),
             Projection: { ProjectionType: 'ALL' },
           },
         ],

@@ -35,6 +35,8 @@ function arnOf(kind: ResourceKind, name: string, group?: string): string[] {
       return [at('cloudwatch', `alarm:${name}`)];
     case 'CloudWatch dashboard':
       return [`arn:aws:cloudwatch::${ACCOUNT}:dashboard/${name}`];
+    case 'EventBridge rule':
+      return [at('events', `rule/${name}`)];
   }
 }
 

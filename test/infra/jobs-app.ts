@@ -118,6 +118,7 @@ export function buildJobsApp(options: JobsAppOptions = {}): JobsApp {
       api: lambda.Code.fromInline('export const handler = () => {}'),
       alerts: lambda.Code.fromInline('export const handler = () => {}'),
       keepPaused: lambda.Code.fromInline('export const handler = () => {}'),
+      sweep: lambda.Code.fromInline('export const handler = () => {}'),
     },
     ...(options.environmentAgnostic ? {} : { env: { account: ACCOUNT, region: REGION } }),
     ...(options.alertEmailSender !== undefined

@@ -18,6 +18,7 @@ const AWS_NAME_RULES: Readonly<Record<ResourceKind, RegExp>> = {
   'IAM role': /^[\w+=,.@-]{1,64}$/,
   'CloudWatch alarm': /^[^\p{Cc}]{1,255}$/u,
   'CloudWatch dashboard': /^[A-Za-z0-9_-]{1,255}$/,
+  'EventBridge rule': /^[.\-_A-Za-z0-9]{1,64}$/,
 };
 
 /** Every (kind, name) the synthesized app gives a resource, with the stack it is in. */

@@ -92,4 +92,5 @@ export const NAME_PROPERTIES: Readonly<Record<string, readonly [ResourceKind, st
   'AWS::IAM::Role': ['IAM role', 'RoleName'],
   'AWS::CloudWatch::Alarm': ['CloudWatch alarm', 'AlarmName'],
   'AWS::CloudWatch::Dashboard': ['CloudWatch dashboard', 'DashboardName'],
+  'AWS::Events::Rule': ['EventBridge rule', 'Name'],
 };

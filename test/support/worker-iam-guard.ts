@@ -17,6 +17,11 @@ type TableRole = keyof TableNames;
 export interface DynamoDbGrant {
   readonly actions: ReadonlySet<string>;
   readonly table: TableRole;
+  /**
+   * The index it is on (`table/<name>/index/<index>`, or `*`), absent for the table itself: IAM
+   * authorizes a Query of an index against the index's ARN only.
+   */
+  readonly index?: string;
   /** `ForAllValues:StringEquals` on `dynamodb:LeadingKeys`: the partition keys it may touch. */
   readonly leadingKeys?: readonly string[];
 }
@@ -97,7 +102,8 @@ function dynamoDbGrantsOf(
       const actions = [statement.Action].flat().filter((action) => action.startsWith('dynamodb:'));
       if (statement.Effect !== 'Allow' || actions.length === 0) continue;
       for (const arn of [statement.Resource].flat()) {
-        const tableName = /:table\/([^/]+)$/.exec(flattenJoin(arn))?.[1];
+        const [, tableName, index] =
+          /:table\/([^/]+)(?:\/index\/([^/]+))?$/.exec(flattenJoin(arn)) ?? [];
         const table = tableName === undefined ? undefined : tableRoles.get(tableName);
         if (!table) continue;
         const leadingKeys =
@@ -105,6 +111,7 @@ function dynamoDbGrantsOf(
         grants.push({
           actions: new Set(actions),
           table,
+          ...(index !== undefined ? { index } : {}),
           ...(leadingKeys ? { leadingKeys: [leadingKeys].flat() } : {}),
         });
       }
@@ -151,9 +158,13 @@ export function enforceWorkerGrants(
       const tableName = String(input.TableName);
       const table = roleOf.get(tableName);
       const partitionKeys = table ? partitionKeysOf(input, PARTITION_KEYS[table]) : [];
+      const index = typeof input.IndexName === 'string' ? input.IndexName : undefined;
       const allowed = grants.some(
         (grant) =>
           grant.table === table &&
+          (index === undefined
+            ? grant.index === undefined
+            : grant.index === index || grant.index === '*') &&
           grant.actions.has(action) &&
           (grant.leadingKeys === undefined ||
             (partitionKeys.length > 0 &&
@@ -161,9 +172,10 @@ export function enforceWorkerGrants(
       );
       if (!allowed) {
         denials.push({ action, table: tableName, partitionKeys });
+        const resource = `table/${tableName}${index === undefined ? '' : `/index/${index}`}`;
         throw Object.assign(
           new Error(
-            `User: worker is not authorized to perform: ${action} on resource: table/${tableName} (partition keys ${partitionKeys.join(', ') || 'none'}) because no identity-based policy allows the ${action} action`,
+            `User: worker is not authorized to perform: ${action} on resource: ${resource} (partition keys ${partitionKeys.join(', ') || 'none'}) because no identity-based policy allows the ${action} action`,
           ),
           { name: 'AccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 400 } },
         );

@@ -62,7 +62,8 @@ export function claimAttempt(options: ClaimAttemptOptions): MiddlewareObj<RunSta
         if (next.kind === 'spent') {
           if (latest.willRetry !== true) return latest;
           // It promised a retry that a deploy has since taken away (fewer retries): it ended.
-          const ended: Execution = { ...latest, willRetry: false };
+          const { retryBy: _retryBy, ...promised } = latest;
+          const ended: Execution = { ...promised, willRetry: false };
           await options.executionStore.complete(ended);
           return ended;
         }

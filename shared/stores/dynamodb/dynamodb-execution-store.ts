@@ -5,6 +5,7 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  type QueryCommandOutput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '../../clock/system-clock';
@@ -12,8 +13,9 @@ import { InvalidCursorError } from '../../errors';
 import type { Execution, ExecutionStatus } from '../../executor/execution';
 import type { Clock } from '../../ports/clock';
 import type { ExecutionHistory, Page, PageRequest } from '../../ports/execution-history';
-import type { ClaimResult, ExecutionStore } from '../../ports/execution-store';
-import { EXECUTIONS_TABLE } from '../../tables/table-definitions';
+import type { ClaimResult, ExecutionStore, OpenRunStore } from '../../ports/execution-store';
+import { sweepTimeOf } from '../../sweep/open-runs';
+import { EXECUTIONS_TABLE, OPEN_RUN_BUCKETS } from '../../tables/table-definitions';
 import { type DynamoDbClientOption, documentClientFor } from './document-client';
 import {
   attemptAttribute,
@@ -38,7 +40,7 @@ export type DynamoDbExecutionStoreOptions = DynamoDbClientOption & {
   readonly writeRetry?: WriteRetryPolicy;
 };
 
-const [BY_JOB, RECENT_RUNS, RECENT_FAILURES] = EXECUTIONS_TABLE.globalIndexes;
+const [BY_JOB, RECENT_RUNS, RECENT_FAILURES, OPEN_RUNS] = EXECUTIONS_TABLE.globalIndexes;
 const FAILURE_STATUSES: ReadonlySet<ExecutionStatus> = new Set([
   'failed',
   'timed_out',
@@ -51,9 +53,10 @@ const MAX_PAGE_SIZE = 100;
 
 /**
  * Execution history in DynamoDB: one item per run (see `EXECUTIONS_TABLE`). A run costs two
- * writes: the conditional update that claims its attempt, and the update with its outcome.
+ * writes: the conditional update that claims its attempt, and the update with its outcome. Each
+ * write also keeps the run's place in the open-runs index, which the sweep reads.
  */
-export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory {
+export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory, OpenRunStore {
   private readonly documents: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly retentionSeconds: number;
@@ -104,6 +107,7 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory 
     update.set('claimId', claimId);
     update.set('latestAttempt', execution.attempt);
     update.set('leaseExpiresAt', execution.leaseExpiresAt);
+    setOpenRunKeys(update, execution);
     update.remove('willRetry', 'failedDay', 'failedKey');
     await this.write('start', () =>
       this.documents.send(
@@ -154,6 +158,7 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory 
     const update = new UpdateBuilder();
     this.setOutcomeFields(update, execution);
     update.remove('leaseExpiresAt');
+    setOpenRunKeys(update, execution);
     await this.write('complete', () =>
       this.documents.send(
         new UpdateCommand({
@@ -200,6 +205,7 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory 
     this.setRunFields(update, execution);
     this.setOutcomeFields(update, execution);
     update.set('latestAttempt', execution.attempt);
+    setOpenRunKeys(update, execution);
     await this.write('record', () =>
       this.documents.send(
         new UpdateCommand({
@@ -218,6 +224,81 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory 
   async getRun(jobName: string, runId: string): Promise<Execution[]> {
     const item = await this.getItem(jobName, runId);
     return item ? attemptsOfItem(item) : [];
+  }
+
+  /** Reads the open-runs index, one bucket after another, each soonest due first. */
+  async *openRunsDue(now: string): AsyncIterable<Execution> {
+    for (let bucket = 0; bucket < OPEN_RUN_BUCKETS; bucket++) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        let result: QueryCommandOutput;
+        try {
+          result = await this.documents.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: OPEN_RUNS.indexName,
+              KeyConditionExpression: '#bucket = :bucket AND #sweepAt <= :now',
+              ExpressionAttributeNames: {
+                '#bucket': OPEN_RUNS.partitionKey.name,
+                '#sweepAt': OPEN_RUNS.sortKey.name,
+              },
+              ExpressionAttributeValues: { ':bucket': bucket, ':now': now },
+              ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+            }),
+          );
+        } catch (error) {
+          throw translateStoreError(error, this.tableName);
+        }
+        for (const item of result.Items ?? []) {
+          const latest = latestAttemptOfItem(item);
+          if (latest) yield latest;
+        }
+        startKey = result.LastEvaluatedKey;
+      } while (startKey !== undefined);
+    }
+  }
+
+  /**
+   * One conditional update: the run's latest attempt must still be `open`'s, in the same state
+   * (status, and the lease or retry deadline its `sweepAt` holds), so that an outcome a worker
+   * wrote meanwhile, or a later attempt a delivery claimed, is never overwritten.
+   */
+  async settle(open: Execution, settled: Execution): Promise<boolean> {
+    const due = sweepTimeOf(open);
+    if (due === undefined || settled.attempt !== open.attempt) return false;
+    const update = new UpdateBuilder();
+    this.setOutcomeFields(update, settled);
+    update.remove('leaseExpiresAt');
+    setOpenRunKeys(update, settled);
+    try {
+      // Not retried here: a retry whose first try went through would find its own write and
+      // report the run moved on. The next sweep tries again whatever failed.
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(open),
+          ...update.build(),
+          ConditionExpression:
+            '#latestAttempt = :openAttempt AND #status = :openStatus AND #sweepAt = :openDue',
+          ExpressionAttributeNames: {
+            ...update.names,
+            '#latestAttempt': 'latestAttempt',
+            '#status': 'status',
+            '#sweepAt': 'sweepAt',
+          },
+          ExpressionAttributeValues: {
+            ...update.values,
+            ':openAttempt': open.attempt,
+            ':openStatus': open.status,
+            ':openDue': due,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw translateStoreError(error, this.tableName);
+    }
   }
 
   private async getItem(
@@ -363,6 +444,7 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory 
       item.willRetry = execution.willRetry === true;
       Object.assign(item, failureKeys(execution));
     }
+    Object.assign(item, openRunKeys(execution));
     return this.write(operation, () =>
       this.documents.send(
         new PutCommand({
@@ -422,6 +504,35 @@ function failureKeys(execution: Execution): { failedDay?: string; failedKey?: st
     failedDay: endedAt.slice(0, 10),
     failedKey: `${endedAt}#${execution.jobName}#${execution.runId}`,
   };
+}
+
+/**
+ * The open-runs index's keys for a run whose latest attempt is `execution`, or none once the run
+ * has ended (the item then leaves the sparse index).
+ */
+export function openRunKeys(execution: Execution): { openBucket?: number; sweepAt?: string } {
+  const sweepAt = sweepTimeOf(execution);
+  return sweepAt === undefined ? {} : { openBucket: openBucketOf(execution.runId), sweepAt };
+}
+
+function setOpenRunKeys(update: UpdateBuilder, execution: Execution): void {
+  const { openBucket, sweepAt } = openRunKeys(execution);
+  if (sweepAt === undefined) {
+    update.remove('openBucket', 'sweepAt');
+    return;
+  }
+  update.set('openBucket', openBucket);
+  update.set('sweepAt', sweepAt);
+}
+
+/** A run's bucket of the open-runs index: FNV-1a of its id, so that runs spread evenly. */
+function openBucketOf(runId: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < runId.length; index++) {
+    hash ^= runId.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % OPEN_RUN_BUCKETS;
 }
 
 function keyOf(execution: Execution): { jobName: string; runId: string } {

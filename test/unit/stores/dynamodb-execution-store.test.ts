@@ -145,7 +145,7 @@ describe('DynamoDbExecutionStore.start', () => {
     });
   });
 
-  it('writes the whole run with its first attempt, its lease and its claim', async () => {
+  it('writes the whole run with its first attempt, its lease, its claim and its place among open runs', async () => {
     dynamo.on(PutCommand).resolves({});
 
     await createStore().start(running());
@@ -163,6 +163,9 @@ describe('DynamoDbExecutionStore.start', () => {
       input: { day: 'monday' },
       claimId: expect.any(String),
       leaseExpiresAt: '2026-06-01T09:01:02.000Z',
+      // The sweep may act on it once its lease ends.
+      openBucket: expect.any(Number),
+      sweepAt: '2026-06-01T09:01:02.000Z',
     });
   });
 
@@ -439,13 +442,13 @@ describe('DynamoDbExecutionStore.complete', () => {
     });
   });
 
-  it('takes a later attempt that succeeded out of the failure index and ends its lease', async () => {
+  it('takes a later attempt that succeeded out of the failure index and the open runs, and ends its lease', async () => {
     dynamo.on(UpdateCommand).resolves({});
 
     await createStore().complete(finished('succeeded', { attempt: 2 }));
 
     expect(updateInput()?.UpdateExpression).toBe(
-      'SET #attempt_2 = :attempt_2, #status = :status, #willRetry = :willRetry, #updatedAt = :updatedAt REMOVE #failedDay, #failedKey, #leaseExpiresAt',
+      'SET #attempt_2 = :attempt_2, #status = :status, #willRetry = :willRetry, #updatedAt = :updatedAt REMOVE #failedDay, #failedKey, #leaseExpiresAt, #openBucket, #sweepAt',
     );
   });
 
@@ -765,5 +768,76 @@ describe('DynamoDbExecutionStore.listRecentFailures', () => {
 
     await expect(listing).rejects.toThrow(InvalidCursorError);
     expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+});
+
+describe('DynamoDbExecutionStore.openRunsDue', () => {
+  it('reads every bucket of the open-runs index up to now, page after page', async () => {
+    const open = running();
+    dynamo
+      .on(QueryCommand)
+      .resolves({ Items: [] })
+      .on(QueryCommand, { ExpressionAttributeValues: { ':bucket': 3, ':now': ENDED } })
+      .resolvesOnce({ Items: [itemOf(open)], LastEvaluatedKey: { runId: 'run-1' } })
+      .resolvesOnce({ Items: [itemOf({ ...open, runId: 'run-2' })] });
+
+    const found: string[] = [];
+    for await (const execution of createStore().openRunsDue(ENDED)) found.push(execution.runId);
+
+    expect(found).toEqual(['run-1', 'run-2']);
+    const queries = dynamo.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(queries.map((query) => query.ExpressionAttributeValues?.[':bucket'])).toEqual([
+      0, 1, 2, 3, 3, 4, 5, 6, 7,
+    ]);
+    expect(queries[4]).toMatchObject({
+      IndexName: 'openRuns',
+      KeyConditionExpression: '#bucket = :bucket AND #sweepAt <= :now',
+      ExpressionAttributeNames: { '#bucket': 'openBucket', '#sweepAt': 'sweepAt' },
+      ExclusiveStartKey: { runId: 'run-1' },
+    });
+  });
+});
+
+describe('DynamoDbExecutionStore.settle', () => {
+  const open = running({ attempt: 3, maxAttempts: 3 });
+  const settled = finished('timed_out', { attempt: 3, maxAttempts: 3, completedAt: ENDED });
+
+  it('writes the outcome only if the run is still as the sweep read it, and leaves the open runs', async () => {
+    dynamo.on(UpdateCommand).resolves({});
+
+    const written = await createStore().settle(open, settled);
+
+    expect(written).toBe(true);
+    expect(updateInput()).toMatchObject({
+      Key: { jobName: 'daily-report', runId: 'run-1' },
+      ConditionExpression:
+        '#latestAttempt = :openAttempt AND #status = :openStatus AND #sweepAt = :openDue',
+      ExpressionAttributeValues: {
+        ':openAttempt': 3,
+        ':openStatus': 'running',
+        ':openDue': '2026-06-01T09:01:02.000Z',
+        ':status': 'timed_out',
+        ':willRetry': false,
+      },
+    });
+    expect(updateInput()?.UpdateExpression).toContain(
+      'REMOVE #leaseExpiresAt, #openBucket, #sweepAt',
+    );
+  });
+
+  it('answers false, once, without retrying, when a worker or a delivery moved the run on', async () => {
+    dynamo.on(UpdateCommand).rejects(conditionFailed());
+
+    const written = await createStore().settle(open, settled);
+
+    expect(written).toBe(false);
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(1);
+  });
+
+  it('throws what DynamoDB refused for another reason, for the next sweep to try again', async () => {
+    dynamo.on(UpdateCommand).rejects(throttled());
+
+    await expect(createStore().settle(open, settled)).rejects.toThrow('Rate exceeded');
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(1);
   });
 });
