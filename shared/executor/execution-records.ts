@@ -1,3 +1,4 @@
+import { unstorableValueIssue } from '../delivery/run-limits';
 import type { AnyNamedJobDefinition } from '../job/job-definition';
 import { retryDeadline } from './attempt-claim';
 import type { Execution, ExecutionError, ExecutionStatus, SkipReason } from './execution';
@@ -26,7 +27,10 @@ function requestFields(
   };
 }
 
-/** A request that can never run: unknown job, input the schema rejects. */
+/**
+ * A request that can never run: unknown job, input the schema rejects, input history cannot
+ * store (which the record then leaves out, naming it in `truncated`).
+ */
 export function rejectedExecution(
   state: RunState,
   error: ExecutionError,
@@ -34,8 +38,12 @@ export function rejectedExecution(
   codeVersion: string | undefined,
 ): Execution {
   const at = new Date(now).toISOString();
+  const { input, ...fields } = requestFields(state, state.job, codeVersion);
+  const storable = input === undefined || unstorableValueIssue(input) === undefined;
   return {
-    ...requestFields(state, state.job, codeVersion),
+    ...fields,
+    ...(input !== undefined && storable ? { input } : {}),
+    ...(storable ? {} : { truncated: ['input'] }),
     status: 'rejected',
     startedAt: at,
     completedAt: at,

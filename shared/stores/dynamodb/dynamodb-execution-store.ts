@@ -25,7 +25,12 @@ import {
   storedInput,
 } from './execution-item';
 import { retryWrite, type WriteRetryPolicy } from './retry-writes';
-import { isConditionalCheckFailed, translateStoreError } from './store-errors';
+import {
+  isConditionalCheckFailed,
+  isStartKeyOf,
+  translateQueryError,
+  translateStoreError,
+} from './store-errors';
 
 export type DynamoDbExecutionStoreOptions = DynamoDbClientOption & {
   readonly tableName: string;
@@ -322,7 +327,9 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory,
   async listRuns(jobName: string, page: PageRequest = {}): Promise<Page<Execution>> {
     const limit = pageSize(page);
     const startKey =
-      page.cursor === undefined ? undefined : decodeCursor(page.cursor, BY_JOB.indexName).key;
+      page.cursor === undefined
+        ? undefined
+        : decodeCursor(page.cursor, BY_JOB.indexName, jobName).key;
     const result = await this.query({
       IndexName: BY_JOB.indexName,
       KeyConditionExpression: '#jobName = :jobName',
@@ -405,7 +412,7 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory,
       const items = (result.Items ?? []).flatMap((item) => latestAttemptOfItem(item) ?? []);
       return { items, ...(result.LastEvaluatedKey ? { lastKey: result.LastEvaluatedKey } : {}) };
     } catch (error) {
-      throw translateStoreError(error, this.tableName);
+      throw translateQueryError(error, this.tableName, input.ExclusiveStartKey);
     }
   }
 
@@ -563,7 +570,8 @@ function encodeCursor(list: string, cursor: Cursor): string {
   return Buffer.from(JSON.stringify({ list, ...cursor }), 'utf8').toString('base64url');
 }
 
-function decodeCursor(text: string, list: string): Cursor {
+/** `partition`: the index's partition key value the list queries (a day's lists: the cursor's). */
+function decodeCursor(text: string, list: string, partition?: string): Cursor {
   try {
     const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor & {
       list?: string;
@@ -573,8 +581,11 @@ function decodeCursor(text: string, list: string): Cursor {
       cursor.day === undefined ||
       (/^\d{4}-\d{2}-\d{2}$/.test(cursor.day) &&
         dayOf(Date.parse(`${cursor.day}T00:00:00Z`) || Number.NaN) === cursor.day);
+    const index = EXECUTIONS_TABLE.globalIndexes.find(({ indexName }) => indexName === list);
     const validKey =
-      cursor.key === undefined || (typeof cursor.key === 'object' && cursor.key !== null);
+      cursor.key === undefined ||
+      (index !== undefined &&
+        isStartKeyOf(cursor.key, EXECUTIONS_TABLE, index, partition ?? cursor.day ?? ''));
     if (typeof cursor === 'object' && cursor !== null && validDay && validKey) return cursor;
   } catch {
     // reported below

@@ -691,7 +691,12 @@ describe('DynamoDbExecutionStore.listRecentRuns', () => {
   });
 
   it('resumes within a day that had more runs than the page', async () => {
-    const lastKey = { jobName: 'daily-report', runId: 'run-a' };
+    const lastKey = {
+      jobName: 'daily-report',
+      runId: 'run-a',
+      startedDay: '2026-11-24',
+      startedKey: '2026-11-24T09:00:00.000Z#run-a',
+    };
     dynamo.on(QueryCommand).resolves({ Items: [] });
     dynamo
       .on(QueryCommand, { ExpressionAttributeValues: { ':day': '2026-11-24' } })
