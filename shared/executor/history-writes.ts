@@ -81,8 +81,9 @@ export async function replayHistoryWrite(
   if (same && same.status !== 'running') {
     return ignored(`attempt ${execution.attempt} already has its outcome: ${same.status}`);
   }
-  if (!latest) {
-    // Its claim is gone too (expired from history, or never written): the outcome stands alone.
+  if (!latest || latest.attempt < execution.attempt) {
+    // Its claim is not in history either (lost with it, or expired): the outcome moves the run
+    // forward to this attempt.
     await store.record(execution);
     return { execution, applied: true };
   }

@@ -168,6 +168,26 @@ describe('replayHistoryWrite, in any order and any number of times', () => {
     ]);
   });
 
+  it("moves a run forward: attempt 2's outcome, whose claim history lost, after attempt 1's", async () => {
+    const store = new InMemoryExecutionStore();
+    await store.start(running(1, '2026-06-01T09:00:00.000Z'));
+    await store.complete(failedRetrying(1));
+
+    const result = await replayHistoryWrite(
+      {
+        operation: 'complete',
+        execution: succeeded({ attempt: 2, startedAt: '2026-06-01T09:01:00.000Z' }),
+      },
+      store,
+    );
+
+    expect(result.applied).toBe(true);
+    expect((await store.getRun('daily-report', 'run-1')).map((attempt) => attempt.status)).toEqual([
+      'failed',
+      'succeeded',
+    ]);
+  });
+
   it('ignores an outcome replayed over an outcome history already has', async () => {
     const store = new InMemoryExecutionStore();
     await store.start(running(1, '2026-06-01T09:00:00.000Z'));
