@@ -1,4 +1,8 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
+import {
+  type SendMessageBatchRequest,
+  type SendMessageRequest,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import {
   conventionalQueueLocator,
@@ -47,11 +51,13 @@ export async function startEmbeddedSqs(
     endpoint,
     server,
     createClient: () =>
-      new SQSClient({
-        endpoint,
-        region: LOCAL_REGION,
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      }),
+      escapingAstralCharacters(
+        new SQSClient({
+          endpoint,
+          region: LOCAL_REGION,
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }),
+      ),
     createQueueWithDlq(name, queueOptions) {
       const dlq = server.createQueue(deadLetterQueueOf(name));
       const queue = server.createQueue(name, {
@@ -79,4 +85,50 @@ export async function startEmbeddedSqs(
       }),
     stop: () => server.stop(),
   };
+}
+
+/** A character beyond U+FFFF: a UTF-16 surrogate pair. */
+const ASTRAL_CHARACTER = /[\uD800-\uDBFF][\uDC00-\uDFFF]/;
+
+/**
+ * Sends each JSON message body with its characters beyond U+FFFF (an emoji, say) as JSON
+ * escapes, which read back as the same text. SQS takes those characters (#x10000 to #x10FFFF,
+ * in SendMessage's list of allowed characters), but fauxqs checks a body one UTF-16 code unit at
+ * a time and refuses them with InvalidMessageContents. An escaped character takes 12 bytes
+ * instead of 4: a body of 256,000 bytes stays within the 1 MiB a local queue takes.
+ */
+export function escapingAstralCharacters(client: SQSClient): SQSClient {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as object;
+      if (context.commandName === 'SendMessageCommand') {
+        const request = input as SendMessageRequest;
+        return next({ ...args, input: { ...request, MessageBody: escaped(request.MessageBody) } });
+      }
+      if (context.commandName === 'SendMessageBatchCommand') {
+        const request = input as SendMessageBatchRequest;
+        const entries = request.Entries?.map((entry) => ({
+          ...entry,
+          MessageBody: escaped(entry.MessageBody),
+        }));
+        return next({ ...args, input: { ...request, Entries: entries } });
+      }
+      return next(args);
+    },
+    { step: 'initialize', priority: 'high', name: 'localAstralCharacterEscapes' },
+  );
+  return client;
+}
+
+/** `body` with its astral characters escaped, when it is JSON (in which they can only be text). */
+function escaped(body: string | undefined): string | undefined {
+  if (body === undefined || !ASTRAL_CHARACTER.test(body)) return body;
+  try {
+    JSON.parse(body);
+  } catch {
+    return body;
+  }
+  const unit = (pair: string, index: number) =>
+    `\\u${pair.charCodeAt(index).toString(16).padStart(4, '0')}`;
+  return body.replace(new RegExp(ASTRAL_CHARACTER, 'g'), (pair) => unit(pair, 0) + unit(pair, 1));
 }

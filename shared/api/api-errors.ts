@@ -30,7 +30,8 @@ const INTERNAL_ERROR_MESSAGE =
  * the error classes from another bundle counts too), anything else as a logged 500 that does not
  * leak its message.
  */
-export function errorResponse(error: unknown, request: ApiRequest, logger: Logger): ApiResponse {
+export function errorResponse(thrown: unknown, request: ApiRequest, logger: Logger): ApiResponse {
+  const error = refusedRun(thrown) ?? thrown;
   if (error instanceof ApiRequestError) {
     return apiError(400, 'bad_request', error.message, error.details);
   }
@@ -108,4 +109,14 @@ function describeError(error: unknown): Record<string, unknown> {
     ...(error.stack !== undefined ? { stack: error.stack } : {}),
     ...(error.cause !== undefined ? { cause: describeError(error.cause) } : {}),
   };
+}
+
+/**
+ * The InvalidRunRequestError an enqueue wraps in a NonRetriableError (for a job body's sake):
+ * to a caller of the API, a run its queue refused is their bad request.
+ */
+function refusedRun(error: unknown): Error | undefined {
+  if (!(error instanceof Error) || error.name !== 'NonRetriableError') return undefined;
+  const cause = error.cause;
+  return cause instanceof Error && cause.name === 'InvalidRunRequestError' ? cause : undefined;
 }

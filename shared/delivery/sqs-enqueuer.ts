@@ -1,6 +1,6 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '../clock/system-clock';
-import { EnqueueError } from '../errors';
+import { EnqueueError, InvalidRunRequestError, NonRetriableError } from '../errors';
 import type { RunRequest } from '../executor/run-request';
 import type { Clock } from '../ports/clock';
 import type { EnqueuedRun, Enqueuer } from '../ports/enqueuer';
@@ -28,6 +28,12 @@ const MAX_SQS_DELAY_SECONDS = 900;
 const MISSING_QUEUE_ERRORS = new Set([
   'QueueDoesNotExist',
   'AWS.SimpleQueueService.NonExistentQueue',
+]);
+
+/** SQS refusing a message for its characters, which no retry of it changes. */
+const REFUSED_MESSAGE_ERRORS = new Set([
+  'InvalidMessageContents',
+  'AWS.SimpleQueueService.InvalidMessageContents',
 ]);
 
 /**
@@ -97,6 +103,13 @@ export class SqsEnqueuer implements Enqueuer {
           `Cannot enqueue job "${request.jobName}": its queue ${queue.url} does not exist. Deploy the app (npx cdk deploy) so that the job has its queue, or check the job name.`,
           { cause: error },
         );
+      }
+      if (error instanceof Error && REFUSED_MESSAGE_ERRORS.has(error.name)) {
+        // The gate escapes what SQS documents it refuses; this is a queue that refuses more.
+        const refused = new InvalidRunRequestError(request.jobName, [
+          { path: 'message', message: `the queue refused it: ${error.message}` },
+        ]);
+        throw new NonRetriableError(refused.message, { cause: refused });
       }
       throw error;
     }

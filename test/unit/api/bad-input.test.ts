@@ -1,15 +1,21 @@
+import { InvalidMessageContents, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import type { ApiRequest } from '../../../shared/api/api-request';
 import { createApiHandler } from '../../../shared/api/create-api-handler';
 import { ManualClock } from '../../../shared/clock/manual-clock';
 import { JobControl } from '../../../shared/control/job-control';
 import { RunTrigger } from '../../../shared/control/run-trigger';
+import { conventionalQueueLocator } from '../../../shared/delivery/queue-locator';
+import { SqsEnqueuer } from '../../../shared/delivery/sqs-enqueuer';
 import { UnstorableRecordError } from '../../../shared/errors';
 import { JobRegistry } from '../../../shared/executor/job-registry';
 import { defineJob } from '../../../shared/job/define-job';
 import { JobResult } from '../../../shared/job/job-result';
 import { MemoryLogger } from '../../../shared/logging/memory-logger';
-import type { EnqueuedRun } from '../../../shared/ports/enqueuer';
+import { awsLocation } from '../../../shared/naming/aws-location';
+import { ResourceNames } from '../../../shared/naming/resource-names';
+import type { EnqueuedRun, Enqueuer } from '../../../shared/ports/enqueuer';
 import type { ExecutionHistory } from '../../../shared/ports/execution-history';
 import { InMemoryAlertConfigStore } from '../../../shared/stores/in-memory-alert-config-store';
 import { InMemoryExecutionStore } from '../../../shared/stores/in-memory-execution-store';
@@ -21,7 +27,7 @@ import { InMemoryJobStateStore } from '../../../shared/stores/in-memory-job-stat
 
 const sendEmail = defineJob({ name: 'send-email', run: async () => JobResult.success() });
 
-function setup(options: { history?: Partial<ExecutionHistory> } = {}) {
+function setup(options: { history?: Partial<ExecutionHistory>; enqueuer?: Enqueuer } = {}) {
   const clock = new ManualClock('2026-11-23T12:00:00.000Z');
   const jobs = JobRegistry.from([sendEmail]);
   const store = new InMemoryExecutionStore();
@@ -43,7 +49,7 @@ function setup(options: { history?: Partial<ExecutionHistory> } = {}) {
     alertConfigStore: new InMemoryAlertConfigStore(),
     runTrigger: new RunTrigger({
       jobs,
-      enqueuer: { enqueue: async (run) => void enqueued.push(run) },
+      enqueuer: options.enqueuer ?? { enqueue: async (run) => void enqueued.push(run) },
       history: store,
       clock,
     }),
@@ -64,6 +70,34 @@ function setup(options: { history?: Partial<ExecutionHistory> } = {}) {
 const trigger = (body: string, headers?: Record<string, string>) => ({
   body,
   headers: { 'content-type': 'application/json', ...headers },
+});
+
+describe('a run its queue refuses', () => {
+  // SendMessage's InvalidMessageContents: a queue that refuses characters the gate let through
+  // (fauxqs refuses emoji) is the caller's 400, never a 500.
+  it('answers 400 naming the queue’s refusal', async () => {
+    const sqs = mockClient(SQSClient);
+    sqs
+      .on(SendMessageCommand)
+      .rejects(new InvalidMessageContents({ message: 'Invalid characters found.', $metadata: {} }));
+    const { call } = setup({
+      enqueuer: new SqsEnqueuer({
+        sqsClient: new SQSClient({ region: 'us-east-1' }),
+        queues: conventionalQueueLocator({
+          names: new ResourceNames('jobs'),
+          location: awsLocation('eu-west-1', '123456789012'),
+        }),
+      }),
+    });
+
+    const response = await call('POST', '/jobs/send-email/runs', trigger('{"input":"🎉"}'));
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json).toMatchObject({
+      error: 'bad_request',
+      details: [{ path: 'message', message: 'the queue refused it: Invalid characters found.' }],
+    });
+  });
 });
 
 describe('POST /jobs/{name}/runs: what the worker would refuse, the API refuses first', () => {

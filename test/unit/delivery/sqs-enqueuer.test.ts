@@ -1,4 +1,5 @@
 import {
+  InvalidMessageContents,
   QueueDoesNotExist,
   RequestThrottled,
   SendMessageCommand,
@@ -195,6 +196,26 @@ describe('SqsEnqueuer at', () => {
 });
 
 describe('SqsEnqueuer errors', () => {
+  // SendMessage's InvalidMessageContents: "The message contains characters outside the allowed set."
+  it('makes a message the queue refuses for its characters a NonRetriableError naming the refusal', async () => {
+    sqs.on(SendMessageCommand).rejects(
+      new InvalidMessageContents({
+        message: 'Invalid characters found.',
+        $metadata: {},
+      }),
+    );
+
+    const enqueue = createEnqueuer().enqueue({ request });
+
+    await expect(enqueue).rejects.toThrow(NonRetriableError);
+    await expect(enqueue).rejects.toMatchObject({
+      cause: expect.objectContaining({
+        name: 'InvalidRunRequestError',
+        issues: [{ path: 'message', message: 'the queue refused it: Invalid characters found.' }],
+      }),
+    });
+  });
+
   it('explains a missing queue, naming the job and the queue, and asks to deploy', async () => {
     sqs
       .on(SendMessageCommand)
