@@ -95,7 +95,7 @@ export function lockDataFolder(dataDir: string): DataFolderLock {
 }
 
 function ownHolder(token: string): DataFolderHolder {
-  const processStart = processStartOf(process.pid);
+  const processStart = procStatOf(process.pid)?.start;
   return {
     pid: process.pid,
     ...(processStart !== undefined ? { processStart } : {}),
@@ -122,17 +122,24 @@ function isAlive(holder: DataFolderHolder): boolean {
     // EPERM: alive, another user's.
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  const stat = procStatOf(holder.pid);
+  // A zombie (killed, its parent gone, not yet reaped: common in a container whose first
+  // process does not reap) answers kill(pid, 0) but holds no files and no port.
+  if (stat !== undefined && (stat.state === 'Z' || stat.state === 'X')) return false;
   if (holder.processStart === undefined) return true;
-  const start = processStartOf(holder.pid);
-  return start === undefined || start === holder.processStart;
+  return stat === undefined || stat.start === holder.processStart;
 }
 
-/** The process's start time in clock ticks since boot (field 22 of /proc/<pid>/stat), on Linux. */
-function processStartOf(pid: number): string | undefined {
+/**
+ * The process's state (field 3 of /proc/<pid>/stat) and start time in clock ticks since boot
+ * (field 22), on Linux.
+ */
+function procStatOf(pid: number): { state: string; start: string } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) is in parentheses and may hold spaces: count after it.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0] ?? '', start: fields[19] ?? '' };
   } catch {
     return undefined;
   }

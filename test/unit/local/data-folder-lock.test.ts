@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DataFolderInUseError, lockDataFolder } from '../../../local/data-folder-lock';
+import { eventually } from '../../support/eventually';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -111,6 +112,34 @@ describe('lockDataFolder', () => {
       const dir = await dataDir();
       const other = liveProcess();
       await writeLock(dir, { pid: other.pid, processStart: '1' });
+
+      take(dir);
+
+      expect(JSON.parse(await readFile(join(dir, 'runtime.lock'), 'utf8'))).toMatchObject({
+        pid: process.pid,
+      });
+    },
+  );
+
+  it.runIf(existsSync('/proc/self/stat'))(
+    'takes over the lock of a killed process that no one has reaped yet (a zombie)',
+    async () => {
+      const dir = await dataDir();
+      // `true` ends at once; its parent, now `sleep`, never waits for it: a zombie.
+      const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      cleanups.push(() => parent.kill('SIGKILL'));
+      const zombie = Number(
+        await new Promise<string>((resolve) =>
+          parent.stdout?.once('data', (chunk: Buffer) => resolve(chunk.toString())),
+        ),
+      );
+      await eventually(
+        async () => (await readFile(`/proc/${zombie}/stat`, 'utf8')).split(') ')[1]?.[0],
+        (state) => state === 'Z',
+      );
+      await writeLock(dir, { pid: zombie, port: 3000 });
 
       take(dir);
 
