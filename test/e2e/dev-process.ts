@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 
@@ -103,10 +103,18 @@ export class DevProcess {
     }
   }
 
-  /** Kills every process of the group and waits for npm to end; safe to call twice. */
+  /**
+   * Kills every process of the group and waits for each to end (npm first, node after it,
+   * which may stay a zombie when nothing reaps it); safe to call twice.
+   */
   async kill(): Promise<Exit> {
     this.signalGroup('SIGKILL');
-    return this.exited;
+    const exit = await this.exited;
+    const pgid = this.child.pid;
+    for (let waited = 0; pgid !== undefined && groupRunning(pgid) && waited < 5_000; waited += 20) {
+      await new Promise((done) => setTimeout(done, 20));
+    }
+    return exit;
   }
 
   describe(): string {
@@ -118,12 +126,11 @@ export class DevProcess {
   }
 }
 
-/** Processes still in a group: empty once every one of them has ended. */
-export function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+/** Whether a process of the group runs still: any but a zombie, which holds nothing. */
+export function groupRunning(pgid: number): boolean {
+  const table = execFileSync('ps', ['-e', '-o', 'pgid=,stat='], { encoding: 'utf8' });
+  return table
+    .split('\n')
+    .map((row) => row.trim().split(/\s+/))
+    .some(([group, state = '']) => Number(group) === pgid && !state.startsWith('Z'));
 }
