@@ -125,8 +125,9 @@ describe('lockDataFolder', () => {
     'takes over the lock of a killed process that no one has reaped yet (a zombie)',
     async () => {
       const dir = await dataDir();
-      // `true` ends at once; its parent, now `sleep`, never waits for it: a zombie.
-      const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], {
+      // The child ends only after its shell has become `sleep`, which never waits for it: a
+      // zombie. (A child that ended at once could be reaped by the shell before its exec.)
+      const parent = spawn('sh', ['-c', 'sleep 0.3 & echo $!; exec sleep 30'], {
         stdio: ['ignore', 'pipe', 'ignore'],
       });
       cleanups.push(() => parent.kill('SIGKILL'));
