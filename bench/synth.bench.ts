@@ -464,12 +464,13 @@ function timeCalls(target: object, method: string, label: string, totals: Map<st
  */
 async function phases(): Promise<void> {
   const started = performance.now();
-  const [cdk, nag, discovery, functionCode, serverlessJobs] = await Promise.all([
+  const [cdk, nag, discovery, functionCode, serverlessJobs, stackAssignment] = await Promise.all([
     import('aws-cdk-lib'),
     import('cdk-nag'),
     import('#shared/discovery'),
     import('../infra/function-code'),
     import('../infra/serverless-jobs'),
+    import('../infra/index'),
   ]);
   const list: Phase[] = [];
   const step = async <T>(name: string, work: () => T | Promise<T>): Promise<T> => {
@@ -502,13 +503,29 @@ async function phases(): Promise<void> {
   for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
   const app = new cdk.App();
   const appName = app.node.tryGetContext('jobs:appName') ?? 'jobs';
-  const shardCount = Number(app.node.tryGetContext('jobs:shardCount') ?? 16);
+  const previousStackAssignment = stackAssignment.readStackAssignment(
+    join(process.cwd(), 'job-stacks.txt'),
+  );
+  const assignment = stackAssignment.assignJobsToStacks({
+    jobNames: jobs.map((source) => source.definition.name),
+    ...(previousStackAssignment ? { previous: previousStackAssignment } : {}),
+  });
   // What ServerlessJobs does when it is given no code, as a step of its own.
   const code = await step('bundle functions (esbuild, child process)', () =>
-    functionCode.bundleJobCode({ projectRoot: process.cwd(), jobs, appName, shardCount }),
+    functionCode.bundleJobCode({
+      projectRoot: process.cwd(),
+      jobs,
+      appName,
+      stackAssignment: assignment,
+    }),
   );
   await step('construct tree, with asset staging', () => {
-    new serverlessJobs.ServerlessJobs(app, 'Jobs', { jobs, appName, shardCount, code });
+    new serverlessJobs.ServerlessJobs(app, 'Jobs', {
+      jobs,
+      appName,
+      code,
+      ...(previousStackAssignment ? { previousStackAssignment } : {}),
+    });
   });
   cdk.Validations.of(app).addPlugins(
     new nag.AwsSolutionsChecks(app),

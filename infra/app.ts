@@ -1,8 +1,11 @@
+import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { discoverJobs } from '#shared/discovery';
 import { JobsError } from '../shared/errors';
 import { ServerlessJobs } from './serverless-jobs';
+import { STACK_ASSIGNMENT_FILE } from './stack-assignment';
+import { readStackAssignment, settleStackAssignment } from './stack-assignment-file';
 
 // A problem the user must fix (a job file, a setting) is said as it is, without a stack trace
 // of the app's own code; anything else is a bug, and keeps its stack.
@@ -35,14 +38,19 @@ function listContext<K extends string>(key: string, prop: K): Partial<Record<K, 
   const given = list.filter((item) => item !== '');
   return given.length > 0 ? ({ [prop]: given } as Record<K, string[]>) : {};
 }
-new ServerlessJobs(app, 'Jobs', {
+const assignmentFile = join(process.cwd(), STACK_ASSIGNMENT_FILE);
+const previousStackAssignment = readStackAssignment(assignmentFile);
+const hashShardCount: unknown = app.node.tryGetContext('jobs:shardCount');
+const serverlessJobs = new ServerlessJobs(app, 'Jobs', {
   jobs,
   appName: app.node.tryGetContext('jobs:appName') ?? 'jobs',
-  shardCount: Number(app.node.tryGetContext('jobs:shardCount') ?? 16),
+  ...(previousStackAssignment ? { previousStackAssignment } : {}),
+  ...(hashShardCount !== undefined ? { hashShardCount: Number(hashShardCount) } : {}),
   ...optionalContext('jobs:alertEmailSender', 'alertEmailSender'),
   ...optionalContext('jobs:dashboardUrl', 'dashboardUrl'),
   ...listContext('jobs:alarmEmail', 'alarmEmails'),
 });
+settleStackAssignment(assignmentFile, previousStackAssignment, serverlessJobs.stackAssignment);
 // Findings the app accepts are acknowledged where each resource is made, with the reason.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
 app.synth();

@@ -1,6 +1,6 @@
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { bundleFunctions } from './bundling';
-import { groupByShard, shardOf, shardStackName } from './sharding';
+import { groupByStack, jobStackName, type StackAssignment } from './stack-assignment';
 import type { JobSource } from './validate-jobs';
 
 /** A job's function's code, which may hold other jobs' entries too, and the entry it runs. */
@@ -27,7 +27,8 @@ export interface BundleJobCodeOptions {
   readonly projectRoot: string;
   readonly jobs: readonly JobSource[];
   readonly appName: string;
-  readonly shardCount: number;
+  /** The stack of each job: one code bundle per stack. */
+  readonly stackAssignment: StackAssignment;
   /** @default 'bundle' */
   readonly awsSdk?: 'bundle' | 'runtime';
   /** @default `<projectRoot>/.cache/lambda` */
@@ -39,13 +40,13 @@ export interface BundleJobCodeOptions {
  * by the shard's functions, one for the API and one for the alerts function.
  */
 export function bundleJobCode(options: BundleJobCodeOptions): FunctionCode {
-  const { appName, shardCount } = options;
-  const shards = groupByShard(options.jobs, (source) => source.definition.name, shardCount);
+  const { appName, stackAssignment } = options;
+  const stacks = groupByStack(options.jobs, (source) => source.definition.name, stackAssignment);
   const bundles = bundleFunctions({
     projectRoot: options.projectRoot,
-    workers: shards.map((shardJobs, shard) => ({
-      id: shardStackName(appName, shard),
-      jobs: shardJobs.map((source) => ({ name: source.definition.name, file: source.file })),
+    workers: [...stacks].map(([stack, stackJobs]) => ({
+      id: jobStackName(appName, stack),
+      jobs: stackJobs.map((source) => ({ name: source.definition.name, file: source.file })),
     })),
     ...(options.awsSdk ? { awsSdk: options.awsSdk } : {}),
     ...(options.outDir ? { outDir: options.outDir } : {}),
@@ -54,7 +55,9 @@ export function bundleJobCode(options: BundleJobCodeOptions): FunctionCode {
   const shardCode = new Map<string, lambda.Code>();
   return {
     worker: (jobName) => {
-      const bundleId = shardStackName(appName, shardOf(jobName, shardCount));
+      const stack = stackAssignment.get(jobName);
+      if (stack === undefined) throw new Error(`job ${jobName} has no stack to bundle it with`);
+      const bundleId = jobStackName(appName, stack);
       let code = shardCode.get(bundleId);
       if (!code) {
         code = lambda.Code.fromAsset(bundles.workerDir(bundleId));

@@ -23,7 +23,17 @@ export {
 } from './function-code';
 export { ResourceNames } from './naming';
 export { ServerlessJobs, type ServerlessJobsProps } from './serverless-jobs';
-export { groupByShard, MAX_RESOURCES_PER_STACK, shardOf, shardStackName } from './sharding';
+export {
+  assignJobsToStacks,
+  formatStackAssignment,
+  JOBS_PER_STACK,
+  jobStackName,
+  MAX_RESOURCES_PER_STACK,
+  parseStackAssignment,
+  STACK_ASSIGNMENT_FILE,
+  type StackAssignment,
+} from './stack-assignment';
+export { readStackAssignment, settleStackAssignment } from './stack-assignment-file';
 export { ControlStack, type ControlStackProps } from './stacks/control-stack';
 export { DataStack, type DataStackProps } from './stacks/data-stack';
 export { JobsShardStack, type JobsShardStackProps } from './stacks/jobs-shard-stack';

@@ -4,7 +4,15 @@ import { Construct } from 'constructs';
 import { JobsError } from '../shared/errors';
 import { bundleJobCode, type FunctionCode } from './function-code';
 import { APP_NAME_PATTERN, ResourceNames } from './naming';
-import { groupByShard, MAX_RESOURCES_PER_STACK, shardStackName } from './sharding';
+import {
+  assignJobsToStacks,
+  groupByStack,
+  HASH_SHARD_COUNT,
+  jobStackName,
+  MAX_RESOURCES_PER_STACK,
+  STACK_ASSIGNMENT_FILE,
+  type StackAssignment,
+} from './stack-assignment';
 import { ControlStack } from './stacks/control-stack';
 import { DataStack } from './stacks/data-stack';
 import { JobsShardStack } from './stacks/jobs-shard-stack';
@@ -20,11 +28,20 @@ export interface ServerlessJobsProps {
    */
   readonly appName?: string;
   /**
-   * Stacks the jobs are spread over, by a hash of each job's name. About 35 jobs fit in a
-   * stack; synth fails, saying so, when a shard is full. Changing it moves jobs between stacks.
+   * The stack each job was assigned to, as `job-stacks.txt` beside `cdk.json` holds it (read it
+   * with `parseStackAssignment`). Every job keeps its stack; a new job goes to a stack with room,
+   * and a stack is added when every stack is full. `stackAssignment` on the construct is the
+   * assignment after this synth, to write back.
+   * @default - no assignment yet: each job stays in the stack a hash of its name put it in (as
+   * apps deployed before the file did), and a job that does not fit there goes to a stack with room
+   */
+  readonly previousStackAssignment?: StackAssignment;
+  /**
+   * Only for an app deployed before `job-stacks.txt` existed, with no assignment yet: the number
+   * of shards its jobs were spread over by hash (its `-c jobs:shardCount`).
    * @default 16
    */
-  readonly shardCount?: number;
+  readonly hashShardCount?: number;
   /** Days runs stay in history. @default 90 */
   readonly retentionDays?: number;
   /**
@@ -82,6 +99,8 @@ export class ServerlessJobs extends Construct {
   readonly dataStack: DataStack;
   readonly controlStack: ControlStack;
   readonly shardStacks: readonly JobsShardStack[];
+  /** The stack of every job after this synth: what `job-stacks.txt` must hold. */
+  readonly stackAssignment: StackAssignment;
 
   constructor(scope: Construct, id: string, props: ServerlessJobsProps) {
     super(scope, id);
@@ -91,20 +110,28 @@ export class ServerlessJobs extends Construct {
         `appName must be lower-case kebab of 1 to 24 characters starting with a letter, got "${appName}"`,
       );
     }
-    const shardCount = props.shardCount ?? 16;
-    if (!Number.isInteger(shardCount) || shardCount < 1 || shardCount > 200) {
-      throw new JobsError(`shardCount must be a whole number from 1 to 200, got ${shardCount}`);
+    const hashShardCount = props.hashShardCount ?? HASH_SHARD_COUNT;
+    if (!Number.isInteger(hashShardCount) || hashShardCount < 1 || hashShardCount > 200) {
+      throw new JobsError(
+        `hashShardCount (-c jobs:shardCount) must be a whole number from 1 to 200, got ${hashShardCount}`,
+      );
     }
     const names = new ResourceNames(appName);
     this.names = names;
     validateJobsForDeployment(props.jobs, names);
+    const stackAssignment = assignJobsToStacks({
+      jobNames: props.jobs.map((source) => source.definition.name),
+      hashShardCount,
+      ...(props.previousStackAssignment ? { previous: props.previousStackAssignment } : {}),
+    });
+    this.stackAssignment = stackAssignment;
     const code =
       props.code ??
       bundleJobCode({
         projectRoot: props.projectRoot ?? process.cwd(),
         jobs: props.jobs,
         appName,
-        shardCount,
+        stackAssignment,
         ...(props.awsSdk ? { awsSdk: props.awsSdk } : {}),
         ...(props.bundleDir ? { outDir: props.bundleDir } : {}),
       });
@@ -139,15 +166,14 @@ export class ServerlessJobs extends Construct {
     });
     this.controlStack.addStackDependency(this.dataStack);
 
-    const shards = groupByShard(jobs, (job) => job.name, shardCount);
-    // A stack per shard that holds jobs: `cdk deploy --all` deploys no empty stack.
-    this.shardStacks = shards.flatMap((shardJobs, index) => {
-      if (shardJobs.length === 0) return [];
-      const stackId = shardStackName(appName, index);
+    // A stack exists only while it holds jobs: `cdk deploy --all` deploys no empty stack.
+    const stacks = groupByStack(jobs, (job) => job.name, stackAssignment);
+    this.shardStacks = [...stacks].map(([index, stackJobs]) => {
+      const stackId = jobStackName(appName, index);
       const stack = new JobsShardStack(this, stackId, {
         stackName: stackId,
-        description: `Jobs app "${appName}": jobs of shard ${index + 1} of ${shardCount}`,
-        jobs: shardJobs,
+        description: `Jobs app "${appName}": jobs of stack ${index} (see ${STACK_ASSIGNMENT_FILE})`,
+        jobs: stackJobs,
         names,
         codeFor: (jobName) => code.worker(jobName),
         ...(props.retentionDays !== undefined ? { retentionDays: props.retentionDays } : {}),
@@ -155,16 +181,16 @@ export class ServerlessJobs extends Construct {
         ...env,
       });
       stack.addStackDependency(this.dataStack);
-      stack.node.addValidation({ validate: () => shardCapacityProblems(stack, shardCount) });
-      return [stack];
+      stack.node.addValidation({ validate: () => stackCapacityProblems(stack) });
+      return stack;
     });
   }
 }
 
-function shardCapacityProblems(stack: Stack, shardCount: number): string[] {
+function stackCapacityProblems(stack: Stack): string[] {
   const resources = stack.node.findAll().filter((node) => node instanceof CfnResource).length;
   if (resources <= MAX_RESOURCES_PER_STACK) return [];
   return [
-    `${stack.stackName} holds ${resources} resources, over the ${MAX_RESOURCES_PER_STACK} this app allows a stack (CloudFormation's limit is 500): raise shardCount (now ${shardCount}); note that this moves jobs between stacks`,
+    `${stack.stackName} holds ${resources} resources, over the ${MAX_RESOURCES_PER_STACK} this app allows a stack (CloudFormation's limit is 500). Its jobs were put there by hand in ${STACK_ASSIGNMENT_FILE}, or grew: move the lines of jobs not yet deployed to a new stack number, or split the stack's jobs into new apps`,
   ];
 }

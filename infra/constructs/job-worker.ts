@@ -22,6 +22,7 @@ import { WORKER_ENVIRONMENT } from '../../shared/worker/worker-environment';
 import { acknowledge, FUNCTION_REASONS, nagArn } from '../acknowledge';
 import { firstBreachAlarm } from '../alarms';
 import { type ResourceNames, sharedFunctionSettings } from '../naming';
+import { InlinePolicyRole } from './inline-policy-role';
 
 export { QUEUE_CLASS_SETTINGS };
 
@@ -66,13 +67,11 @@ export class JobWorker extends Construct {
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       queueName: names.jobDeadLetterQueue(job.name),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
     this.queue = new sqs.Queue(this, 'Queue', {
       queueName: names.job(job.name),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
       visibilityTimeout: Duration.seconds(functionTimeout * VISIBILITY_TIMEOUT_FACTOR),
       retentionPeriod: Duration.days(4),
       // A safety net: the worker moves a run whose retries are spent itself (see
@@ -83,12 +82,14 @@ export class JobWorker extends Construct {
       },
     });
 
+    denyInsecureTransport(this, [this.queue, this.deadLetterQueue]);
+
     const logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: names.logGroup(names.job(job.name)),
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const role = new iam.Role(this, 'Role', {
+    const role = new InlinePolicyRole(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Worker of job ${job.name}`,
     });
@@ -193,6 +194,23 @@ export class JobWorker extends Construct {
   }
 }
 
+/**
+ * What `enforceSSL` does, for both of the job's queues in one policy: each queue gets the whole
+ * policy, and a statement about the other queue's ARN does not apply to it.
+ */
+function denyInsecureTransport(worker: JobWorker, queues: readonly sqs.Queue[]): void {
+  const policy = new sqs.QueuePolicy(worker, 'QueuesPolicy', { queues: [...queues] });
+  policy.document.addStatements(
+    new iam.PolicyStatement({
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['sqs:*'],
+      resources: queues.map((queue) => queue.queueArn),
+      conditions: { Bool: { 'aws:SecureTransport': 'false' } },
+    }),
+  );
+}
+
 function acknowledgeJobFindings(
   worker: JobWorker,
   job: AnyNamedJobDefinition,
@@ -205,6 +223,9 @@ function acknowledgeJobFindings(
     "On-failure destinations exist for stream and Kafka sources only; for this SQS source, the worker moves runs that failed every attempt to the queue's dead-letter queue, and the queue's redrive policy backs it up.",
   );
   acknowledge(worker, 'AwsSolutions-IAM5[Resource::*]', FUNCTION_REASONS.xray);
+  // The same "*", seen in the role's inline policy, which this rule reads (and a separate
+  // AWS::IAM::Policy it does not).
+  acknowledge(worker, 'Serverless-LambdaStarPermissions', FUNCTION_REASONS.xray);
   acknowledge(
     worker.deadLetterQueue,
     'Serverless-SQSRedrivePolicy',
@@ -301,7 +322,7 @@ function grantJobAccess(
  */
 function laterRunsRole(worker: JobWorker, job: AnyNamedJobDefinition, names: ResourceNames) {
   const stack = Stack.of(worker);
-  const laterRuns = new iam.Role(worker, 'LaterRunsRole', {
+  const laterRuns = new InlinePolicyRole(worker, 'LaterRunsRole', {
     description: `EventBridge Scheduler sends the later runs job ${job.name} enqueues`,
     assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
       conditions: {

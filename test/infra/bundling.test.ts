@@ -261,7 +261,7 @@ describe('bundleFunctions', () => {
 
 describe('ServerlessJobs bundling by itself', () => {
   it(
-    "deploys one code asset per shard, shared by the shard's functions",
+    "deploys one code asset per stack, shared by the stack's functions",
     async () => {
       const dir = await jobProject(['alpha', 'beta']);
       const sources = ['alpha', 'beta'].map((name) => ({
@@ -273,7 +273,7 @@ describe('ServerlessJobs bundling by itself', () => {
       const jobs = new ServerlessJobs(app, 'Jobs', {
         jobs: sources,
         appName: 'bundled',
-        shardCount: 1,
+        previousStackAssignment: new Map(),
         projectRoot: REPO_ROOT,
         bundleDir: join(dir, 'bundles'),
       });

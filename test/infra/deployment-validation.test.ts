@@ -152,11 +152,11 @@ describe('ServerlessJobs validation at synth', { timeout: SYNTH_TIMEOUT_MS }, ()
   );
 
   it.each([0, -1, 1.5, 201, Number.NaN])('rejects a shardCount of %s', (shardCount) => {
-    const error = errorBuilding({ shardCount });
+    const error = errorBuilding({ hashShardCount: shardCount });
 
     expect(error).toBeInstanceOf(JobsError);
     expect((error as Error).message).toBe(
-      `shardCount must be a whole number from 1 to 200, got ${shardCount}`,
+      `hashShardCount (-c jobs:shardCount) must be a whole number from 1 to 200, got ${shardCount}`,
     );
   });
 });

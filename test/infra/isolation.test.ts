@@ -59,19 +59,26 @@ interface Statement {
   readonly Condition?: Record<string, Record<string, unknown>>;
 }
 
-/** Every statement of every policy an app makes: identity, trust, topic, queue and key policies. */
+/**
+ * Every statement of every policy an app makes: identity (separate, and inline in a role), trust,
+ * topic, queue and key policies.
+ */
 function statementsOf(resources: readonly TemplateResource[]) {
   const documents: { owner: string; statements: Statement[]; isKeyPolicy: boolean }[] = [];
   for (const resource of resources) {
     const properties = resolveValue(resource.Properties) as Record<string, unknown>;
-    const document =
+    const inline = ((properties.Policies ?? []) as { PolicyDocument: unknown }[]).map(
+      (policy) => policy.PolicyDocument,
+    );
+    const own =
       properties.PolicyDocument ?? properties.AssumeRolePolicyDocument ?? properties.KeyPolicy;
-    if (!document) continue;
-    documents.push({
-      owner: `${resource.stack}/${resource.logicalId}`,
-      statements: (document as { Statement: Statement[] }).Statement,
-      isKeyPolicy: resource.Type === 'AWS::KMS::Key',
-    });
+    for (const document of [...(own ? [own] : []), ...inline]) {
+      documents.push({
+        owner: `${resource.stack}/${resource.logicalId}`,
+        statements: (document as { Statement: Statement[] }).Statement,
+        isKeyPolicy: resource.Type === 'AWS::KMS::Key',
+      });
+    }
   }
   return documents;
 }

@@ -204,28 +204,28 @@ describe('JobWorker', { timeout: SYNTH_TIMEOUT_MS }, () => {
       });
     });
 
-    it.each(WORKERS)('denies requests without TLS to both queues of %s', (job) => {
+    // A queue policy applies to each queue it lists; SQS evaluates a statement only for a
+    // request whose resource the statement names, so both ARNs must be there.
+    it.each(WORKERS)('denies requests without TLS to both queues of %s, in one policy', (job) => {
       const { jobs } = buildJobsApp();
 
       const template = templateOf(jobs, job);
       const worker = workerOf(jobs, job);
-      for (const queue of [worker.queue, worker.deadLetterQueue]) {
-        const queueId = logicalIdOf(queue);
-        template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-          Queues: [{ Ref: queueId }],
-          PolicyDocument: {
-            Statement: Match.arrayWith([
-              Match.objectLike({
-                Effect: 'Deny',
-                Action: 'sqs:*',
-                Principal: { AWS: '*' },
-                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-                Resource: getAtt(queueId, 'Arn'),
-              }),
-            ]),
-          },
-        });
-      }
+      const queueIds = [worker.queue, worker.deadLetterQueue].map((queue) => logicalIdOf(queue));
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: queueIds.map((id) => ({ Ref: id })),
+        PolicyDocument: {
+          Statement: [
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 'sqs:*',
+              Principal: { AWS: '*' },
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+              Resource: queueIds.map((id) => getAtt(id, 'Arn')),
+            }),
+          ],
+        },
+      });
     });
 
     it.each(WORKERS)(

@@ -3,6 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import { ServerlessJobs } from '../../infra/serverless-jobs';
+import type { StackAssignment } from '../../infra/stack-assignment';
 import type { JobsShardStack } from '../../infra/stacks/jobs-shard-stack';
 import type { JobSource } from '../../infra/validate-jobs';
 import { defineJob } from '../../shared/job/define-job';
@@ -78,8 +79,10 @@ export interface JobsAppOptions {
   readonly jobs?: readonly JobSource[];
   /** @default APP_NAME */
   readonly appName?: string;
-  /** @default SHARD_COUNT */
-  readonly shardCount?: number;
+  /** Shards of the hash the app adopts when it has no assignment yet. @default SHARD_COUNT */
+  readonly hashShardCount?: number;
+  /** @default - none: the app adopts the hash assignment */
+  readonly previousStackAssignment?: StackAssignment;
   /** Leave the stacks' account and region to deploy time, as infra/app.ts does. @default false */
   readonly environmentAgnostic?: boolean;
   /**
@@ -109,7 +112,10 @@ export function buildJobsApp(options: JobsAppOptions = {}): JobsApp {
   const jobs = new ServerlessJobs(app, 'Jobs', {
     jobs: options.jobs ?? threeJobs(),
     appName: options.appName ?? APP_NAME,
-    shardCount: options.shardCount ?? SHARD_COUNT,
+    hashShardCount: options.hashShardCount ?? SHARD_COUNT,
+    ...(options.previousStackAssignment
+      ? { previousStackAssignment: options.previousStackAssignment }
+      : {}),
     code: {
       worker: (jobName) => ({
         code: lambda.Code.fromInline('export const handler = () => {}'),
@@ -176,18 +182,29 @@ export interface PolicyStatement {
   readonly Condition?: unknown;
 }
 
-/** Every statement of the policies attached to the job's role. */
+/** Every statement of the policies of the job's role: inline, and any attached to it. */
 export function roleStatements(jobs: ServerlessJobs, jobName: string): PolicyStatement[] {
   const role = workerOf(jobs, jobName).function.role;
   if (!role) throw new Error(`the function of job ${jobName} has no role`);
-  const policies = templateOf(jobs, jobName).findResources('AWS::IAM::Policy', {
-    Properties: { Roles: [{ Ref: logicalIdOf(role) }] },
-  });
-  return Object.values(policies).flatMap(
-    (policy) =>
-      (policy as { Properties: { PolicyDocument: { Statement: PolicyStatement[] } } }).Properties
-        .PolicyDocument.Statement,
+  return statementsOfRole(templateOf(jobs, jobName), logicalIdOf(role));
+}
+
+/** Every statement of a role's policies in the template: inline, and any attached to it. */
+export function statementsOfRole(template: Template, roleLogicalId: string): PolicyStatement[] {
+  type Document = { Statement: PolicyStatement[] };
+  const role = template.toJSON().Resources[roleLogicalId] as
+    | { Properties: { Policies?: { PolicyDocument: Document }[] } }
+    | undefined;
+  if (!role) throw new Error(`no role ${roleLogicalId} in the template`);
+  const inline = (role.Properties.Policies ?? []).map((policy) => policy.PolicyDocument);
+  const attached = Object.values(
+    template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: roleLogicalId }] },
+    }),
+  ).map(
+    (policy) => (policy as { Properties: { PolicyDocument: Document } }).Properties.PolicyDocument,
   );
+  return [...inline, ...attached].flatMap((document) => document.Statement);
 }
 
 export function actionsOf(statement: PolicyStatement): readonly string[] {

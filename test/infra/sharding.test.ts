@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import type { ServerlessJobs } from '../../infra/serverless-jobs';
-import { shardOf, shardStackName } from '../../infra/sharding';
+import { hashShardOf, jobStackName, RESOURCES_PER_JOB_AT_MOST } from '../../infra/stack-assignment';
 import { KEEP_PAUSED_PROPERTIES } from '../../shared/deploy/keep-paused-schedules';
 import { defineJob } from '../../shared/job/define-job';
 import {
@@ -48,12 +48,12 @@ function logicalIdsOf(jobs: ServerlessJobs, job: string): string[] {
 }
 
 describe('ServerlessJobs sharding', { timeout: SYNTH_TIMEOUT_MS }, () => {
-  it('puts each job in the shard stack that shardOf names', () => {
+  it('with no assignment yet, puts each job in the stack a hash of its name put it in before (adopting)', () => {
     const { jobs } = buildJobsApp();
 
     const placement = EXISTING_JOBS.map((job) => [job, stackOf(jobs, job).stackName]);
     expect(placement).toEqual(
-      EXISTING_JOBS.map((job) => [job, shardStackName(APP_NAME, shardOf(job, SHARD_COUNT))]),
+      EXISTING_JOBS.map((job) => [job, jobStackName(APP_NAME, hashShardOf(job, SHARD_COUNT))]),
     );
   });
 
@@ -70,12 +70,12 @@ describe('ServerlessJobs sharding', { timeout: SYNTH_TIMEOUT_MS }, () => {
         ),
       ].sort(),
     ]);
-    const shards = [...new Set(EXISTING_JOBS.map((job) => shardOf(job, SHARD_COUNT)))].sort();
+    const shards = [...new Set(EXISTING_JOBS.map((job) => hashShardOf(job, SHARD_COUNT)))].sort();
     const expected = shards.map((shard) => {
-      const shardJobs = EXISTING_JOBS.filter((job) => shardOf(job, SHARD_COUNT) === shard);
+      const shardJobs = EXISTING_JOBS.filter((job) => hashShardOf(job, SHARD_COUNT) === shard);
       const scheduled = shardJobs.some((job) => SCHEDULED_JOBS.includes(job));
       return [
-        shardStackName(APP_NAME, shard),
+        jobStackName(APP_NAME, shard),
         [...shardJobs, ...(scheduled ? [KEEP_PAUSED] : [])].sort(),
       ];
     });
@@ -86,7 +86,7 @@ describe('ServerlessJobs sharding', { timeout: SYNTH_TIMEOUT_MS }, () => {
     const before = buildJobsApp().jobs;
     const after = withFourthJob();
 
-    expect(shardOf(FOURTH_JOB, SHARD_COUNT)).toBe(shardOf(RECURRING_JOB, SHARD_COUNT));
+    expect(hashShardOf(FOURTH_JOB, SHARD_COUNT)).toBe(hashShardOf(RECURRING_JOB, SHARD_COUNT));
     const stackIds = (jobs: ServerlessJobs) =>
       EXISTING_JOBS.map((job) => [job, stackOf(jobs, job).node.id, stackOf(jobs, job).stackName]);
     expect(stackIds(after)).toEqual(stackIds(before));
@@ -136,14 +136,14 @@ describe('ServerlessJobs sharding', { timeout: SYNTH_TIMEOUT_MS }, () => {
   it('creates a stack only for each shard that holds jobs, named by its index', () => {
     const { jobs } = buildJobsApp();
 
-    const shardsWithJobs = [...new Set(EXISTING_JOBS.map((job) => shardOf(job, SHARD_COUNT)))];
+    const shardsWithJobs = [...new Set(EXISTING_JOBS.map((job) => hashShardOf(job, SHARD_COUNT)))];
     expect(shardsWithJobs.length).toBeLessThan(SHARD_COUNT);
     expect(jobs.shardStacks.map((stack) => stack.stackName)).toEqual([
       'acme-shard-01',
       'acme-shard-02',
     ]);
     expect(jobs.shardStacks.map((stack) => stack.stackName)).toEqual(
-      shardsWithJobs.sort().map((shard) => shardStackName(APP_NAME, shard)),
+      shardsWithJobs.sort().map((shard) => jobStackName(APP_NAME, shard)),
     );
   });
 
@@ -167,7 +167,7 @@ describe('ServerlessJobs sharding', { timeout: SYNTH_TIMEOUT_MS }, () => {
     const { jobs } = buildJobsApp({ jobs: [oneOffJob()] });
 
     expect(jobs.shardStacks.map((stack) => stack.stackName)).toEqual([
-      shardStackName(APP_NAME, shardOf(ONE_OFF_JOB, SHARD_COUNT)),
+      jobStackName(APP_NAME, hashShardOf(ONE_OFF_JOB, SHARD_COUNT)),
     ]);
   });
 
@@ -189,5 +189,69 @@ describe('ServerlessJobs sharding', { timeout: SYNTH_TIMEOUT_MS }, () => {
       }),
     );
     expect(perJob).toEqual([]);
+  });
+});
+
+describe('ServerlessJobs with a committed stack assignment', { timeout: SYNTH_TIMEOUT_MS }, () => {
+  it('puts each job in the stack the assignment names, and a new job in the lowest stack with room', () => {
+    const { jobs } = buildJobsApp({
+      previousStackAssignment: new Map([
+        [RECURRING_JOB, 5],
+        [ONE_OFF_JOB, 5],
+      ]),
+    });
+
+    expect(EXISTING_JOBS.map((job) => [job, stackOf(jobs, job).stackName])).toEqual([
+      [RECURRING_JOB, jobStackName(APP_NAME, 5)],
+      [ONE_OFF_JOB, jobStackName(APP_NAME, 5)],
+      [ON_DEMAND_JOB, jobStackName(APP_NAME, 0)],
+    ]);
+    expect(jobs.shardStacks.map((stack) => stack.stackName)).toEqual([
+      'acme-shard-00',
+      'acme-shard-05',
+    ]);
+    expect(jobs.stackAssignment).toEqual(
+      new Map([
+        [RECURRING_JOB, 5],
+        [ONE_OFF_JOB, 5],
+        [ON_DEMAND_JOB, 0],
+      ]),
+    );
+  });
+});
+
+describe('what a job costs in resources', { timeout: SYNTH_TIMEOUT_MS }, () => {
+  const jobResources = (jobs: ServerlessJobs, job: string) =>
+    Object.entries(resourcesOf(stackOf(jobs, job)))
+      .filter(([id]) => id.startsWith(logicalIdPrefix(job)))
+      .map(([, resource]) => (resource as { Type: string }).Type)
+      .sort();
+
+  it('makes at most RESOURCES_PER_JOB_AT_MOST for a job with every option, and no separate IAM policy', () => {
+    const { jobs } = buildJobsApp();
+
+    const resources = jobResources(jobs, RECURRING_JOB);
+
+    expect(resources).toHaveLength(RESOURCES_PER_JOB_AT_MOST);
+    expect(resources).toEqual([
+      'AWS::CloudWatch::Alarm',
+      'AWS::CloudWatch::Alarm',
+      'AWS::CloudWatch::Alarm',
+      'AWS::IAM::Role',
+      'AWS::IAM::Role',
+      'AWS::Lambda::EventSourceMapping',
+      'AWS::Lambda::Function',
+      'AWS::Logs::LogGroup',
+      'AWS::SQS::Queue',
+      'AWS::SQS::Queue',
+      'AWS::SQS::QueuePolicy',
+      'AWS::Scheduler::Schedule',
+    ]);
+  });
+
+  it('makes 10 for an on-demand job that enqueues nothing', () => {
+    const { jobs } = buildJobsApp();
+
+    expect(jobResources(jobs, ON_DEMAND_JOB)).toHaveLength(10);
   });
 });
