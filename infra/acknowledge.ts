@@ -13,6 +13,8 @@ export function acknowledge(scope: IConstruct, id: string, reason: string): void
 export const FUNCTION_REASONS = {
   lambdaDlq:
     "Lambda function DLQs apply to asynchronous invocations only; this function is invoked synchronously (by the SQS event source mapping or API Gateway), and failed messages go to the queue's own dead-letter queue.",
+  tracingOff:
+    'X-Ray tracing is off unless the app sets `tracing: true`: Lambda would trace most runs of a job that runs less than once a second, at $5 per million traces, more than the rest of a run costs; each run is in the execution history, with its full error, and in the logs.',
   xray: 'X-Ray tracing is on; xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions, so CDK grants them on "*".',
 } as const;
 

@@ -49,6 +49,9 @@ const serverlessJobs = new ServerlessJobs(app, 'Jobs', {
   ...optionalContext('jobs:alertEmailSender', 'alertEmailSender'),
   ...optionalContext('jobs:dashboardUrl', 'dashboardUrl'),
   ...listContext('jobs:alarmEmail', 'alarmEmails'),
+  ...(app.node.tryGetContext('jobs:tracing') === undefined
+    ? {}
+    : { tracing: String(app.node.tryGetContext('jobs:tracing')) === 'true' }),
 });
 settleStackAssignment(assignmentFile, previousStackAssignment, serverlessJobs.stackAssignment);
 // Findings the app accepts are acknowledged where each resource is made, with the reason.

@@ -70,6 +70,13 @@ export interface ServerlessJobsProps {
    * @default - alerts carry no link
    */
   readonly dashboardUrl?: string;
+  /**
+   * Whether the job workers and the alerts function trace every invocation with X-Ray. Off by
+   * default: most runs of a job that runs less than once a second would be traced, at $5 per
+   * million traces (see "What a run costs" in the README).
+   * @default false
+   */
+  readonly tracing?: boolean;
   /** The folder with `functions/` and the job files. @default process.cwd() */
   readonly projectRoot?: string;
   /**
@@ -161,6 +168,7 @@ export class ServerlessJobs extends Construct {
         ...(props.alertEmailSender !== undefined ? { emailSender: props.alertEmailSender } : {}),
         ...(props.dashboardUrl !== undefined ? { dashboardUrl: props.dashboardUrl } : {}),
         ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
+        ...(props.tracing !== undefined ? { tracing: props.tracing } : {}),
       },
       ...env,
     });
@@ -178,6 +186,7 @@ export class ServerlessJobs extends Construct {
         codeFor: (jobName) => code.worker(jobName),
         ...(props.retentionDays !== undefined ? { retentionDays: props.retentionDays } : {}),
         ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
+        ...(props.tracing !== undefined ? { tracing: props.tracing } : {}),
         ...env,
       });
       stack.addStackDependency(this.dataStack);

@@ -41,6 +41,13 @@ export interface AlertsFunctionProps {
   readonly commandPrefix?: string;
   /** How long the function's logs are kept. @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Whether the function traces every invocation with X-Ray (active tracing). Off by default:
+   * Lambda traces the first request each second and 5% of the rest, so an app whose runs end
+   * less than once a second would have every alert check traced, at $5 per million traces.
+   * @default false
+   */
+  readonly tracing?: boolean;
 }
 
 /**
@@ -101,6 +108,7 @@ export class AlertsFunction extends Construct {
       description: 'Sends the alerts of ended runs: email, Slack, Teams',
       code: props.code,
       ...settings,
+      tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       memorySize: ALERTS_STREAM_SETTINGS.memoryMb,
       timeout: Duration.seconds(ALERTS_STREAM_SETTINGS.timeoutSeconds),
       role: this.role,
@@ -143,7 +151,7 @@ export class AlertsFunction extends Construct {
 
     grantAlertsAccess(this.role, names, stack, sender);
     this.addAlarms(props, names);
-    acknowledgeAlertsFindings(this, names);
+    acknowledgeAlertsFindings(this, names, props.tracing ?? false);
   }
 
   private addAlarms(props: AlertsFunctionProps, names: ResourceNames): void {
@@ -275,16 +283,23 @@ function webhookSecretsArn(scope: Stack): string {
   });
 }
 
-function acknowledgeAlertsFindings(alerts: AlertsFunction, names: ResourceNames): void {
+function acknowledgeAlertsFindings(
+  alerts: AlertsFunction,
+  names: ResourceNames,
+  tracing: boolean,
+): void {
   acknowledge(
     alerts.function,
     'Serverless-LambdaDLQ',
     "Lambda function DLQs apply to asynchronous invocations only; this function is invoked synchronously by the stream's event source mapping, whose on-failure destination is the alerts dead-letter queue.",
   );
+  if (!tracing) {
+    acknowledge(alerts.function, 'Serverless-LambdaTracing', FUNCTION_REASONS.tracingOff);
+  }
   acknowledge(
     alerts.role,
     'AwsSolutions-IAM5[Resource::*]',
-    `${FUNCTION_REASONS.xray} Reading a DynamoDB stream needs dynamodb:ListStreams, which has no resource-level permissions either; the stream's records are readable from the executions table's stream only.`,
+    `${tracing ? `${FUNCTION_REASONS.xray} ` : ''}Reading a DynamoDB stream needs dynamodb:ListStreams, which has no resource-level permissions either; the stream's records are readable from the executions table's stream only.`,
   );
   acknowledge(
     alerts.role,

@@ -40,6 +40,14 @@ export interface JobWorkerProps {
   readonly retentionDays?: number;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Whether the worker's trace every invocation with X-Ray (active tracing). Off by default: Lambda
+   * traces the first request each second and 5% of the rest, so a job that runs less than once a
+   * second would have every run traced, at $5 per million traces, more than the rest of a run
+   * costs (see "What a run costs" in the README).
+   * @default false
+   */
+  readonly tracing?: boolean;
 }
 
 /**
@@ -101,6 +109,7 @@ export class JobWorker extends Construct {
       code: props.code,
       ...settings,
       handler: props.handler ?? settings.handler,
+      tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       memorySize: job.memoryMb,
       timeout: Duration.seconds(functionTimeout),
       role,
@@ -166,7 +175,7 @@ export class JobWorker extends Construct {
       });
     }
 
-    acknowledgeJobFindings(this, job, names);
+    acknowledgeJobFindings(this, job, names, props.tracing ?? false);
 
     const alarmAction = new actions.SnsAction(props.alarmTopic);
     const alarms = [
@@ -215,6 +224,7 @@ function acknowledgeJobFindings(
   worker: JobWorker,
   job: AnyNamedJobDefinition,
   names: ResourceNames,
+  tracing: boolean,
 ): void {
   acknowledge(worker.function, 'Serverless-LambdaDLQ', FUNCTION_REASONS.lambdaDlq);
   acknowledge(
@@ -222,10 +232,14 @@ function acknowledgeJobFindings(
     'Serverless-LambdaEventSourceMappingDestination',
     "On-failure destinations exist for stream and Kafka sources only; for this SQS source, the worker moves runs that failed every attempt to the queue's dead-letter queue, and the queue's redrive policy backs it up.",
   );
-  acknowledge(worker, 'AwsSolutions-IAM5[Resource::*]', FUNCTION_REASONS.xray);
-  // The same "*", seen in the role's inline policy, which this rule reads (and a separate
-  // AWS::IAM::Policy it does not).
-  acknowledge(worker, 'Serverless-LambdaStarPermissions', FUNCTION_REASONS.xray);
+  if (tracing) {
+    acknowledge(worker, 'AwsSolutions-IAM5[Resource::*]', FUNCTION_REASONS.xray);
+    // The same "*", seen in the role's inline policy, which this rule reads (and a separate
+    // AWS::IAM::Policy it does not).
+    acknowledge(worker, 'Serverless-LambdaStarPermissions', FUNCTION_REASONS.xray);
+  } else {
+    acknowledge(worker.function, 'Serverless-LambdaTracing', FUNCTION_REASONS.tracingOff);
+  }
   acknowledge(
     worker.deadLetterQueue,
     'Serverless-SQSRedrivePolicy',

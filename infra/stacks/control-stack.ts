@@ -44,6 +44,8 @@ export interface ControlStackAlertsProps {
   readonly dashboardUrl?: string;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /** @default false (see `AlertsFunctionProps.tracing`) */
+  readonly tracing?: boolean;
 }
 
 /**
@@ -179,6 +181,7 @@ export class ControlStack extends Stack {
       ...(props.alerts.logRetention !== undefined
         ? { logRetention: props.alerts.logRetention }
         : {}),
+      ...(props.alerts.tracing !== undefined ? { tracing: props.alerts.tracing } : {}),
     });
 
     this.runSweeper = new RunSweeper(this, 'RunSweeper', {

@@ -19,6 +19,8 @@ export interface JobsShardStackProps extends StackProps {
   readonly codeFor: (jobName: string) => WorkerCode;
   readonly retentionDays?: number;
   readonly logRetention?: logs.RetentionDays;
+  /** @default false (see `JobWorkerProps.tracing`) */
+  readonly tracing?: boolean;
 }
 
 /**
@@ -50,6 +52,7 @@ export class JobsShardStack extends Stack {
           alarmTopic,
           ...(props.retentionDays !== undefined ? { retentionDays: props.retentionDays } : {}),
           ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
+          ...(props.tracing !== undefined ? { tracing: props.tracing } : {}),
         }),
       );
     }

@@ -135,7 +135,7 @@ describe('AlertsFunction', { timeout: SYNTH_TIMEOUT_MS }, () => {
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
-        TracingConfig: { Mode: 'Active' },
+        TracingConfig: Match.absent(),
         Timeout: ALERTS_STREAM_SETTINGS.timeoutSeconds,
         LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logGroupId } },
       });

@@ -14,7 +14,7 @@ const NAG_TIMEOUT_MS = 60_000;
 function checkedJobsApp(
   options: { environmentAgnostic?: boolean } & Pick<
     JobsAppOptions,
-    'alarmEmails' | 'alertEmailSender' | 'dashboardUrl'
+    'alarmEmails' | 'alertEmailSender' | 'dashboardUrl' | 'tracing'
   > = {},
 ) {
   const { environmentAgnostic, ...rest } = options;
@@ -37,11 +37,12 @@ describe('cdk-nag checks', { timeout: NAG_TIMEOUT_MS }, () => {
     expect(() => app.synth()).not.toThrow();
   });
 
-  it('pass with every option infra/app.ts takes from the context: alarm emails, an email sender, a dashboard', () => {
+  it('pass with every option infra/app.ts takes from the context: alarm emails, an email sender, a dashboard, tracing', () => {
     const { app } = checkedJobsApp({
       alarmEmails: ['ops@example.com', 'oncall@example.com'],
       alertEmailSender: 'Jobs <jobs@example.com>',
       dashboardUrl: 'https://jobs.example.com',
+      tracing: true,
     });
 
     expect(() => app.synth()).not.toThrow();

@@ -12,6 +12,7 @@ import {
   ON_DEMAND_JOB,
   ONE_OFF_JOB,
   RECURRING_JOB,
+  roleStatements,
   SYNTH_TIMEOUT_MS,
   templateOf,
   workerOf,
@@ -123,15 +124,31 @@ describe('JobWorker', { timeout: SYNTH_TIMEOUT_MS }, () => {
       },
     );
 
-    it.each(WORKERS)('traces %s with X-Ray and logs JSON to its own log group', (job) => {
+    it.each(WORKERS)('logs %s as JSON to its own log group, untraced by default', (job) => {
       const { jobs } = buildJobsApp();
 
       const logGroup = workerOf(jobs, job).function.logGroup;
       templateOf(jobs, job).hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: `acme_${job}`,
-        TracingConfig: { Mode: 'Active' },
+        TracingConfig: Match.absent(),
         LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logicalIdOf(logGroup) } },
       });
+      expect(JSON.stringify(roleStatements(jobs, job))).not.toContain('xray:');
+    });
+
+    it('traces a worker with X-Ray, and lets it send traces, when the app asks', () => {
+      const { jobs } = buildJobsApp({ tracing: true });
+
+      templateOf(jobs, RECURRING_JOB).hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: `acme_${RECURRING_JOB}`,
+        TracingConfig: { Mode: 'Active' },
+      });
+      expect(roleStatements(jobs, RECURRING_JOB)).toContainEqual(
+        expect.objectContaining({
+          Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+          Resource: '*',
+        }),
+      );
     });
 
     it.each(WORKERS)('keeps the logs of %s in /aws/lambda/acme_<job> for a month', (job) => {

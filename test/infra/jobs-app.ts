@@ -97,6 +97,8 @@ export interface JobsAppOptions {
   readonly dashboardUrl?: string;
   /** @default - nobody is subscribed to the alarm topic */
   readonly alarmEmails?: readonly string[];
+  /** @default - X-Ray tracing off */
+  readonly tracing?: boolean;
 }
 
 export interface JobsApp {
@@ -132,6 +134,7 @@ export function buildJobsApp(options: JobsAppOptions = {}): JobsApp {
       : {}),
     ...(options.dashboardUrl !== undefined ? { dashboardUrl: options.dashboardUrl } : {}),
     ...(options.alarmEmails !== undefined ? { alarmEmails: options.alarmEmails } : {}),
+    ...(options.tracing !== undefined ? { tracing: options.tracing } : {}),
   });
   return { app, jobs };
 }
