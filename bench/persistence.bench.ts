@@ -15,6 +15,7 @@ import { JobResult } from '../shared/job/job-result';
 import { CachedJobStateStore } from '../shared/stores/cached-job-state-store';
 import { DynamoDbExecutionStore } from '../shared/stores/dynamodb/dynamodb-execution-store';
 import { DynamoDbJobStateStore } from '../shared/stores/dynamodb/dynamodb-job-state-store';
+import { dayPartitionOf } from '../shared/stores/dynamodb/run-buckets';
 import { median, report } from './report';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
       attempt_1: running,
       latestAttempt: 1,
       startedKey: `${startedAt}#${runId}`,
-      startedDay: startedAt.slice(0, 10),
+      startedDay: dayPartitionOf(startedAt.slice(0, 10), runId),
       updatedAt: startedAt,
       expiresAt: Math.floor(Date.now() / 1000) + 90 * 86_400,
     };

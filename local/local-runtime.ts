@@ -187,6 +187,10 @@ export async function startLocalRuntime(
         queueUrlForArn: sqs.queueUrlForArn,
         // Pausing takes effect at once here: there is one process, not a fleet to tell.
         jobStateCacheMs: 0,
+        // dynalite has no partitions to spread history's writes over; one a day (the bare day,
+        // as data folders of before the buckets hold) keeps the lists to a query a day, not 17,
+        // which every refresh of the dashboard would pay for the days it walks.
+        recentIndexBuckets: 1,
         clock,
         logger,
         shutdown: shutdown.signal,

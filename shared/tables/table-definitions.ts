@@ -37,6 +37,10 @@ export interface TableDefinition {
  * - recent runs of all jobs, newest first: `recentRuns` (startedDay, startedKey), a day at a time;
  * - recent failures: `recentFailures` (failedDay, failedKey), sparse: only runs whose latest
  *   attempt failed carry `failedDay`, the day it ended;
+ * - both day indexes spread each day over `RECENT_INDEX_BUCKETS` partitions: `startedDay` and
+ *   `failedDay` hold the day and a bucket from a hash of the run id, `2026-12-06#07`, so that
+ *   every run of the app does not write to one partition a day. Items written before the
+ *   buckets hold the bare day, `2026-12-06`, which the lists read as one more partition;
  * - open runs, for the sweep: `openRuns` (openBucket, sweepAt), sparse: only runs whose latest
  *   attempt is running, or failed and will retry, carry `openBucket`, and `sweepAt` is when the
  *   sweep may act on them (`sweepTimeOf`). The bucket, a hash of the run id, spreads them over
@@ -77,6 +81,22 @@ export const OPEN_RUNS_INDEX = 'openRuns';
 
 /** The partitions of the open-runs index: `openBucket` is 0 to this less one. */
 export const OPEN_RUN_BUCKETS = 8;
+
+/**
+ * The partitions of each day of the `recentRuns` and `recentFailures` indexes: a run's bucket is
+ * 0 to this less one, from a hash of its run id alone, so that both writes of a run (its claim
+ * and its outcome) land in one bucket. Every write of a run item rewrites its entry in each
+ * index that holds it; DynamoDB takes at most 1,000 WCU/s per partition key (1 WCU per KB of
+ * item, and an index projecting all attributes costs as much as the item). 1,000 runs/s
+ * sustained, at two writes each, is 2,000 index writes/s a day; over 16 buckets that is about
+ * 125 WCU/s per partition for items up to 1 KB, a quarter of the limit at 2 KB, and a
+ * partition reaches the limit only at items of 8 KB. A list reads 17 partitions a day (these
+ * and the bare day of older items), side by side. The local runtime's store keeps one a day
+ * (`recentIndexBuckets`): dynalite has no partitions.
+ * Changing the count moves new runs to other partitions, and the lists would no longer read
+ * the runs written under the old count: never change it without reading both.
+ */
+export const RECENT_INDEX_BUCKETS = 16;
 
 /** Pause state and the overlap lock, one item per job; never expires, never reset by a deploy. */
 export const JOB_STATE_TABLE = {

@@ -35,6 +35,8 @@ export interface WorkerOptions {
   readonly jobStateCacheMs?: number;
   /** @default 90 */
   readonly retentionDays?: number;
+  /** See `DynamoDbExecutionStoreOptions.recentIndexBuckets`. @default RECENT_INDEX_BUCKETS */
+  readonly recentIndexBuckets?: number;
   readonly writeRetry?: WriteRetryPolicy;
   readonly backoff?: RetryBackoffOptions;
   readonly codeVersion?: string;
@@ -74,6 +76,9 @@ export function createWorker(options: WorkerOptions): Worker {
     client: options.dynamoDbClient,
     tableName: options.tables.executions,
     ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}),
+    ...(options.recentIndexBuckets !== undefined
+      ? { recentIndexBuckets: options.recentIndexBuckets }
+      : {}),
     ...(options.writeRetry ? { writeRetry: options.writeRetry } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });

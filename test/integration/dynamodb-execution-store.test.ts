@@ -1,20 +1,25 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { errorResponse } from '../../shared/api/api-errors';
 import { ManualClock } from '../../shared/clock/manual-clock';
+import { InvalidCursorError } from '../../shared/errors';
 import type { Execution } from '../../shared/executor/execution';
-import { newRunId } from '../../shared/executor/run-id';
+import { newRunId, runIdForKey } from '../../shared/executor/run-id';
+import { silentLogger } from '../../shared/logging/silent-logger';
+import type { Page, PageRequest } from '../../shared/ports/execution-history';
 import { DynamoDbExecutionStore } from '../../shared/stores/dynamodb/dynamodb-execution-store';
 import { awsTestServerNames, createUniqueTables, useDynamoDb } from '../support/aws-test-servers';
 import { describeAttemptClaims } from '../support/execution-store-claims';
 
 const dynamoDb = useDynamoDb();
 
-async function newStore(clock = new ManualClock('2026-11-23T12:00:00Z')) {
+async function newStore(clock = new ManualClock('2026-11-23T12:00:00Z'), retentionDays = 30) {
   const tables = await createUniqueTables(dynamoDb.current);
   const store = new DynamoDbExecutionStore({
     client: dynamoDb.current.createClient(),
     tableName: tables.executions,
     clock,
-    retentionDays: 30,
+    retentionDays,
   });
   return { store, clock, tables };
 }
@@ -303,3 +308,187 @@ describe(`DynamoDbExecutionStore on ${awsTestServerNames.dynamoDb}`, () => {
     expect(JSON.stringify(stored).length).toBeLessThan(400 * 1024);
   });
 });
+
+describe(`DynamoDbExecutionStore's day lists over their buckets, on ${awsTestServerNames.dynamoDb}`, () => {
+  const JOBS = ['alpha-job', 'beta-job', 'gamma-job'];
+
+  /** Every page of a list, `limit` runs at a time, until it gives no cursor. */
+  async function allPages(
+    list: (page: PageRequest) => Promise<Page<Execution>>,
+    limit: number,
+  ): Promise<Execution[][]> {
+    const pages: Execution[][] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await list({ limit, ...(cursor !== undefined ? { cursor } : {}) });
+      pages.push([...page.items]);
+      cursor = page.nextCursor;
+      if (pages.length > 100) throw new Error('the list never ended');
+    } while (cursor !== undefined);
+    return pages;
+  }
+
+  /** The runs as a list shows them: newest first by `key`, one entry per run. */
+  function newestFirst(runs: Execution[], key: (run: Execution) => string): string[] {
+    return runs
+      .map((run) => ({ key: key(run), id: `${run.jobName}/${run.runId}` }))
+      .sort((a, b) => (a.key < b.key ? 1 : a.key > b.key ? -1 : 0))
+      .map((entry) => entry.id);
+  }
+
+  const idOf = (run: Execution) => `${run.jobName}/${run.runId}`;
+
+  /** 60 runs of three jobs over two days, in threes that start at the same millisecond. */
+  function sixtyRuns(): Execution[] {
+    return Array.from({ length: 60 }, (_, index) => {
+      const day = index < 25 ? '2026-11-22' : '2026-11-23';
+      const startedAt = new Date(
+        Date.parse(`${day}T08:00:00.000Z`) + Math.floor(index / 3) * 60_000,
+      ).toISOString();
+      const jobName = JOBS[index % 3] ?? 'alpha-job';
+      return running({ jobName, runId: runIdForKey(jobName, `tick-${index}`), startedAt });
+    });
+  }
+
+  async function startedDaysOf(tables: { executions: string }): Promise<Set<string>> {
+    const { Items } = await dynamoDb.current
+      .createClient()
+      .send(new ScanCommand({ TableName: tables.executions }));
+    return new Set((Items ?? []).map((item) => String(item.startedDay?.S)));
+  }
+
+  it('lists 60 runs of two days, a page of 7 at a time, newest first, each once', async () => {
+    const { store, tables } = await newStore(new ManualClock('2026-11-23T12:00:00Z'), 2);
+    const runs = sixtyRuns();
+    // Two jobs' runs may share a run id, and then a bucket and a sort key: DynamoDB orders them
+    // by the table's keys, which a page's resume key carries.
+    const shared = ['alpha-job', 'beta-job'].map((jobName) =>
+      running({ jobName, runId: 'shared-id', startedAt: '2026-11-23T09:00:00.000Z' }),
+    );
+    for (const run of [...runs, ...shared]) {
+      await store.start(run);
+      if (run.runId.endsWith('0')) await store.complete(finished(run, {}));
+    }
+
+    const pages = await allPages((page) => store.listRecentRuns(page), 7);
+
+    const listed = pages.flat().map(idOf);
+    const expected = newestFirst([...runs, ...shared], (run) => `${run.startedAt}#${run.runId}`);
+    expect(listed).toEqual(expected);
+    expect(new Set(listed).size).toBe(62);
+    expect(pages.slice(0, -1).every((page) => page.length === 7)).toBe(true);
+    const days = await startedDaysOf(tables);
+    expect([...days].every((day) => /^2026-11-2[23]#\d\d$/.test(day))).toBe(true);
+    expect(days.size).toBeGreaterThan(16);
+  });
+
+  it('lists the failures of two days, a page of 7 at a time, newest first, each once', async () => {
+    const { store } = await newStore(new ManualClock('2026-11-23T12:00:00Z'), 2);
+    const runs = sixtyRuns();
+    const failures: Execution[] = [];
+    for (const [index, run] of runs.entries()) {
+      await store.start(run);
+      const status = index % 4 === 0 ? 'succeeded' : index % 4 === 1 ? 'timed_out' : 'failed';
+      const ended = finished(run, { status, willRetry: false });
+      await store.complete(ended);
+      if (status !== 'succeeded') failures.push(ended);
+    }
+
+    const pages = await allPages((page) => store.listRecentFailures(page), 7);
+
+    const listed = pages.flat().map(idOf);
+    const expected = newestFirst(
+      failures,
+      (run) => `${run.completedAt}#${run.jobName}#${run.runId}`,
+    );
+    expect(listed).toEqual(expected);
+    expect(listed).toHaveLength(45);
+    expect(new Set(listed).size).toBe(45);
+  });
+
+  it('lists runs written before the buckets, under their bare day, among the new ones', async () => {
+    const { store, tables, clock } = await newStore(new ManualClock('2026-11-23T12:00:00Z'), 1);
+    // The store as it wrote before the buckets: the bare day in `startedDay` and `failedDay`.
+    const before = new DynamoDbExecutionStore({
+      client: dynamoDb.current.createClient(),
+      tableName: tables.executions,
+      clock,
+      retentionDays: 1,
+      recentIndexBuckets: 1,
+    });
+    const runs = sixtyRuns().slice(30, 50);
+    const old = runs.filter((_, index) => index % 2 === 0);
+    for (const run of runs) {
+      const writer = old.includes(run) ? before : store;
+      await writer.start(run);
+      await writer.complete(finished(run, { status: 'failed', willRetry: true }));
+    }
+    // An old run's retry, by today's store: the run keeps its bare start day.
+    const [retried] = old;
+    if (!retried) throw new Error('no old run');
+    const retry = running({ ...retried, attempt: 2, startedAt: '2026-11-23T11:00:00.000Z' });
+    await store.start(retry);
+
+    const recent = (await allPages((page) => store.listRecentRuns(page), 7)).flat();
+    const failures = (await allPages((page) => store.listRecentFailures(page), 7)).flat();
+
+    expect(recent.map(idOf)).toEqual(newestFirst(runs, (run) => `${run.startedAt}#${run.runId}`));
+    expect(recent.find((run) => run.runId === retried.runId)).toMatchObject({ attempt: 2 });
+    expect(failures.map(idOf)).toEqual(
+      newestFirst(
+        runs.filter((run) => run !== retried).map((run) => finished(run, {})),
+        (run) => `${run.completedAt}#${run.jobName}#${run.runId}`,
+      ),
+    );
+    const days = await startedDaysOf(tables);
+    expect(days.has('2026-11-23')).toBe(true);
+  });
+
+  it.each([
+    [
+      'whose bucket is not one of the day’s',
+      (cursor: DayCursorText) => ({ ...cursor, from: { '16': null } }),
+    ],
+    [
+      'of the list before the buckets',
+      (cursor: DayCursorText) => ({ list: cursor.list, day: cursor.day, key: {} }),
+    ],
+    [
+      'with a key part that is not text',
+      (cursor: DayCursorText) => ({
+        ...cursor,
+        from: Object.fromEntries(
+          Object.keys(cursor.from ?? {}).map((stream) => [stream, [1, 2, 3]]),
+        ),
+      }),
+    ],
+    ['of the failures list', (cursor: DayCursorText) => ({ ...cursor, list: 'recentFailures' })],
+  ])('refuses a cursor %s as the caller’s bad request (400)', async (_kind, tamper) => {
+    const { store } = await newStore(new ManualClock('2026-11-23T12:00:00Z'), 0);
+    for (const run of sixtyRuns().slice(40, 50)) await store.start(run);
+    const first = await store.listRecentRuns({ limit: 3 });
+    const decoded = JSON.parse(
+      Buffer.from(first.nextCursor ?? '', 'base64url').toString('utf8'),
+    ) as DayCursorText;
+    const cursor = Buffer.from(JSON.stringify(tamper(decoded)), 'utf8').toString('base64url');
+
+    const error = await store.listRecentRuns({ limit: 3, cursor }).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+
+    expect(error).toBeInstanceOf(InvalidCursorError);
+    const response = errorResponse(
+      error,
+      { method: 'GET', path: '/runs/recent', query: {} },
+      silentLogger,
+    );
+    expect(response.statusCode).toBe(400);
+  });
+});
+
+interface DayCursorText {
+  readonly list: string;
+  readonly day: string;
+  readonly from?: Record<string, unknown>;
+}

@@ -8,14 +8,26 @@ import {
   type QueryCommandOutput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
 import { systemClock } from '../../clock/system-clock';
-import { InvalidCursorError } from '../../errors';
+import { InvalidCursorError, JobsError } from '../../errors';
 import type { Execution, ExecutionStatus } from '../../executor/execution';
 import type { Clock } from '../../ports/clock';
 import type { ExecutionHistory, Page, PageRequest } from '../../ports/execution-history';
 import type { ClaimResult, ExecutionStore, OpenRunStore } from '../../ports/execution-store';
 import { sweepTimeOf } from '../../sweep/open-runs';
-import { EXECUTIONS_TABLE, OPEN_RUN_BUCKETS } from '../../tables/table-definitions';
+import {
+  EXECUTIONS_TABLE,
+  OPEN_RUN_BUCKETS,
+  RECENT_INDEX_BUCKETS,
+} from '../../tables/table-definitions';
+import {
+  type DayIndexLayout,
+  type DayPosition,
+  dayStreams,
+  streamPartition,
+  takeFromDay,
+} from './day-index-pages';
 import { type DynamoDbClientOption, documentClientFor } from './document-client';
 import {
   attemptAttribute,
@@ -25,6 +37,7 @@ import {
   storedInput,
 } from './execution-item';
 import { retryWrite, type WriteRetryPolicy } from './retry-writes';
+import { dayPartitionOf, openBucketOf } from './run-buckets';
 import {
   isConditionalCheckFailed,
   isStartKeyOf,
@@ -43,9 +56,19 @@ export type DynamoDbExecutionStoreOptions = DynamoDbClientOption & {
   readonly clock?: Clock;
   /** @default - five tries with exponential backoff */
   readonly writeRetry?: WriteRetryPolicy;
+  /**
+   * The partitions of each day of the recent-runs and recent-failures indexes (see
+   * `RECENT_INDEX_BUCKETS`). A table must be written and read with one count all its life: runs
+   * written under another are not listed. The local runtime uses 1, the bare day: dynalite has
+   * no partitions to spread writes over, and its lists then query one partition a day, not 17.
+   * @default RECENT_INDEX_BUCKETS (16)
+   */
+  readonly recentIndexBuckets?: number;
 };
 
 const [BY_JOB, RECENT_RUNS, RECENT_FAILURES, OPEN_RUNS] = EXECUTIONS_TABLE.globalIndexes;
+/** The cross-job indexes partitioned by day (and bucket). */
+type DayIndex = typeof RECENT_RUNS | typeof RECENT_FAILURES;
 const FAILURE_STATUSES: ReadonlySet<ExecutionStatus> = new Set([
   'failed',
   'timed_out',
@@ -54,6 +77,8 @@ const FAILURE_STATUSES: ReadonlySet<ExecutionStatus> = new Set([
 ]);
 const DAY_MS = 86_400_000;
 const DEFAULT_PAGE_SIZE = 20;
+// A list queries every bucket of a day side by side.
+const MAX_RECENT_INDEX_BUCKETS = 64;
 const MAX_PAGE_SIZE = 100;
 
 /**
@@ -67,6 +92,7 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory,
   private readonly retentionSeconds: number;
   private readonly clock: Clock;
   private readonly writeRetry: WriteRetryPolicy;
+  private readonly recentIndexBuckets: number;
 
   constructor(options: DynamoDbExecutionStoreOptions) {
     this.documents = documentClientFor(options);
@@ -74,6 +100,13 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory,
     this.retentionSeconds = (options.retentionDays ?? 90) * 86_400;
     this.clock = options.clock ?? systemClock;
     this.writeRetry = options.writeRetry ?? {};
+    const buckets = options.recentIndexBuckets ?? RECENT_INDEX_BUCKETS;
+    if (!Number.isInteger(buckets) || buckets < 1 || buckets > MAX_RECENT_INDEX_BUCKETS) {
+      throw new JobsError(
+        `recentIndexBuckets must be a whole number from 1 to ${MAX_RECENT_INDEX_BUCKETS}, got ${buckets}`,
+      );
+    }
+    this.recentIndexBuckets = buckets;
   }
 
   /**
@@ -339,7 +372,7 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory,
       ...(startKey ? { ExclusiveStartKey: startKey } : {}),
     });
     return {
-      items: result.items,
+      items: result.items.flatMap((item) => latestAttemptOfItem(item) ?? []),
       ...(result.lastKey
         ? { nextCursor: encodeCursor(BY_JOB.indexName, { key: result.lastKey }) }
         : {}),
@@ -355,45 +388,54 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory,
   }
 
   /**
-   * Walks the day buckets of a cross-job index from today back to the retention horizon,
-   * newest first, until the page is full.
+   * Walks the days of a cross-job index from today back to the retention horizon, newest
+   * first, until the page is full: each day a merge of its partitions (`takeFromDay`), and the
+   * cursor says which day, and where in it each partition resumes.
    */
-  private async listByDay(
-    index: (typeof EXECUTIONS_TABLE.globalIndexes)[number],
-    page: PageRequest,
-  ): Promise<Page<Execution>> {
+  private async listByDay(index: DayIndex, page: PageRequest): Promise<Page<Execution>> {
     const limit = pageSize(page);
-    const cursor =
-      page.cursor === undefined ? undefined : decodeCursor(page.cursor, index.indexName);
+    const cursor = page.cursor === undefined ? undefined : this.decodeDayCursor(page.cursor, index);
     const now = this.clock.now();
     const horizon = dayOf(now - this.retentionSeconds * 1000);
     const today = dayOf(now);
-    if (cursor?.day !== undefined && (cursor.day > today || cursor.day < horizon)) {
+    if (cursor !== undefined && (cursor.day > today || cursor.day < horizon)) {
       throw invalidCursor(page.cursor ?? '');
     }
     let day = cursor?.day ?? today;
-    let startKey = cursor?.key;
+    let position = cursor?.position;
     const items: Execution[] = [];
+    let taken = 0;
+    const layout: DayIndexLayout = {
+      table: [EXECUTIONS_TABLE.partitionKey.name, EXECUTIONS_TABLE.sortKey.name],
+      partition: index.partitionKey.name,
+      sort: index.sortKey.name,
+      buckets: this.recentIndexBuckets,
+    };
     while (day >= horizon) {
-      const result = await this.query({
-        IndexName: index.indexName,
-        KeyConditionExpression: '#day = :day',
-        ExpressionAttributeNames: { '#day': index.partitionKey.name },
-        ExpressionAttributeValues: { ':day': day },
-        Limit: limit - items.length,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      });
-      items.push(...result.items);
-      if (result.lastKey) {
-        if (items.length >= limit) {
-          return { items, nextCursor: encodeCursor(index.indexName, { day, key: result.lastKey }) };
-        }
-        startKey = result.lastKey;
-        continue;
+      const wanted = limit - taken;
+      const { items: dayItems, rest } = await takeFromDay(
+        layout,
+        day,
+        position,
+        wanted,
+        (partition, partitionLimit, startKey) =>
+          this.query({
+            IndexName: index.indexName,
+            KeyConditionExpression: '#day = :day',
+            ExpressionAttributeNames: { '#day': index.partitionKey.name },
+            ExpressionAttributeValues: { ':day': partition },
+            Limit: partitionLimit,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+      );
+      taken += dayItems.length;
+      items.push(...dayItems.flatMap((item) => latestAttemptOfItem(item) ?? []));
+      if (rest) {
+        return { items, nextCursor: encodeCursor(index.indexName, dayCursorOf(day, rest, index)) };
       }
-      startKey = undefined;
+      position = undefined;
       day = dayOf(Date.parse(`${day}T00:00:00Z`) - DAY_MS);
-      if (items.length >= limit) {
+      if (taken >= limit) {
         return day >= horizon
           ? { items, nextCursor: encodeCursor(index.indexName, { day }) }
           : { items };
@@ -402,15 +444,54 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory,
     return { items };
   }
 
+  /** A day list's cursor, each stream's key rebuilt in the partition that stream queries. */
+  private decodeDayCursor(text: string, index: DayIndex): { day: string; position?: DayPosition } {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    } catch {
+      throw invalidCursor(text);
+    }
+    const result = dayCursorSchema.safeParse(parsed);
+    if (!result.success) throw invalidCursor(text);
+    const { list, day, from } = result.data;
+    if (list !== index.indexName || dayOf(Date.parse(`${day}T00:00:00Z`)) !== day) {
+      throw invalidCursor(text);
+    }
+    if (from === undefined) return { day };
+    const streams = dayStreams(this.recentIndexBuckets);
+    const position = new Map<string, Record<string, unknown> | undefined>();
+    for (const [stream, resume] of Object.entries(from)) {
+      if (!streams.includes(stream)) throw invalidCursor(text);
+      if (resume === null) {
+        position.set(stream, undefined);
+        continue;
+      }
+      const partition = streamPartition(day, stream, this.recentIndexBuckets);
+      const [jobName, runId, sortKey] = resume;
+      const key = {
+        [EXECUTIONS_TABLE.partitionKey.name]: jobName,
+        [EXECUTIONS_TABLE.sortKey.name]: runId,
+        [index.partitionKey.name]: partition,
+        [index.sortKey.name]: sortKey,
+      };
+      if (!isStartKeyOf(key, EXECUTIONS_TABLE, index, partition)) throw invalidCursor(text);
+      position.set(stream, key);
+    }
+    return { day, position };
+  }
+
   private async query(
     input: Omit<QueryCommandInput, 'TableName'>,
-  ): Promise<{ items: Execution[]; lastKey?: Record<string, unknown> }> {
+  ): Promise<{ items: Record<string, unknown>[]; lastKey?: Record<string, unknown> }> {
     try {
       const result = await this.documents.send(
         new QueryCommand({ TableName: this.tableName, ScanIndexForward: false, ...input }),
       );
-      const items = (result.Items ?? []).flatMap((item) => latestAttemptOfItem(item) ?? []);
-      return { items, ...(result.LastEvaluatedKey ? { lastKey: result.LastEvaluatedKey } : {}) };
+      return {
+        items: result.Items ?? [],
+        ...(result.LastEvaluatedKey ? { lastKey: result.LastEvaluatedKey } : {}),
+      };
     } catch (error) {
       throw translateQueryError(error, this.tableName, input.ExclusiveStartKey);
     }
@@ -439,7 +520,7 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory,
       status: execution.status,
       updatedAt: execution.completedAt ?? execution.startedAt,
       startedKey: `${execution.startedAt}#${execution.runId}`,
-      startedDay: execution.startedAt.slice(0, 10),
+      startedDay: this.dayPartitionOf(execution.startedAt, execution),
       expiresAt: this.expiresAt(execution),
     };
     if (input !== undefined) item.input = input;
@@ -449,7 +530,7 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory,
       item.leaseExpiresAt = execution.leaseExpiresAt;
     } else {
       item.willRetry = execution.willRetry === true;
-      Object.assign(item, failureKeys(execution));
+      Object.assign(item, this.failureKeys(execution));
     }
     Object.assign(item, openRunKeys(execution));
     return this.write(operation, () =>
@@ -475,7 +556,9 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory,
     update.set('status', execution.status);
     update.set('updatedAt', execution.completedAt ?? execution.startedAt);
     update.setIfMissing('startedKey', `${execution.startedAt}#${execution.runId}`);
-    update.setIfMissing('startedDay', execution.startedAt.slice(0, 10));
+    // Only if missing: a run written before the day indexes were bucketed keeps its bare day,
+    // which the lists read too (see LEGACY_STREAM).
+    update.setIfMissing('startedDay', this.dayPartitionOf(execution.startedAt, execution));
     update.setIfMissing('expiresAt', this.expiresAt(execution));
     const { input, dropped } = storedInput(execution.input);
     if (input !== undefined) update.setIfMissing('input', input);
@@ -489,7 +572,7 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory,
     update.set('willRetry', execution.willRetry === true);
     const endedAt = execution.completedAt ?? execution.startedAt;
     update.set('updatedAt', endedAt);
-    const failure = failureKeys(execution);
+    const failure = this.failureKeys(execution);
     if (failure.failedDay !== undefined) {
       update.set('failedDay', failure.failedDay);
       update.set('failedKey', failure.failedKey);
@@ -498,19 +581,27 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory,
     }
   }
 
+  /** The sparse failure index's keys, for a run whose latest attempt failed. */
+  private failureKeys(execution: Execution): { failedDay?: string; failedKey?: string } {
+    if (!FAILURE_STATUSES.has(execution.status)) return {};
+    const endedAt = execution.completedAt ?? execution.startedAt;
+    return {
+      failedDay: this.dayPartitionOf(endedAt, execution),
+      failedKey: `${endedAt}#${execution.jobName}#${execution.runId}`,
+    };
+  }
+
+  /**
+   * A run's partition of a day index (`startedDay`, `failedDay`): the day of `time`, and the
+   * run's bucket, which its id alone decides, so that every write of the run agrees.
+   */
+  private dayPartitionOf(time: string, execution: Execution): string {
+    return dayPartitionOf(time.slice(0, 10), execution.runId, this.recentIndexBuckets);
+  }
+
   private write<T>(operation: string, send: () => Promise<T>): Promise<T> {
     return retryWrite(`executions.${operation}`, send, this.writeRetry);
   }
-}
-
-/** The sparse failure index's keys, for a run whose latest attempt failed. */
-function failureKeys(execution: Execution): { failedDay?: string; failedKey?: string } {
-  if (!FAILURE_STATUSES.has(execution.status)) return {};
-  const endedAt = execution.completedAt ?? execution.startedAt;
-  return {
-    failedDay: endedAt.slice(0, 10),
-    failedKey: `${endedAt}#${execution.jobName}#${execution.runId}`,
-  };
 }
 
 /**
@@ -530,16 +621,6 @@ function setOpenRunKeys(update: UpdateBuilder, execution: Execution): void {
   }
   update.set('openBucket', openBucket);
   update.set('sweepAt', sweepAt);
-}
-
-/** A run's bucket of the open-runs index: FNV-1a of its id, so that runs spread evenly. */
-function openBucketOf(runId: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < runId.length; index++) {
-    hash ^= runId.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0) % OPEN_RUN_BUCKETS;
 }
 
 function keyOf(execution: Execution): { jobName: string; runId: string } {
@@ -566,7 +647,7 @@ interface Cursor {
 }
 
 /** A page's position, with the list it belongs to, so that it cannot be used on another. */
-function encodeCursor(list: string, cursor: Cursor): string {
+function encodeCursor(list: string, cursor: Cursor | DayCursor): string {
   return Buffer.from(JSON.stringify({ list, ...cursor }), 'utf8').toString('base64url');
 }
 
@@ -591,6 +672,40 @@ function decodeCursor(text: string, list: string, partition?: string): Cursor {
     // reported below
   }
   throw invalidCursor(text);
+}
+
+/**
+ * A day list's position: the day, and, within it, where each stream of the day resumes (see
+ * `takeFromDay`), by the table's keys and the index's sort key of its last item listed (its
+ * partition follows from the day and the stream), or null: from its newest. A stream that is
+ * not there has nothing more. Without `from`, every stream of the day from its newest.
+ */
+interface DayCursor {
+  readonly day: string;
+  readonly from?: Partial<Record<string, readonly [string, string, string] | null>>;
+}
+
+const cursorKeyPart = z.string().check(z.minLength(1));
+const dayCursorSchema = z.strictObject({
+  list: z.string(),
+  day: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
+  from: z.optional(
+    z.record(z.string(), z.nullable(z.tuple([cursorKeyPart, cursorKeyPart, cursorKeyPart]))),
+  ),
+});
+
+function dayCursorOf(day: string, rest: DayPosition, index: DayIndex): DayCursor {
+  const from: Record<string, readonly [string, string, string] | null> = {};
+  for (const [stream, key] of rest) {
+    from[stream] = key
+      ? [
+          String(key[EXECUTIONS_TABLE.partitionKey.name]),
+          String(key[EXECUTIONS_TABLE.sortKey.name]),
+          String(key[index.sortKey.name]),
+        ]
+      : null;
+  }
+  return { day, from };
 }
 
 function invalidCursor(text: string): InvalidCursorError {

@@ -17,6 +17,7 @@ import { ManualClock } from '../../../shared/clock/manual-clock';
 import { InvalidCursorError, MissingTableError } from '../../../shared/errors';
 import type { Execution, ExecutionStatus } from '../../../shared/executor/execution';
 import { DynamoDbExecutionStore } from '../../../shared/stores/dynamodb/dynamodb-execution-store';
+import { dayPartitionOf } from '../../../shared/stores/dynamodb/run-buckets';
 
 // The store sends lib-dynamodb commands through a document client, so the mock sees them before
 // marshalling: plain values, as the store wrote them.
@@ -29,13 +30,26 @@ afterEach(() => {
 const TABLE = 'executions-test';
 const STARTED = '2026-06-01T09:00:00.000Z';
 const ENDED = '2026-06-02T00:00:05.000Z';
+// The day indexes' partitions of run-1: its day, and its bucket from its run id (03 of 16).
+const STARTED_DAY = '2026-06-01#03';
+const ENDED_DAY = '2026-06-02#03';
 
-function createStore(options: { now?: string; attempts?: number; retentionDays?: number } = {}) {
+function createStore(
+  options: {
+    now?: string;
+    attempts?: number;
+    retentionDays?: number;
+    recentIndexBuckets?: number;
+  } = {},
+) {
   return new DynamoDbExecutionStore({
     client: new DynamoDBClient({ region: 'local' }),
     tableName: TABLE,
     clock: new ManualClock(options.now ?? STARTED),
     ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}),
+    ...(options.recentIndexBuckets !== undefined
+      ? { recentIndexBuckets: options.recentIndexBuckets }
+      : {}),
     writeRetry: {
       sleep: async () => {},
       ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
@@ -158,7 +172,7 @@ describe('DynamoDbExecutionStore.start', () => {
       status: 'running',
       updatedAt: STARTED,
       startedKey: `${STARTED}#run-1`,
-      startedDay: '2026-06-01',
+      startedDay: STARTED_DAY,
       expiresAt: Date.parse(STARTED) / 1000 + 90 * 86_400,
       input: { day: 'monday' },
       claimId: expect.any(String),
@@ -235,7 +249,7 @@ describe('DynamoDbExecutionStore.start', () => {
     expect(input?.UpdateExpression).toContain('#expiresAt = if_not_exists(#expiresAt, :expiresAt)');
     expect(input?.ExpressionAttributeValues).toMatchObject({
       ':startedKey': `${STARTED}#run-1`,
-      ':startedDay': '2026-06-01',
+      ':startedDay': STARTED_DAY,
     });
   });
 
@@ -377,7 +391,7 @@ describe('DynamoDbExecutionStore.complete', () => {
       status: 'succeeded',
       updatedAt: ENDED,
       startedKey: `${STARTED}#run-1`,
-      startedDay: '2026-06-01',
+      startedDay: STARTED_DAY,
       expiresAt: Date.parse(STARTED) / 1000 + 90 * 86_400,
       input: { day: 'monday' },
       willRetry: false,
@@ -400,7 +414,7 @@ describe('DynamoDbExecutionStore.complete', () => {
       await createStore().complete(finished(status));
 
       expect(putInput()?.Item).toMatchObject({
-        failedDay: '2026-06-02',
+        failedDay: ENDED_DAY,
         failedKey: `${ENDED}#daily-report#run-1`,
       });
     },
@@ -437,7 +451,7 @@ describe('DynamoDbExecutionStore.complete', () => {
       '#failedDay = :failedDay, #failedKey = :failedKey',
     );
     expect(updateInput()?.ExpressionAttributeValues).toMatchObject({
-      ':failedDay': '2026-06-02',
+      ':failedDay': ENDED_DAY,
       ':failedKey': `${ENDED}#daily-report#run-1`,
     });
   });
@@ -520,7 +534,7 @@ describe('DynamoDbExecutionStore.record', () => {
       ':attempt_1': withoutInput(rejected),
       ':latestAttempt': 1,
       ':status': 'rejected',
-      ':failedDay': '2026-06-01',
+      ':failedDay': STARTED_DAY,
     });
   });
 });
@@ -623,33 +637,115 @@ describe('DynamoDbExecutionStore.listRuns', () => {
   });
 });
 
+describe('DynamoDbExecutionStore’s day index partitions', () => {
+  /** Every `startedDay` and `failedDay` the store sent, in order. */
+  function dayPartitionsWritten(): string[] {
+    const puts = dynamo.commandCalls(PutCommand).map((call) => call.args[0].input.Item ?? {});
+    const updates = dynamo
+      .commandCalls(UpdateCommand)
+      .map((call) => call.args[0].input.ExpressionAttributeValues ?? {});
+    return [
+      ...puts.flatMap((item) => [item.startedDay, item.failedDay]),
+      ...updates.flatMap((values) => [values[':startedDay'], values[':failedDay']]),
+    ].filter((value): value is string => value !== undefined);
+  }
+
+  it('puts every write of one run, on whichever day, in the same bucket', async () => {
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(UpdateCommand).resolves({});
+    const store = createStore();
+    const later = { attempt: 2, startedAt: '2026-06-03T09:00:00.000Z' };
+
+    await store.start(running());
+    await store.complete(finished('failed', { willRetry: true }));
+    await store.start(running({ ...later, leaseExpiresAt: '2026-06-03T09:01:02.000Z' }));
+    await store.complete(
+      finished('timed_out', { ...later, completedAt: '2026-06-04T00:00:01.000Z' }),
+    );
+    await store.record(finished('rejected', { attempt: 3 }));
+    await store.settle(
+      running({ ...later, leaseExpiresAt: '2026-06-03T09:01:02.000Z' }),
+      finished('timed_out', later),
+    );
+
+    const written = dayPartitionsWritten();
+    expect(written).toHaveLength(8);
+    expect(new Set(written.map((partition) => partition.slice(11)))).toEqual(new Set(['03']));
+    expect(new Set(written.map((partition) => partition.slice(0, 10)))).toEqual(
+      new Set(['2026-06-01', '2026-06-02', '2026-06-03', '2026-06-04']),
+    );
+  });
+
+  it('writes the bare day with one bucket, as before the buckets', async () => {
+    dynamo.on(PutCommand).resolves({});
+
+    await createStore({ recentIndexBuckets: 1 }).complete(finished('failed'));
+
+    expect(putInput()?.Item).toMatchObject({ startedDay: '2026-06-01', failedDay: '2026-06-02' });
+  });
+
+  it.each([0, 1.5, 65])('refuses %s buckets a day', (buckets) => {
+    expect(() => createStore({ recentIndexBuckets: buckets })).toThrow(
+      `recentIndexBuckets must be a whole number from 1 to 64, got ${buckets}`,
+    );
+  });
+});
+
 describe('DynamoDbExecutionStore.listRecentRuns', () => {
   const NOW = '2026-11-24T10:00:00.000Z';
 
-  function runOn(day: string, runId: string): Execution {
+  function runAt(startedAt: string, runId: string, jobName = 'daily-report'): Execution {
     return finished('succeeded', {
+      jobName,
       runId,
-      startedAt: `${day}T08:00:00.000Z`,
-      completedAt: `${day}T08:00:01.000Z`,
+      startedAt,
+      completedAt: new Date(Date.parse(startedAt) + 1000).toISOString(),
     });
   }
 
-  function daysQueried(): unknown[] {
+  /** The item as the recent-runs index holds it: with its keys there. */
+  function listed(
+    run: Execution,
+    startedDay = dayPartitionOf(run.startedAt.slice(0, 10), run.runId),
+  ) {
+    return { ...itemOf(run), startedDay, startedKey: `${run.startedAt}#${run.runId}` };
+  }
+
+  function partitionsQueried(): unknown[] {
     return dynamo
       .commandCalls(QueryCommand)
       .map((call) => call.args[0].input.ExpressionAttributeValues?.[':day']);
   }
 
-  it('walks the day buckets back from today until the page is full', async () => {
-    const today = runOn('2026-11-24', 'run-a');
-    const yesterday = [runOn('2026-11-23', 'run-b'), runOn('2026-11-23', 'run-c')];
+  function daysQueried(): string[] {
+    return [...new Set(partitionsQueried().map((partition) => String(partition).slice(0, 10)))];
+  }
+
+  /** The 16 buckets of `day`, then its bare day (runs written before the buckets). */
+  function partitionsOf(day: string): string[] {
+    return [
+      ...Array.from({ length: 16 }, (_, bucket) => `${day}#${String(bucket).padStart(2, '0')}`),
+      day,
+    ];
+  }
+
+  function decoded(cursor: string | undefined): unknown {
+    return JSON.parse(Buffer.from(cursor ?? '', 'base64url').toString('utf8'));
+  }
+
+  it('walks the days back from today until the page is full, newest first across buckets', async () => {
+    const today = runAt('2026-11-24T08:00:00.000Z', 'run-a');
+    const yesterday = [
+      runAt('2026-11-23T09:00:00.000Z', 'run-b'),
+      runAt('2026-11-23T07:00:00.000Z', 'run-c'),
+    ];
     dynamo.on(QueryCommand).resolves({ Items: [] });
-    dynamo
-      .on(QueryCommand, { ExpressionAttributeValues: { ':day': '2026-11-24' } })
-      .resolves({ Items: [itemOf(today)] });
-    dynamo
-      .on(QueryCommand, { ExpressionAttributeValues: { ':day': '2026-11-23' } })
-      .resolves({ Items: yesterday.map((run) => itemOf(run)) });
+    for (const run of [today, ...yesterday]) {
+      const item = listed(run);
+      dynamo
+        .on(QueryCommand, { ExpressionAttributeValues: { ':day': item.startedDay } })
+        .resolves({ Items: [item] });
+    }
 
     const page = await createStore({ now: NOW }).listRecentRuns({ limit: 3 });
 
@@ -657,30 +753,91 @@ describe('DynamoDbExecutionStore.listRecentRuns', () => {
     expect(daysQueried()).toEqual(['2026-11-24', '2026-11-23']);
   });
 
-  it('queries the recent runs index newest first, for what the page still lacks', async () => {
+  it('queries every bucket of a day and its bare day, newest first, for what the page still lacks', async () => {
     dynamo.on(QueryCommand).resolves({ Items: [] });
+    const today = listed(runAt('2026-11-24T08:00:00.000Z', 'run-a'));
     dynamo
-      .on(QueryCommand, { ExpressionAttributeValues: { ':day': '2026-11-24' } })
-      .resolves({ Items: [itemOf(runOn('2026-11-24', 'run-a'))] });
+      .on(QueryCommand, { ExpressionAttributeValues: { ':day': today.startedDay } })
+      .resolves({ Items: [today] });
 
     await createStore({ now: NOW, retentionDays: 1 }).listRecentRuns({ limit: 3 });
 
-    expect(dynamo.commandCalls(QueryCommand)[1]?.args[0].input).toEqual({
+    const yesterday = dynamo
+      .commandCalls(QueryCommand)
+      .map((call) => call.args[0].input)
+      .filter((input) =>
+        String(input.ExpressionAttributeValues?.[':day']).startsWith('2026-11-23'),
+      );
+    expect(yesterday.map((input) => input.ExpressionAttributeValues?.[':day'])).toEqual(
+      partitionsOf('2026-11-23'),
+    );
+    expect(yesterday[0]).toEqual({
       TableName: TABLE,
       IndexName: 'recentRuns',
       ScanIndexForward: false,
       KeyConditionExpression: '#day = :day',
       ExpressionAttributeNames: { '#day': 'startedDay' },
-      ExpressionAttributeValues: { ':day': '2026-11-23' },
+      ExpressionAttributeValues: { ':day': '2026-11-23#00' },
       Limit: 2,
     });
   });
 
-  it('resumes a full page from the next day', async () => {
+  it('lists runs written before the buckets, under the bare day, among the bucketed ones', async () => {
+    const newer = runAt('2026-11-24T09:00:00.000Z', 'run-new');
+    const legacy = runAt('2026-11-24T08:00:00.000Z', 'run-old');
+    const older = runAt('2026-11-24T07:00:00.000Z', 'run-older');
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    for (const item of [listed(newer), listed(legacy, '2026-11-24'), listed(older)]) {
+      dynamo
+        .on(QueryCommand, { ExpressionAttributeValues: { ':day': item.startedDay } })
+        .resolves({ Items: [item] });
+    }
+
+    const page = await createStore({ now: NOW, retentionDays: 0 }).listRecentRuns();
+
+    expect(page.items.map((run) => run.runId)).toEqual(['run-new', 'run-old', 'run-older']);
+  });
+
+  it('queries a bucket again before taking anything older, when DynamoDB cut its page short', async () => {
+    const first = runAt('2026-11-24T09:50:00.000Z', 'run-a1');
+    // run-a2 shares run-a1's bucket only in this test's answers: the query of one partition.
+    const second = runAt('2026-11-24T09:45:00.000Z', 'run-a2');
+    const other = [
+      runAt('2026-11-24T09:30:00.000Z', 'run-b1'),
+      runAt('2026-11-24T09:00:00.000Z', 'run-b2'),
+    ];
+    const cutShort = listed(first, '2026-11-24#01');
     dynamo.on(QueryCommand).resolves({ Items: [] });
     dynamo
-      .on(QueryCommand, { ExpressionAttributeValues: { ':day': '2026-11-24' } })
-      .resolves({ Items: [itemOf(runOn('2026-11-24', 'run-a'))] });
+      .on(QueryCommand, { ExpressionAttributeValues: { ':day': '2026-11-24#01' } })
+      .resolvesOnce({ Items: [cutShort], LastEvaluatedKey: { runId: 'run-a1' } })
+      .resolves({ Items: [listed(second, '2026-11-24#01')] });
+    dynamo
+      .on(QueryCommand, { ExpressionAttributeValues: { ':day': '2026-11-24#02' } })
+      .resolves({ Items: other.map((run) => listed(run, '2026-11-24#02')) });
+
+    const page = await createStore({ now: NOW, retentionDays: 0 }).listRecentRuns({ limit: 3 });
+
+    expect(page.items.map((run) => run.runId)).toEqual(['run-a1', 'run-a2', 'run-b1']);
+    const again = dynamo
+      .commandCalls(QueryCommand)
+      .map((call) => call.args[0].input)
+      .filter((input) => input.ExclusiveStartKey !== undefined);
+    expect(again).toEqual([
+      expect.objectContaining({
+        ExpressionAttributeValues: { ':day': '2026-11-24#01' },
+        ExclusiveStartKey: { runId: 'run-a1' },
+        Limit: 2,
+      }),
+    ]);
+  });
+
+  it('resumes a full page from the next day once every bucket of the day is spent', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    const today = listed(runAt('2026-11-24T08:00:00.000Z', 'run-a'));
+    dynamo
+      .on(QueryCommand, { ExpressionAttributeValues: { ':day': today.startedDay } })
+      .resolves({ Items: [today] });
     const store = createStore({ now: NOW, retentionDays: 3 });
 
     const first = await store.listRecentRuns({ limit: 1 });
@@ -690,26 +847,64 @@ describe('DynamoDbExecutionStore.listRecentRuns', () => {
     expect(daysQueried()).toEqual(['2026-11-24', '2026-11-23', '2026-11-22', '2026-11-21']);
   });
 
-  it('resumes within a day that had more runs than the page', async () => {
+  it('resumes within a day each bucket after its own last run listed, and only buckets with more', async () => {
+    const newest = listed(runAt('2026-11-24T09:00:00.000Z', 'run-a'), '2026-11-24#04');
+    const next = listed(runAt('2026-11-24T08:00:00.000Z', 'run-b'), '2026-11-24#09');
     const lastKey = {
       jobName: 'daily-report',
       runId: 'run-a',
-      startedDay: '2026-11-24',
+      startedDay: '2026-11-24#04',
       startedKey: '2026-11-24T09:00:00.000Z#run-a',
     };
     dynamo.on(QueryCommand).resolves({ Items: [] });
     dynamo
-      .on(QueryCommand, { ExpressionAttributeValues: { ':day': '2026-11-24' } })
-      .resolvesOnce({ Items: [itemOf(runOn('2026-11-24', 'run-a'))], LastEvaluatedKey: lastKey })
-      .resolves({ Items: [] });
+      .on(QueryCommand, { ExpressionAttributeValues: { ':day': '2026-11-24#04' } })
+      .callsFake((input) =>
+        input.ExclusiveStartKey ? { Items: [] } : { Items: [newest], LastEvaluatedKey: lastKey },
+      );
+    dynamo
+      .on(QueryCommand, { ExpressionAttributeValues: { ':day': '2026-11-24#09' } })
+      .resolves({ Items: [next] });
     const store = createStore({ now: NOW, retentionDays: 0 });
 
     const first = await store.listRecentRuns({ limit: 1 });
-    await store.listRecentRuns({ limit: 1, cursor: first.nextCursor ?? '' });
+    dynamo.resetHistory();
+    const second = await store.listRecentRuns({ limit: 1, cursor: first.nextCursor ?? '' });
 
-    const resumed = dynamo.commandCalls(QueryCommand)[1]?.args[0].input;
-    expect(resumed?.ExpressionAttributeValues).toEqual({ ':day': '2026-11-24' });
-    expect(resumed?.ExclusiveStartKey).toEqual(lastKey);
+    expect(first.items.map((run) => run.runId)).toEqual(['run-a']);
+    expect(decoded(first.nextCursor)).toEqual({
+      list: 'recentRuns',
+      day: '2026-11-24',
+      from: { '4': ['daily-report', 'run-a', '2026-11-24T09:00:00.000Z#run-a'], '9': null },
+    });
+    expect(second.items.map((run) => run.runId)).toEqual(['run-b']);
+    const resumed = dynamo.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(resumed.map((input) => input.ExpressionAttributeValues?.[':day'])).toEqual([
+      '2026-11-24#04',
+      '2026-11-24#09',
+    ]);
+    expect(resumed[0]?.ExclusiveStartKey).toEqual(lastKey);
+    expect(resumed[1]).not.toHaveProperty('ExclusiveStartKey');
+  });
+
+  it('takes runs with equal sort keys in bucket order, each once across pages', async () => {
+    // Only a run id shared by two jobs gives equal sort keys; forced here in two buckets.
+    const twins = ['2026-11-24#02', '2026-11-24#07'].map((startedDay, index) =>
+      listed(runAt('2026-11-24T09:00:00.000Z', 'twin', `job-${index}`), startedDay),
+    );
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    for (const item of [...twins].reverse()) {
+      dynamo
+        .on(QueryCommand, { ExpressionAttributeValues: { ':day': item.startedDay } })
+        .callsFake((input) => ({ Items: input.ExclusiveStartKey ? [] : [item] }));
+    }
+    const store = createStore({ now: NOW, retentionDays: 0 });
+
+    const first = await store.listRecentRuns({ limit: 1 });
+    const second = await store.listRecentRuns({ limit: 1, cursor: first.nextCursor ?? '' });
+
+    expect([...first.items, ...second.items].map((run) => run.jobName)).toEqual(['job-0', 'job-1']);
+    expect(second.nextCursor).toBeUndefined();
   });
 
   it('stops at the retention horizon with no cursor', async () => {
@@ -718,7 +913,11 @@ describe('DynamoDbExecutionStore.listRecentRuns', () => {
     const page = await createStore({ now: NOW, retentionDays: 2 }).listRecentRuns();
 
     expect(page).toEqual({ items: [] });
-    expect(daysQueried()).toEqual(['2026-11-24', '2026-11-23', '2026-11-22']);
+    expect(partitionsQueried()).toEqual([
+      ...partitionsOf('2026-11-24'),
+      ...partitionsOf('2026-11-23'),
+      ...partitionsOf('2026-11-22'),
+    ]);
   });
 
   it.each([
@@ -729,6 +928,37 @@ describe('DynamoDbExecutionStore.listRecentRuns', () => {
     const store = createStore({ now: NOW, retentionDays: 2 });
 
     const listing = store.listRecentRuns({ cursor: cursorOf({ list: 'recentRuns', day }) });
+
+    await expect(listing).rejects.toThrow(InvalidCursorError);
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
+  const run = ['daily-report', 'run-a', '2026-11-24T09:00:00.000Z#run-a'];
+  it.each([
+    ['a stream that is no bucket', { '16': run }],
+    ['a bucket that is not a number', { x: null }],
+    ['a key of two parts', { '4': run.slice(0, 2) }],
+    ['a key with an empty part', { '4': ['daily-report', '', run[2]] }],
+    ['a key with a number in it', { '4': ['daily-report', 7, run[2]] }],
+    ['a key over DynamoDB’s key size', { '4': ['daily-report', 'r'.repeat(1100), run[2]] }],
+    ['positions that are not an object', ['4']],
+  ])('refuses a cursor with %s', async (_kind, from) => {
+    const store = createStore({ now: NOW, retentionDays: 2 });
+
+    const listing = store.listRecentRuns({
+      cursor: cursorOf({ list: 'recentRuns', day: '2026-11-24', from }),
+    });
+
+    await expect(listing).rejects.toThrow(InvalidCursorError);
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    ['a cursor of the unbucketed index', { list: 'recentRuns', day: '2026-11-24', key: {} }],
+    ['a cursor of the failures list', { list: 'recentFailures', day: '2026-11-24' }],
+    ['a cursor of a job’s runs', { list: 'byJob', key: { jobName: 'a', runId: 'b' } }],
+  ])('refuses %s', async (_kind, cursor) => {
+    const listing = createStore({ now: NOW }).listRecentRuns({ cursor: cursorOf(cursor) });
 
     await expect(listing).rejects.toThrow(InvalidCursorError);
     expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
@@ -749,18 +979,59 @@ describe('DynamoDbExecutionStore.listRecentRuns', () => {
     await expect(listing).rejects.toThrow(InvalidCursorError);
     expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
   });
+
+  it('reads one partition a day, the bare day, with one bucket', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+
+    await createStore({ now: NOW, retentionDays: 1, recentIndexBuckets: 1 }).listRecentRuns();
+
+    expect(partitionsQueried()).toEqual(['2026-11-24', '2026-11-23']);
+  });
 });
 
 describe('DynamoDbExecutionStore.listRecentFailures', () => {
-  it('walks the failure index by the day runs ended', async () => {
+  it('walks the failure index by the day runs ended, every bucket of it', async () => {
     dynamo.on(QueryCommand).resolves({ Items: [] });
 
     await createStore({ now: '2026-11-24T10:00:00.000Z', retentionDays: 0 }).listRecentFailures();
 
-    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+    const queries = dynamo.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(queries).toHaveLength(17);
+    expect(queries[0]).toMatchObject({
       IndexName: 'recentFailures',
       ExpressionAttributeNames: { '#day': 'failedDay' },
-      ExpressionAttributeValues: { ':day': '2026-11-24' },
+      ExpressionAttributeValues: { ':day': '2026-11-24#00' },
+    });
+    expect(queries.at(-1)?.ExpressionAttributeValues).toEqual({ ':day': '2026-11-24' });
+  });
+
+  it('resumes each bucket after the failure it listed last, by the failure index’s keys', async () => {
+    const failed = finished('failed', {
+      runId: 'run-f',
+      completedAt: '2026-11-24T09:00:00.000Z',
+    });
+    const failedKey = `2026-11-24T09:00:00.000Z#daily-report#run-f`;
+    const item = { ...itemOf(failed), failedDay: '2026-11-24#05', failedKey };
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    const older = {
+      ...item,
+      runId: 'run-g',
+      failedKey: '2026-11-24T08:00:00.000Z#daily-report#run-g',
+    };
+    dynamo
+      .on(QueryCommand, { ExpressionAttributeValues: { ':day': '2026-11-24#05' } })
+      .resolves({ Items: [item, older] });
+    const store = createStore({ now: '2026-11-24T10:00:00.000Z', retentionDays: 0 });
+
+    const first = await store.listRecentFailures({ limit: 1 });
+    dynamo.resetHistory();
+    await store.listRecentFailures({ limit: 1, cursor: first.nextCursor ?? '' });
+
+    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input.ExclusiveStartKey).toEqual({
+      jobName: 'daily-report',
+      runId: 'run-f',
+      failedDay: '2026-11-24#05',
+      failedKey,
     });
   });
 
