@@ -92,12 +92,23 @@ function dynamoDbGrantsOf(
   const tableRoles = new Map(
     (Object.entries(tableNames) as [TableRole, string][]).map(([role, name]) => [name, role]),
   );
-  const grants: DynamoDbGrant[] = [];
-  for (const resource of Object.values(template.Resources)) {
+  // The role's policies: inline in the role, and any AWS::IAM::Policy attached to it.
+  const documents: { Statement: Statement[] }[] = [];
+  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    if (resource.Type === 'AWS::IAM::Role' && logicalId === roleId) {
+      const inline = (resource.Properties.Policies ?? []) as {
+        PolicyDocument: { Statement: Statement[] };
+      }[];
+      documents.push(...inline.map((policy) => policy.PolicyDocument));
+    }
     if (resource.Type !== 'AWS::IAM::Policy') continue;
     const roles = resource.Properties.Roles as { Ref: string }[];
-    if (!roles.some((role) => role.Ref === roleId)) continue;
-    const document = resource.Properties.PolicyDocument as { Statement: Statement[] };
+    if (roles.some((role) => role.Ref === roleId)) {
+      documents.push(resource.Properties.PolicyDocument as { Statement: Statement[] });
+    }
+  }
+  const grants: DynamoDbGrant[] = [];
+  for (const document of documents) {
     for (const statement of document.Statement) {
       const actions = [statement.Action].flat().filter((action) => action.startsWith('dynamodb:'));
       if (statement.Effect !== 'Allow' || actions.length === 0) continue;
