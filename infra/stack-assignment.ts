@@ -167,5 +167,13 @@ export function describeAssignmentChanges(
   for (const [jobName, stack] of before) {
     if (!after.has(jobName)) changes.push(`${jobName} removed from stack ${stack}`);
   }
+  const stacksAfter = new Set(after.values());
+  for (const stack of new Set(before.values())) {
+    if (!stacksAfter.has(stack)) {
+      changes.push(
+        `stack ${stack} now holds no job and leaves the app: \`cdk deploy --all\` will not delete it; delete it with \`aws cloudformation delete-stack\` once its jobs' queues are empty`,
+      );
+    }
+  }
   return changes;
 }

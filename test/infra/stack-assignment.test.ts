@@ -211,6 +211,22 @@ describe('the assignment file', () => {
       'edited moved from stack 2 to 3',
       'new added to stack 1',
       'gone removed from stack 1',
+      "stack 2 now holds no job and leaves the app: `cdk deploy --all` will not delete it; delete it with `aws cloudformation delete-stack` once its jobs' queues are empty",
+    ]);
+  });
+
+  it('says when a stack is left without jobs, and that a deploy will not delete it', () => {
+    const changes = describeAssignmentChanges(
+      new Map([
+        ['stays', 0],
+        ['last-of-its-stack', 4],
+      ]),
+      new Map([['stays', 0]]),
+    );
+
+    expect(changes).toEqual([
+      'last-of-its-stack removed from stack 4',
+      "stack 4 now holds no job and leaves the app: `cdk deploy --all` will not delete it; delete it with `aws cloudformation delete-stack` once its jobs' queues are empty",
     ]);
   });
 });
