@@ -64,26 +64,37 @@ async function evaluatorOnDynalite(maxAlertsPerHour: number, clock: ManualClock)
   return { evaluator, notifier };
 }
 
+/**
+ * moto_server 5.2 serves requests on threads (`threaded=True`) and its DynamoDB backend takes no
+ * lock around a conditional write's check and write, so two concurrent conditional updates of
+ * one item can both pass (6 alerts for a limit of 5, seen under load). DynamoDB documents
+ * conditional writes as atomic per item, which dynalite honours: the concurrency test runs there.
+ */
+const MOTO_CONDITIONAL_WRITES_RACE = awsTestServerNames.dynamoDb === 'moto';
+
 describe(`alert throttling on ${awsTestServerNames.dynamoDb}`, () => {
-  it('sends exactly maxAlertsPerHour alerts for 50 concurrent failures, and reports the rest later', async () => {
-    const clock = new ManualClock('2026-12-01T10:05:00Z');
-    const { evaluator, notifier } = await evaluatorOnDynalite(5, clock);
+  it.skipIf(MOTO_CONDITIONAL_WRITES_RACE)(
+    'sends exactly maxAlertsPerHour alerts for 50 concurrent failures, and reports the rest later',
+    async () => {
+      const clock = new ManualClock('2026-12-01T10:05:00Z');
+      const { evaluator, notifier } = await evaluatorOnDynalite(5, clock);
 
-    await Promise.all(
-      Array.from({ length: 50 }, (_, index) =>
-        evaluator.handle(failure(`run-${index}`, new Date(clock.now()))),
-      ),
-    );
-    const sentInTheHour = notifier.sent.length;
-    clock.set('2026-12-01T11:00:30Z');
-    await evaluator.handle(failure('run-next-hour', new Date(clock.now())));
+      await Promise.all(
+        Array.from({ length: 50 }, (_, index) =>
+          evaluator.handle(failure(`run-${index}`, new Date(clock.now()))),
+        ),
+      );
+      const sentInTheHour = notifier.sent.length;
+      clock.set('2026-12-01T11:00:30Z');
+      await evaluator.handle(failure('run-next-hour', new Date(clock.now())));
 
-    expect(sentInTheHour).toBe(5);
-    expect(notifier.sent.slice(0, 5).every((alert) => alert.suppressedBefore === undefined)).toBe(
-      true,
-    );
-    expect(notifier.sent[5]).toMatchObject({ runId: 'run-next-hour', suppressedBefore: 45 });
-  });
+      expect(sentInTheHour).toBe(5);
+      expect(notifier.sent.slice(0, 5).every((alert) => alert.suppressedBefore === undefined)).toBe(
+        true,
+      );
+      expect(notifier.sent[5]).toMatchObject({ runId: 'run-next-hour', suppressedBefore: 45 });
+    },
+  );
 
   it('alerts an attempt once however often the stream delivers it', async () => {
     const clock = new ManualClock('2026-12-01T10:05:00Z');

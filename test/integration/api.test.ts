@@ -139,16 +139,15 @@ describe(`the API on ${awsTestServerNames.dynamoDb}`, () => {
     await runEnqueued();
     const runs = await call('GET', '/jobs/import-ledger/runs');
 
-    expect(failures.json).toEqual({
-      runs: [
-        expect.objectContaining({
-          jobName: 'import-ledger',
-          runId: triggered.json.runId,
-          status: 'failed',
-          message: 'the ledger file is missing',
-        }),
-      ],
-    });
+    // The page may end with a cursor for older days: one page reads about a week of buckets.
+    expect(failures.json.runs).toEqual([
+      expect.objectContaining({
+        jobName: 'import-ledger',
+        runId: triggered.json.runId,
+        status: 'failed',
+        message: 'the ledger file is missing',
+      }),
+    ]);
     expect(retried.statusCode).toBe(202);
     expect(runs.json.runs).toEqual([
       expect.objectContaining({ runId: retried.json.runId, retryOf: triggered.json.runId }),

@@ -79,6 +79,14 @@ const DAY_MS = 86_400_000;
 const DEFAULT_PAGE_SIZE = 20;
 // A list queries every bucket of a day side by side.
 const MAX_RECENT_INDEX_BUCKETS = 64;
+
+/**
+ * The partitions one page of a day list reads, at most, before it answers with what it found
+ * and a cursor for the older days: about a week of 16 buckets and the bare day, or the whole
+ * retention of a one-bucket index. Without it, a list with fewer runs than a page would read
+ * every partition back to the retention horizon (1,530 queries for 90 days) on each call.
+ */
+export const DAY_LIST_QUERY_BUDGET = 120;
 const MAX_PAGE_SIZE = 100;
 
 /**
@@ -405,6 +413,7 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory,
     let position = cursor?.position;
     const items: Execution[] = [];
     let taken = 0;
+    let queries = 0;
     const layout: DayIndexLayout = {
       table: [EXECUTIONS_TABLE.partitionKey.name, EXECUTIONS_TABLE.sortKey.name],
       partition: index.partitionKey.name,
@@ -418,15 +427,17 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory,
         day,
         position,
         wanted,
-        (partition, partitionLimit, startKey) =>
-          this.query({
+        (partition, partitionLimit, startKey) => {
+          queries++;
+          return this.query({
             IndexName: index.indexName,
             KeyConditionExpression: '#day = :day',
             ExpressionAttributeNames: { '#day': index.partitionKey.name },
             ExpressionAttributeValues: { ':day': partition },
             Limit: partitionLimit,
             ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
+          });
+        },
       );
       taken += dayItems.length;
       items.push(...dayItems.flatMap((item) => latestAttemptOfItem(item) ?? []));
@@ -435,7 +446,8 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory,
       }
       position = undefined;
       day = dayOf(Date.parse(`${day}T00:00:00Z`) - DAY_MS);
-      if (taken >= limit) {
+      // A page may hold fewer items than asked and still have a cursor, as DynamoDB's own do.
+      if (taken >= limit || queries >= DAY_LIST_QUERY_BUDGET) {
         return day >= horizon
           ? { items, nextCursor: encodeCursor(index.indexName, { day }) }
           : { items };

@@ -16,7 +16,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/clock/manual-clock';
 import { InvalidCursorError, MissingTableError } from '../../../shared/errors';
 import type { Execution, ExecutionStatus } from '../../../shared/executor/execution';
-import { DynamoDbExecutionStore } from '../../../shared/stores/dynamodb/dynamodb-execution-store';
+import {
+  DAY_LIST_QUERY_BUDGET,
+  DynamoDbExecutionStore,
+} from '../../../shared/stores/dynamodb/dynamodb-execution-store';
 import { dayPartitionOf } from '../../../shared/stores/dynamodb/run-buckets';
 
 // The store sends lib-dynamodb commands through a document client, so the mock sees them before
@@ -905,6 +908,40 @@ describe('DynamoDbExecutionStore.listRecentRuns', () => {
 
     expect([...first.items, ...second.items].map((run) => run.jobName)).toEqual(['job-0', 'job-1']);
     expect(second.nextCursor).toBeUndefined();
+  });
+
+  it('reads at most DAY_LIST_QUERY_BUDGET partitions a page, then answers with a cursor for the older days', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    const store = createStore({ now: NOW });
+
+    const first = await store.listRecentRuns();
+    const afterFirst = partitionsQueried().length;
+    const second = await store.listRecentRuns({ cursor: first.nextCursor ?? '' });
+
+    expect(first.items).toEqual([]);
+    expect(afterFirst).toBeLessThan(DAY_LIST_QUERY_BUDGET + 17);
+    expect(afterFirst).toBeGreaterThanOrEqual(DAY_LIST_QUERY_BUDGET);
+    expect(decoded(first.nextCursor)).toEqual({ list: 'recentRuns', day: '2026-11-16' });
+    expect(daysQueried().slice(0, 8)).toEqual([
+      '2026-11-24',
+      '2026-11-23',
+      '2026-11-22',
+      '2026-11-21',
+      '2026-11-20',
+      '2026-11-19',
+      '2026-11-18',
+      '2026-11-17',
+    ]);
+    expect(second.nextCursor).toBeDefined();
+  });
+
+  it('walks the whole retention in one page when the index has one bucket a day', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+
+    const page = await createStore({ now: NOW, recentIndexBuckets: 1 }).listRecentRuns();
+
+    expect(page).toEqual({ items: [] });
+    expect(partitionsQueried()).toHaveLength(91);
   });
 
   it('stops at the retention horizon with no cursor', async () => {
