@@ -4,7 +4,7 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { discoverJobs } from '#shared/discovery';
 import { JobsError } from '../shared/errors';
 import { ServerlessJobs } from './serverless-jobs';
-import { STACK_ASSIGNMENT_FILE } from './stack-assignment';
+import { JOBS_PER_STACK, overfullStacks, STACK_ASSIGNMENT_FILE } from './stack-assignment';
 import { readStackAssignment, settleStackAssignment } from './stack-assignment-file';
 
 // A problem the user must fix (a job file, a setting) is said as it is, without a stack trace
@@ -54,6 +54,11 @@ const serverlessJobs = new ServerlessJobs(app, 'Jobs', {
     : { tracing: String(app.node.tryGetContext('jobs:tracing')) === 'true' }),
 });
 settleStackAssignment(assignmentFile, previousStackAssignment, serverlessJobs.stackAssignment);
+for (const { stack, jobs: count } of overfullStacks(serverlessJobs.stackAssignment)) {
+  process.stderr.write(
+    `warning: stack ${stack} holds ${count} jobs, more than the ${JOBS_PER_STACK} a stack is sized for (${STACK_ASSIGNMENT_FILE} edited by hand, or two branches each added a job to it). It deploys while it stays within 450 resources, which synth checks; move the lines of jobs not deployed yet to another stack number.\n`,
+  );
+}
 // Findings the app accepts are acknowledged where each resource is made, with the reason.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
 app.synth();

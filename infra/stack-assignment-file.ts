@@ -38,8 +38,12 @@ export function settleStackAssignment(
   if (isContinuousIntegration(options.env)) {
     const listed = changes.slice(0, 10).join('; ');
     const more = changes.length > 10 ? `; and ${changes.length - 10} more` : '';
+    const what =
+      current === undefined
+        ? `${name} is missing`
+        : `${name} is out of date with the job files (${listed || 'its lines are not as synth writes them: order, spacing or comments'}${more})`;
     throw new JobsError(
-      `${name} is out of date with the job files (${listed || 'its layout differs'}${more}). Run \`npx cdk synth\` without CI=true, review and commit ${name}, then run CI again.`,
+      `${what}. Run \`npx cdk synth\` without CI=true, review and commit ${name}, then run CI again.`,
     );
   }
   writeFileSync(file, text);

@@ -63,8 +63,8 @@ export interface AssignJobsOptions {
 
 /**
  * The assignment for the app's jobs now: every job already assigned stays where it is, removed
- * jobs leave, and each new job, in name order, goes to the lowest-numbered stack with room, a
- * new stack being added only when every stack is full.
+ * jobs leave, and each new job, in name order, goes to the lowest-numbered stack that exists and
+ * has room, a new stack being added only when every stack is full.
  */
 export function assignJobsToStacks(options: AssignJobsOptions): Map<string, number> {
   const jobsPerStack = options.jobsPerStack ?? JOBS_PER_STACK;
@@ -88,13 +88,39 @@ export function assignJobsToStacks(options: AssignJobsOptions): Map<string, numb
       if ((sizes.get(shard) ?? 0) < jobsPerStack) place(jobName, shard);
     }
   }
-  let candidate = 0;
   for (const jobName of newJobs) {
-    if (assignment.has(jobName)) continue;
-    while ((sizes.get(candidate) ?? 0) >= jobsPerStack) candidate++;
-    place(jobName, candidate);
+    if (!assignment.has(jobName)) place(jobName, stackWithRoom(sizes, jobsPerStack));
   }
   return assignment;
+}
+
+/**
+ * The lowest-numbered stack that exists and has room; when every one is full, a new stack: the
+ * lowest number no stack has.
+ */
+function stackWithRoom(sizes: ReadonlyMap<number, number>, jobsPerStack: number): number {
+  const existing = [...sizes.keys()].sort((a, b) => a - b);
+  const withRoom = existing.find((stack) => (sizes.get(stack) ?? 0) < jobsPerStack);
+  if (withRoom !== undefined) return withRoom;
+  let fresh = 0;
+  while (sizes.has(fresh)) fresh++;
+  return fresh;
+}
+
+/**
+ * Stacks that hold more jobs than a stack is sized for, which only a hand edit or two branches
+ * that each added a job to one stack make: each with its number of jobs.
+ */
+export function overfullStacks(
+  assignment: StackAssignment,
+  jobsPerStack = JOBS_PER_STACK,
+): { stack: number; jobs: number }[] {
+  const sizes = new Map<number, number>();
+  for (const stack of assignment.values()) sizes.set(stack, (sizes.get(stack) ?? 0) + 1);
+  return [...sizes]
+    .filter(([, jobs]) => jobs > jobsPerStack)
+    .sort(([a], [b]) => a - b)
+    .map(([stack, jobs]) => ({ stack, jobs }));
 }
 
 /** The jobs of each stack, by stack number, in the order the jobs are given. */

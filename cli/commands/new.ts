@@ -103,6 +103,7 @@ export async function createJob(
   writeLines(io.stdout, [
     `Created ${path}.`,
     `Write its work in run(), then check it with: ${commandLine('validate')}`,
+    'Before deploying, run npx cdk synth: it gives the job its stack in job-stacks.txt; commit that file with the job.',
   ]);
 }
 

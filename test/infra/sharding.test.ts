@@ -193,7 +193,7 @@ describe('ServerlessJobs sharding', { timeout: SYNTH_TIMEOUT_MS }, () => {
 });
 
 describe('ServerlessJobs with a committed stack assignment', { timeout: SYNTH_TIMEOUT_MS }, () => {
-  it('puts each job in the stack the assignment names, and a new job in the lowest stack with room', () => {
+  it('puts each job in the stack the assignment names, and a new job in a stack that has room', () => {
     const { jobs } = buildJobsApp({
       previousStackAssignment: new Map([
         [RECURRING_JOB, 5],
@@ -204,17 +204,14 @@ describe('ServerlessJobs with a committed stack assignment', { timeout: SYNTH_TI
     expect(EXISTING_JOBS.map((job) => [job, stackOf(jobs, job).stackName])).toEqual([
       [RECURRING_JOB, jobStackName(APP_NAME, 5)],
       [ONE_OFF_JOB, jobStackName(APP_NAME, 5)],
-      [ON_DEMAND_JOB, jobStackName(APP_NAME, 0)],
+      [ON_DEMAND_JOB, jobStackName(APP_NAME, 5)],
     ]);
-    expect(jobs.shardStacks.map((stack) => stack.stackName)).toEqual([
-      'acme-shard-00',
-      'acme-shard-05',
-    ]);
+    expect(jobs.shardStacks.map((stack) => stack.stackName)).toEqual(['acme-shard-05']);
     expect(jobs.stackAssignment).toEqual(
       new Map([
         [RECURRING_JOB, 5],
         [ONE_OFF_JOB, 5],
-        [ON_DEMAND_JOB, 0],
+        [ON_DEMAND_JOB, 5],
       ]),
     );
   });

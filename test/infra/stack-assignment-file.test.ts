@@ -59,7 +59,7 @@ describe('settleStackAssignment', () => {
     const file = await assignmentFile();
 
     expect(() => settleStackAssignment(file, undefined, AFTER, { env: { CI: '1' } })).toThrow(
-      'job-stacks.txt is out of date with the job files (2 job(s) assigned to their stacks (first assignment))',
+      'job-stacks.txt is missing. Run `npx cdk synth` without CI=true, review and commit job-stacks.txt, then run CI again.',
     );
   });
 

@@ -7,6 +7,7 @@ import {
   hashShardOf,
   JOBS_PER_STACK,
   MAX_RESOURCES_PER_STACK,
+  overfullStacks,
   parseStackAssignment,
   RESOURCES_PER_JOB_AT_MOST,
   type StackAssignment,
@@ -75,6 +76,37 @@ describe('assignJobsToStacks', () => {
     expect(next.get('one-more')).toBe(2);
   });
 
+  it('fills the stacks that exist before it adds one, even where their numbers leave gaps', () => {
+    const adopted = new Map([
+      ['daily-report', 13],
+      ['month-end-report', 0],
+      ['send-email', 2],
+    ]);
+    const fillers = names(JOBS_PER_STACK + 1, 'filler');
+
+    const after = assignJobsToStacks({
+      jobNames: [...adopted.keys(), ...fillers],
+      previous: adopted,
+    });
+
+    expect([...stackSizes(after)].sort(([a], [b]) => a - b)).toEqual([
+      [0, JOBS_PER_STACK],
+      [2, 3],
+      [13, 1],
+    ]);
+  });
+
+  it('numbers a new stack with the lowest number no stack has', () => {
+    const previous = new Map([
+      ...names(JOBS_PER_STACK, 'zero').map((job) => [job, 0] as const),
+      ...names(JOBS_PER_STACK, 'two').map((job) => [job, 2] as const),
+    ]);
+
+    const after = assignJobsToStacks({ jobNames: [...previous.keys(), 'extra'], previous });
+
+    expect(after.get('extra')).toBe(1);
+  });
+
   it("gives a removed job's place to the next new job", () => {
     const jobs = names(JOBS_PER_STACK * 3);
     const before = assignJobsToStacks({ jobNames: jobs, previous: new Map() });
@@ -90,7 +122,7 @@ describe('assignJobsToStacks', () => {
     expect(after.get('newcomer')).toBe(1);
   });
 
-  it('keeps a stack number that a committed file gives, even past the others', () => {
+  it('keeps a stack number that a committed file gives, and fills that stack first', () => {
     const after = assignJobsToStacks({
       jobNames: ['kept', 'fresh'],
       previous: new Map([['kept', 7]]),
@@ -99,7 +131,7 @@ describe('assignJobsToStacks', () => {
     expect(after).toEqual(
       new Map([
         ['kept', 7],
-        ['fresh', 0],
+        ['fresh', 7],
       ]),
     );
   });
@@ -155,6 +187,17 @@ describe('assignJobsToStacks', () => {
     expect((JOBS_PER_STACK + 1) * RESOURCES_PER_JOB_AT_MOST).toBeGreaterThan(
       MAX_RESOURCES_PER_STACK - 2,
     );
+  });
+});
+
+describe('overfullStacks', () => {
+  it('names each stack with more jobs than a stack is sized for', () => {
+    const assignment = new Map([
+      ...names(JOBS_PER_STACK + 1, 'merged').map((job) => [job, 3] as const),
+      ...names(JOBS_PER_STACK, 'full').map((job) => [job, 0] as const),
+    ]);
+
+    expect(overfullStacks(assignment)).toEqual([{ stack: 3, jobs: JOBS_PER_STACK + 1 }]);
   });
 });
 
