@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
+  DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
@@ -83,6 +84,24 @@ async function createTable(
     await client.send(new CreateTableCommand(createTableInput(definition, tableName)));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  await untilActive(client, tableName);
+}
+
+/**
+ * dynalite answers CreateTable with the table CREATING and makes it ACTIVE on a timer, even with
+ * `createTableMs: 0`; until then it answers writes as if there were no table, which a busy
+ * machine showed. So a created table is waited for, as DynamoDB's own clients must.
+ */
+async function untilActive(client: DynamoDBClient, tableName: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    if (Date.now() > deadline) {
+      throw new Error(`local table ${tableName} is still ${Table?.TableStatus} after 10 s`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
