@@ -17,7 +17,7 @@ export function wholeNumber(min: number, max: number): (value: string) => number
 /** The command line a person would type, quoting what the shell would split. */
 export function commandLine(...parts: readonly string[]): string {
   return [
-    'npx jobs',
+    'npx jobctl',
     ...parts.map((part) =>
       /^[\w@%+=:,./-]+$/.test(part) ? part : `'${part.replace(/'/g, "'\\''")}'`,
     ),

@@ -8,7 +8,7 @@ export interface CommandContext {
   api(): Promise<JobsApi>;
   /**
    * The command line a person would type to run `parts` against the same API (with the
-   * `--url` or `--remote` given), for hints such as "Follow it with: npx jobs history x".
+   * `--url` or `--remote` given), for hints such as "Follow it with: npx jobctl history x".
    */
   commandLine(...parts: readonly string[]): string;
   /** How often `run --wait` polls the run. */

@@ -3,22 +3,22 @@ import { JobsError, ScheduleExpressionError } from '../shared/errors';
 import { jobNameProblem } from '../shared/job/job-name';
 import { ScheduleExpression } from '../shared/schedule/schedule-expression';
 
-/** How `jobs new` schedules a job: a cron expression in a time zone, or a rate. */
+/** How `jobctl new` schedules a job: a cron expression in a time zone, or a rate. */
 export type JobTemplateSchedule =
   | { readonly cron: string; readonly timezone?: string }
   | { readonly rate: string };
 
-/** What `jobs new` knows about the job it creates. */
+/** What `jobctl new` knows about the job it creates. */
 export interface JobTemplateSpec {
   /** The job's name: lower-case kebab, at most 48 characters. It names the file too. */
   readonly name: string;
   /**
    * When the job runs.
-   * @default - no schedule: the job runs on demand only (`jobs run <name>`, the API, `ctx.enqueue`)
+   * @default - no schedule: the job runs on demand only (`jobctl run <name>`, the API, `ctx.enqueue`)
    */
   readonly schedule?: JobTemplateSchedule;
   /**
-   * What the job does, for `jobs list`, the dashboard and alerts.
+   * What the job does, for `jobctl list`, the dashboard and alerts.
    * @default - a sentence saying when the job runs
    */
   readonly description?: string;
@@ -124,7 +124,7 @@ export function renderJobFile(spec: JobTemplateSpec): string {
   const docComment =
     schedule || description === undefined
       ? [summary]
-      : [summary, `It has no schedule: run it with npx jobs run ${spec.name}.`];
+      : [summary, `It has no schedule: run it with npx jobctl run ${spec.name}.`];
   return renderJobSource({
     docComment,
     displayName: displayName ?? wordsOf(spec.name),
@@ -210,7 +210,7 @@ function checkText(
 }
 
 function defaultDescription(name: string, schedule: RenderedSchedule | undefined): string {
-  if (!schedule) return `Runs on demand: npx jobs run ${name}.`;
+  if (!schedule) return `Runs on demand: npx jobctl run ${name}.`;
   if ('rate' in schedule) {
     return `Runs every ${schedule.rate.replace(/^rate\((.*)\)$/i, '$1').trim()}.`;
   }

@@ -387,7 +387,7 @@ function docComment(
   ];
   if (!schedule) {
     paragraphs.push(
-      `The legacy job had no cron, so this one has no schedule: run it with npx jobs run ${name}.`,
+      `The legacy job had no cron, so this one has no schedule: run it with npx jobctl run ${name}.`,
     );
   }
   const history = [
@@ -398,7 +398,7 @@ function docComment(
   if (history.length > 0) paragraphs.push(`In the legacy system it ${history.join(', ')}.`);
   if (!row.isActive) {
     paragraphs.push(
-      `The legacy job was inactive (IsActive off), so this one starts paused (paused: true), locally and when deployed: resume it with npx jobs resume ${name} once it is ported, or delete the file.`,
+      `The legacy job was inactive (IsActive off), so this one starts paused (paused: true), locally and when deployed: resume it with npx jobctl resume ${name} once it is ported, or delete the file.`,
     );
   }
   return paragraphs;

@@ -77,10 +77,10 @@ export async function runCli(argv: readonly string[], deps: CliDependencies): Pr
   }
 }
 
-/** The `jobs` program, its commands bound to `context`. */
+/** The `jobctl` program, its commands bound to `context`. */
 export function createProgram(context: CommandContext): Command {
   const { io } = context;
-  const program = new Command('jobs')
+  const program = new Command('jobctl')
     .description(
       "Work with the app's jobs: the local runtime (npm run dev) by default, or a deployed app with --remote.",
     )

@@ -7,7 +7,7 @@ export interface JobFileWatcherOptions {
   readonly dirs: readonly string[];
   /**
    * Told of the source files that changed (absolute paths, sorted) once none has changed for
-   * `debounceMs`: an editor's save, or `jobs new`, is often several events.
+   * `debounceMs`: an editor's save, or `jobctl new`, is often several events.
    */
   readonly onChange: (files: readonly string[]) => void;
   /** @default 200 */

@@ -4,7 +4,7 @@ import { JobsError } from '../shared/errors';
 
 /**
  * What `npm run dev` prints when the runtime does not start. Job files that do not load are
- * listed as `npx jobs validate` lists them, one line per problem (`<file>: <field>: <message>`),
+ * listed as `npx jobctl validate` lists them, one line per problem (`<file>: <field>: <message>`),
  * from the same code; any other refusal (the data folder in use, a bad PORT) is its message;
  * only an error no one foresaw keeps its stack.
  */
@@ -12,7 +12,7 @@ export async function describeStartFailure(error: unknown, projectRoot: string):
   if (isJobFilesError(error)) {
     const lines = await validationLines(projectRoot);
     if (lines !== '') {
-      return `npm run dev did not start: the job files have problems, as \`npx jobs validate\` lists them:\n${lines}Fix them, then start it again.\n`;
+      return `npm run dev did not start: the job files have problems, as \`npx jobctl validate\` lists them:\n${lines}Fix them, then start it again.\n`;
     }
   }
   if (error instanceof JobsError || error instanceof RangeError) {
@@ -29,7 +29,7 @@ function isJobFilesError(error: unknown): boolean {
   );
 }
 
-/** What `jobs validate` prints for the project, or '' when it finds nothing wrong. */
+/** What `jobctl validate` prints for the project, or '' when it finds nothing wrong. */
 async function validationLines(projectRoot: string): Promise<string> {
   let text = '';
   const writer = { write: (chunk: string) => (text += chunk) };
@@ -43,7 +43,7 @@ async function validationLines(projectRoot: string): Promise<string> {
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     },
     api: () => Promise.reject(new Error('validate needs no API')),
-    commandLine: (...parts) => ['npx jobs', ...parts].join(' '),
+    commandLine: (...parts) => ['npx jobctl', ...parts].join(' '),
     pollIntervalMs: 1000,
   };
   try {

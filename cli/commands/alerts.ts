@@ -12,7 +12,7 @@ interface AlertsOptions extends JsonOption {
   readonly set?: string;
   /** The whole new config, replacing the job's own entry: JSON text, or `@file`. */
   readonly replace?: string;
-  /** A file of configs by job name, as `jobs import` writes it. */
+  /** A file of configs by job name, as `jobctl import` writes it. */
   readonly import?: string;
   /** With `--import`: replace entries that jobs already have. */
   readonly force?: boolean;
@@ -41,7 +41,7 @@ const SOURCES: Readonly<Record<JobAlerts['source'], string>> = {
   none: 'nothing configured: the built-in default',
 };
 
-/** `jobs alerts <name> [--set JSON | --replace JSON]`: shows, changes or replaces a job's alert config. */
+/** `jobctl alerts <name> [--set JSON | --replace JSON]`: shows, changes or replaces a job's alert config. */
 export function addAlertsCommand(program: Command, context: CommandContext): void {
   program
     .command('alerts')
@@ -59,7 +59,7 @@ export function addAlertsCommand(program: Command, context: CommandContext): voi
     )
     .option(
       '--import <file>',
-      'set the alert config of every job in a file of configs by job name (as `jobs import` writes alert-config.import.json); jobs that have their own entry are left alone, showing what would change',
+      'set the alert config of every job in a file of configs by job name (as `jobctl import` writes alert-config.import.json); jobs that have their own entry are left alone, showing what would change',
     )
     .option('--force', 'with --import: replace the entries that jobs already have too')
     .option('--json', "print the API's JSON instead")
@@ -84,7 +84,7 @@ export function addAlertsCommand(program: Command, context: CommandContext): voi
       }
       if (name === undefined) {
         throw new CliUsageError(
-          'Name the job: jobs alerts <name> [--set JSON | --replace JSON], or pass --import <file>',
+          'Name the job: jobctl alerts <name> [--set JSON | --replace JSON], or pass --import <file>',
         );
       }
       return showOrChangeAlerts(context, name, options);

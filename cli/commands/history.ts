@@ -12,7 +12,7 @@ export interface HistoryOptions extends JsonOption {
   readonly cursor?: string;
 }
 
-/** `jobs history <name>`: a job's runs, newest first, a page at a time. */
+/** `jobctl history <name>`: a job's runs, newest first, a page at a time. */
 export function addHistoryCommand(program: Command, context: CommandContext): void {
   program
     .command('history')

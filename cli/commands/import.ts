@@ -31,7 +31,7 @@ export const PROGRESS_MIN_ROWS = 500;
 /** Files listed one by one; beyond this, a count. */
 const LISTED_FILES = 50;
 
-/** `jobs import <file>`: turns a legacy `c_Job` export into job files and alert configs. */
+/** `jobctl import <file>`: turns a legacy `c_Job` export into job files and alert configs. */
 export function addImportCommand(program: Command, context: CommandContext): void {
   program
     .command('import')
@@ -251,7 +251,7 @@ function report(
     lines.push(
       '',
       `${dryRun ? 'Would write' : 'Wrote'} ${result.alertConfigs.length === 1 ? '1 alert config' : `${result.alertConfigs.length} alert configs`} to ${ALERT_CONFIG_FILE}, keyed by job name as the alert-config table is.`,
-      `Once the jobs run (npm run dev, or deployed), apply them with: npx jobs alerts --import ${ALERT_CONFIG_FILE}`,
+      `Once the jobs run (npm run dev, or deployed), apply them with: npx jobctl alerts --import ${ALERT_CONFIG_FILE}`,
     );
   }
   const notImported = result.problems.filter((problem) => problem.skipped);

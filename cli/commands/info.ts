@@ -12,7 +12,7 @@ import {
 } from '../format';
 import { writeJson, writeLines } from '../io';
 
-/** `jobs info <name>`: a job's settings, its next fire times and its last run. */
+/** `jobctl info <name>`: a job's settings, its next fire times and its last run. */
 export function addInfoCommand(program: Command, context: CommandContext): void {
   program
     .command('info')

@@ -4,7 +4,7 @@ import type { CommandContext, JsonOption } from '../command-context';
 import { describeSchedule, describeState, table } from '../format';
 import { writeJson, writeLines } from '../io';
 
-/** `jobs list`: every job, with its schedule, queue and whether it is paused. */
+/** `jobctl list`: every job, with its schedule, queue and whether it is paused. */
 export function addListCommand(program: Command, context: CommandContext): void {
   program
     .command('list')

@@ -34,7 +34,7 @@ const FLAGS: Readonly<Record<JobTemplateField, string>> = {
   displayName: '<name>',
 };
 
-/** `jobs new <name>`: writes `functions/jobs/<name>.job.ts`, never over an existing file. */
+/** `jobctl new <name>`: writes `functions/jobs/<name>.job.ts`, never over an existing file. */
 export function addNewCommand(program: Command, context: CommandContext): void {
   program
     .command('new')

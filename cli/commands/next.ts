@@ -24,7 +24,7 @@ export interface FireTime {
   readonly local: string;
 }
 
-/** `jobs next <name>`: when the job's schedule fires next, in the job's time zone. */
+/** `jobctl next <name>`: when the job's schedule fires next, in the job's time zone. */
 export function addNextCommand(program: Command, context: CommandContext): void {
   program
     .command('next')

@@ -3,7 +3,7 @@ import type { PauseResult } from '../../shared/control/job-control';
 import type { CommandContext, JsonOption } from '../command-context';
 import { writeJson, writeLines } from '../io';
 
-/** `jobs pause <name>`: schedule ticks and enqueued runs are skipped until it is resumed. */
+/** `jobctl pause <name>`: schedule ticks and enqueued runs are skipped until it is resumed. */
 export function addPauseCommand(program: Command, context: CommandContext): void {
   program
     .command('pause')

@@ -3,7 +3,7 @@ import type { CommandContext, JsonOption } from '../command-context';
 import { CliError } from '../errors';
 import { writeJson, writeLines } from '../io';
 
-/** `jobs resume <name>`: undoes `jobs pause`. */
+/** `jobctl resume <name>`: undoes `jobctl pause`. */
 export function addResumeCommand(program: Command, context: CommandContext): void {
   program
     .command('resume')

@@ -20,7 +20,7 @@ export interface RunOptions extends JsonOption {
 const OK_STATUSES: ReadonlySet<Execution['status']> = new Set(['succeeded', 'skipped']);
 const STACK_FRAMES = 8;
 
-/** `jobs run <name>`: "trigger now", and with `--wait` follow the run to its end. */
+/** `jobctl run <name>`: "trigger now", and with `--wait` follow the run to its end. */
 export function addRunCommand(program: Command, context: CommandContext): void {
   program
     .command('run')

@@ -17,7 +17,7 @@ export interface ValidationProblem {
   readonly message: string;
 }
 
-/** `jobs validate`: discovers and checks the job files as `cdk synth` would, without a server. */
+/** `jobctl validate`: discovers and checks the job files as `cdk synth` would, without a server. */
 export function addValidateCommand(program: Command, context: CommandContext): void {
   program
     .command('validate')

@@ -6,7 +6,7 @@ import sendEmail from './send-email.job';
 
 /**
  * The finance report for a closed month. It has no schedule: run it by hand once the month's
- * books are closed, e.g. npx jobs run month-end-report --input '{"month":"2026-10"}'.
+ * books are closed, e.g. npx jobctl run month-end-report --input '{"month":"2026-10"}'.
  */
 export default defineJob({
   displayName: 'Month-end report',

@@ -36,7 +36,7 @@ export interface AlertsFunctionProps {
   readonly dashboardUrl?: string;
   /**
    * How the CLI is invoked for this app, for the command each alert suggests.
-   * @default 'npx jobs'
+   * @default 'npx jobctl'
    */
   readonly commandPrefix?: string;
   /** How long the function's logs are kept. @default logs.RetentionDays.ONE_MONTH */

@@ -148,11 +148,11 @@ export class ControlStack extends Stack {
       });
     }
 
-    // `npx jobs --remote <this stack>` reads the API's URL from this output, by its id
+    // `npx jobctl --remote <this stack>` reads the API's URL from this output, by its id
     // (API_URL_OUTPUT in cli/remote-api.ts).
     new CfnOutput(this, 'ApiUrl', {
       value: stage.url,
-      description: 'The jobs REST API (SigV4): npx jobs --remote <this stack> list',
+      description: 'The jobs REST API (SigV4): npx jobctl --remote <this stack> list',
     });
 
     const alarmTopic = sns.Topic.fromTopicArn(
@@ -173,7 +173,7 @@ export class ControlStack extends Stack {
       ),
       alarmTopic,
       // The command each alert suggests reaches this deployed app's API.
-      commandPrefix: `npx jobs --remote ${this.stackName}`,
+      commandPrefix: `npx jobctl --remote ${this.stackName}`,
       ...(props.alerts.emailSender !== undefined ? { emailSender: props.alerts.emailSender } : {}),
       ...(props.alerts.dashboardUrl !== undefined
         ? { dashboardUrl: props.alerts.dashboardUrl }

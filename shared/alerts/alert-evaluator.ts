@@ -25,7 +25,7 @@ export interface AlertEvaluatorDependencies {
   readonly logger?: Logger;
   /** The dashboard's address, for a link to the run. @default - no link */
   readonly dashboardUrl?: string;
-  /** How the CLI is invoked for this app, for the command in each alert. @default 'npx jobs' */
+  /** How the CLI is invoked for this app, for the command in each alert. @default 'npx jobctl' */
   readonly commandPrefix?: string;
 }
 
@@ -101,7 +101,7 @@ export function createAlertEvaluator(dependencies: AlertEvaluatorDependencies): 
         ...(rules.onDurationOverMs !== undefined
           ? { durationThresholdMs: rules.onDurationOverMs }
           : {}),
-        commandPrefix: dependencies.commandPrefix ?? 'npx jobs',
+        commandPrefix: dependencies.commandPrefix ?? 'npx jobctl',
         ...(dependencies.dashboardUrl ? { dashboardUrl: dependencies.dashboardUrl } : {}),
       });
       const deliveries = await Promise.all(

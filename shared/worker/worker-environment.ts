@@ -21,7 +21,7 @@ export const WORKER_ENVIRONMENT = {
   alertEmailSender: 'JOBS_ALERT_EMAIL_SENDER',
   /** The dashboard's base URL, for links to a run in alerts; unset when there is none. */
   dashboardUrl: 'JOBS_DASHBOARD_URL',
-  /** How alerts tell someone to look at a run with the CLI, such as `npx jobs --remote x`. */
+  /** How alerts tell someone to look at a run with the CLI, such as `npx jobctl --remote x`. */
   alertCommandPrefix: 'JOBS_ALERT_COMMAND_PREFIX',
 } as const;
 

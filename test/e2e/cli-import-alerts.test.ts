@@ -106,7 +106,7 @@ afterAll(async () => {
   await rm(project, { recursive: true, force: true });
 }, E2E_TIMEOUT_MS);
 
-describe('jobs import, then jobs alerts, against the local runtime', {
+describe('jobctl import, then jobctl alerts, against the local runtime', {
   timeout: E2E_TIMEOUT_MS,
 }, () => {
   it('gives no alert config to the row whose job file it left alone', async () => {
@@ -181,7 +181,7 @@ describe('jobs import, then jobs alerts, against the local runtime', {
   it('prints a "Change a field with" command that runs when pasted into a shell', async () => {
     await jobs('alerts', HINTED, '--set', '{"emailRecipients":["live@example.com"]}');
     const shown = await jobs('alerts', HINTED);
-    const hint = /^Change (?:it|a field) with: (npx jobs .*)$/m.exec(shown.stdout)?.[1];
+    const hint = /^Change (?:it|a field) with: (npx jobctl .*)$/m.exec(shown.stdout)?.[1];
     if (hint === undefined) throw new Error(`no hint in:\n${shown.stdout}`);
 
     const pasted = await promisify(execFile)('/bin/sh', ['-c', hint], {

@@ -1,7 +1,10 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +23,9 @@ import { silentLogger } from '../../shared/logging/silent-logger';
 // a busy machine.
 const E2E_TIMEOUT_MS = 60_000;
 const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = fileURLToPath(new URL('../../bin/jobs.mjs', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/jobctl.mjs', import.meta.url));
+// A folder below the project's root, where a user may well be when typing a command.
+const SUBFOLDER = join(REPOSITORY_ROOT, 'functions', 'jobs');
 
 // Names of this file's own, so that nothing here meets another test file's jobs.
 const REPORT = 'cli-e2e-report';
@@ -86,11 +91,15 @@ async function jobsInProcess(...argv: string[]) {
   return { code, stdout, stderr };
 }
 
-/** Runs `node bin/jobs.mjs ...` as a user's shell would. */
-async function jobsProcess(argv: readonly string[], env: Record<string, string> = {}) {
+/** Runs `node bin/jobctl.mjs ...` as a user's shell would, in `cwd` (the project's root by default). */
+async function jobsProcess(
+  argv: readonly string[],
+  env: Record<string, string> = {},
+  cwd: string = REPOSITORY_ROOT,
+) {
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...argv], {
-      cwd: REPOSITORY_ROOT,
+      cwd,
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
     });
     return { code: 0, stdout, stderr };
@@ -100,7 +109,7 @@ async function jobsProcess(argv: readonly string[], env: Record<string, string> 
   }
 }
 
-describe('npx jobs against the local runtime', { timeout: E2E_TIMEOUT_MS }, () => {
+describe('npx jobctl against the local runtime', { timeout: E2E_TIMEOUT_MS }, () => {
   describe('as a child process', () => {
     it('lists the jobs as JSON with list --json', async () => {
       const { code, stdout, stderr } = await jobsProcess(['--url', runtime.url, 'list', '--json']);
@@ -111,18 +120,37 @@ describe('npx jobs against the local runtime', { timeout: E2E_TIMEOUT_MS }, () =
       expect(listed.map((job) => job.name)).toEqual([BROKEN, FLAKY, REPORT]);
     });
 
-    it('runs as `npx jobs`, which the shell would otherwise take for its own `jobs`', async () => {
-      const npx = await promisify(execFile)(
-        'npx',
-        ['jobs', '--url', runtime.url, 'list', '--json'],
-        {
-          cwd: REPOSITORY_ROOT,
-          env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-        },
-      );
+    it('prints its usage as jobctl with --help from a folder below the root, and exits 0', async () => {
+      const { code, stdout, stderr } = await jobsProcess(['--help'], {}, SUBFOLDER);
 
-      const { jobs: listed } = JSON.parse(npx.stdout) as { jobs: JobSummary[] };
-      expect(listed.map((job) => job.name)).toEqual([BROKEN, FLAKY, REPORT]);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^Usage: jobctl \[options\] \[command\]\n/);
+    });
+
+    it("runs as `npx jobctl` from a folder below the root, with npm's own script shell", async () => {
+      // A cache of its own: npx links the project's bin into its cache once per project folder,
+      // and an entry left by an older checkout (one that had only `jobs`) is never relinked.
+      const npmCache = await mkdtemp(join(tmpdir(), 'jobctl-npx-cache-'));
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        npm_config_cache: npmCache,
+        npm_config_offline: 'true',
+      };
+      delete env.npm_config_script_shell;
+      try {
+        const npx = await promisify(execFile)(
+          'npx',
+          ['jobctl', '--url', runtime.url, 'list', '--json'],
+          { cwd: SUBFOLDER, env },
+        );
+
+        const { jobs: listed } = JSON.parse(npx.stdout) as { jobs: JobSummary[] };
+        expect(listed.map((job) => job.name)).toEqual([BROKEN, FLAKY, REPORT]);
+      } finally {
+        await rm(npmCache, { recursive: true, force: true });
+      }
     });
 
     it('exits 1 for an unknown job, with the reason and the closest name', async () => {

@@ -47,7 +47,7 @@ describe('npm run dev, started where it cannot run', { timeout: E2E_TIMEOUT_MS }
     expect(health.status).toBe(200);
   });
 
-  it('prints the problems of an invalid job file as jobs validate does, and exits 1', async () => {
+  it('prints the problems of an invalid job file as jobctl validate does, and exits 1', async () => {
     const target = await project();
     await target.writeJob(
       'fine',
@@ -77,10 +77,10 @@ export default defineJob({
   });
 });
 
-/** `npx jobs validate` in `root`: its problem lines. */
+/** `npx jobctl validate` in `root`: its problem lines. */
 function validate(root: string): { lines: string[] } {
   try {
-    execFileSync('node', [join(REPO_ROOT, 'bin', 'jobs.mjs'), 'validate'], {
+    execFileSync('node', [join(REPO_ROOT, 'bin', 'jobctl.mjs'), 'validate'], {
       cwd: root,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],

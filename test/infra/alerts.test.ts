@@ -150,7 +150,7 @@ describe('AlertsFunction', { timeout: SYNTH_TIMEOUT_MS }, () => {
           Variables: Match.objectLike({
             JOBS_ALERT_CONFIG_TABLE: 'acme_alert-config',
             JOBS_APP_NAME: 'acme',
-            JOBS_ALERT_COMMAND_PREFIX: 'npx jobs --remote acme-control',
+            JOBS_ALERT_COMMAND_PREFIX: 'npx jobctl --remote acme-control',
             JOBS_ALERT_EMAIL_SENDER: Match.absent(),
             JOBS_DASHBOARD_URL: Match.absent(),
           }),

@@ -58,7 +58,7 @@ describe('ControlStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
       });
     });
 
-    it('outputs the URL of its $default stage as ApiUrl, where `jobs --remote` reads it', () => {
+    it('outputs the URL of its $default stage as ApiUrl, where `jobctl --remote` reads it', () => {
       const template = controlTemplate();
 
       const apiId = Object.keys(template.findResources('AWS::ApiGatewayV2::Api'))[0];

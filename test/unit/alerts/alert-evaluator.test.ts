@@ -102,7 +102,7 @@ describe('createAlertEvaluator', () => {
       durationMs: 2_500,
       error: { message: 'sales API answered 503' },
       runUrl: 'http://localhost:3000/#/jobs/daily-report/runs/run-7',
-      command: 'npx jobs history daily-report',
+      command: 'npx jobctl history daily-report',
     });
     expect(alertLog.list()).toMatchObject([
       { outcome: 'sent', reasons: ['failure', 'dead_letter'] },

@@ -95,7 +95,7 @@ describe('jobs alerts', () => {
     const shown = await cli(['--url', 'http://localhost:4000', 'alerts', 'nightly-report'], {
       api,
     });
-    const hint = /^Change (?:it|a field) with: npx jobs (.*)$/m.exec(shown.stdout)?.[1] ?? '';
+    const hint = /^Change (?:it|a field) with: npx jobctl (.*)$/m.exec(shown.stdout)?.[1] ?? '';
 
     const pasted = await cli(await shellWords(hint), { api });
 
@@ -205,7 +205,7 @@ describe('jobs alerts', () => {
           '  maxAlertsPerHour: 3 -> 10\n',
       );
       expect(stdout).toContain(
-        "To replace it with the file's, run: npx jobs alerts --import alert-config.import.json --force",
+        "To replace it with the file's, run: npx jobctl alerts --import alert-config.import.json --force",
       );
     });
 

@@ -28,7 +28,7 @@ describe('jobs history', () => {
         '01JB  succeeded  api       3 minutes ago  1.2 s      1/4      Sent 3 emails',
         '01JA  timed out  schedule  3 hours ago    5 min 0 s  4/4      Job "nightly-report" did not finish within 5 min',
         '',
-        'More runs: npx jobs history nightly-report --cursor offset-2 --limit 2',
+        'More runs: npx jobctl history nightly-report --cursor offset-2 --limit 2',
         '',
       ].join('\n'),
     );
@@ -56,7 +56,9 @@ describe('jobs history', () => {
 
     const { stdout } = await cli(['history', 'send-email'], { api });
 
-    expect(stdout).toBe('send-email has not run yet. Start a run with: npx jobs run send-email\n');
+    expect(stdout).toBe(
+      'send-email has not run yet. Start a run with: npx jobctl run send-email\n',
+    );
   });
 
   it.each([['0'], ['101'], ['ten']])(

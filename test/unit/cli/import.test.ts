@@ -64,11 +64,11 @@ describe('jobs import', () => {
     expect(notImported).toBeGreaterThan(0);
     expect(lines[notImported + 1]).toMatch(/^ {2}row 3 \(Broken\): .*"61 \* \* \* \*"/);
     expect(lines.slice(-3)).toEqual([
-      'Inactive in the legacy system (IsActive = 0), so its file says paused: true: it starts paused, locally and when deployed, until resumed with npx jobs resume <name>:',
+      'Inactive in the legacy system (IsActive = 0), so its file says paused: true: it starts paused, locally and when deployed, until resumed with npx jobctl resume <name>:',
       '  weekly-cleanup',
       '',
     ]);
-    expect(stdout).not.toContain('npx jobs pause');
+    expect(stdout).not.toContain('npx jobctl pause');
     expect(await readFile(join(project, 'functions/jobs/weekly-cleanup.job.ts'), 'utf8')).toContain(
       '  paused: true,\n',
     );
@@ -89,7 +89,7 @@ describe('jobs import', () => {
     expect(stdout).toContain(
       'Left alone, because a job file of that name exists (rename it if it is not this legacy job, and import again):\n  functions/jobs/weekly-cleanup.job.ts (Weekly Cleanup)\n',
     );
-    expect(stdout).not.toContain('npx jobs pause weekly-cleanup');
+    expect(stdout).not.toContain('npx jobctl pause weekly-cleanup');
   });
 
   it('gives no alert config to a row whose job file it left alone', async () => {

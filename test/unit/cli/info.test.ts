@@ -58,7 +58,7 @@ describe('jobs info', () => {
     const { stdout } = await cli(['info', 'send-email'], { api });
 
     expect(stdout).toContain(
-      'Next runs  none: runs only when started (npx jobs run send-email) or enqueued',
+      'Next runs  none: runs only when started (npx jobctl run send-email) or enqueued',
     );
     expect(stdout).toContain('Last run   never');
   });

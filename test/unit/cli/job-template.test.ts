@@ -78,7 +78,7 @@ describe('renderJobFile', { timeout: LOAD_TIMEOUT_MS }, () => {
       const definition = await load(spec);
 
       expect(definition.schedule).toBeUndefined();
-      expect(definition.description).toBe('Runs on demand: npx jobs run month-close.');
+      expect(definition.description).toBe('Runs on demand: npx jobctl run month-close.');
     });
   });
 

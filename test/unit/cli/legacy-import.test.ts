@@ -466,7 +466,7 @@ describe('convertLegacyJobs', () => {
       ]);
       expect(jobs[0]?.source).not.toContain('paused');
       expect(jobs[1]?.source).toContain('\n  paused: true,\n');
-      expect(jobs[1]?.source).toContain('npx jobs resume switched-off');
+      expect(jobs[1]?.source).toContain('npx jobctl resume switched-off');
     });
   });
 

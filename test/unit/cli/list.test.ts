@@ -56,7 +56,7 @@ describe('jobs list', () => {
 
     expect(code).toBe(0);
     expect(stdout).toBe(
-      "No jobs yet. Add one with: npx jobs new daily-report --cron '0 2 * * *'\n",
+      "No jobs yet. Add one with: npx jobctl new daily-report --cron '0 2 * * *'\n",
     );
   });
 

@@ -30,7 +30,7 @@ describe('jobs new', () => {
 
     expect(code).toBe(0);
     expect(stdout).toBe(
-      'Created functions/jobs/nightly-sync.job.ts.\nWrite its work in run(), then check it with: npx jobs validate\nBefore deploying, run npx cdk synth: it gives the job its stack in job-stacks.txt; commit that file with the job.\n',
+      'Created functions/jobs/nightly-sync.job.ts.\nWrite its work in run(), then check it with: npx jobctl validate\nBefore deploying, run npx cdk synth: it gives the job its stack in job-stacks.txt; commit that file with the job.\n',
     );
     const source = await readFile(join(project, 'functions/jobs/nightly-sync.job.ts'), 'utf8');
     expect(source).toContain("schedule: { cron: '0 2 * * *', timezone: 'Europe/London' },");

@@ -73,7 +73,7 @@ describe('jobs next', () => {
 
     expect(code).toBe(0);
     expect(stdout).toBe(
-      'send-email has no schedule: it runs only when started (npx jobs run send-email) or enqueued by another job.\n',
+      'send-email has no schedule: it runs only when started (npx jobctl run send-email) or enqueued by another job.\n',
     );
   });
 

@@ -11,8 +11,8 @@ describe('jobs pause and resume', () => {
     expect(code).toBe(0);
     expect(stdout).toBe(
       [
-        'Paused nightly-report: its schedule ticks and enqueued runs are skipped; runs started with `npx jobs run nightly-report` still run.',
-        'Resume it with: npx jobs resume nightly-report',
+        'Paused nightly-report: its schedule ticks and enqueued runs are skipped; runs started with `npx jobctl run nightly-report` still run.',
+        'Resume it with: npx jobctl resume nightly-report',
         '',
       ].join('\n'),
     );

@@ -62,7 +62,7 @@ describe('jobs run', () => {
       idempotencyKey: 'k1',
     });
     expect(stdout).toBe(
-      `Started run ${RUN_ID} of nightly-report.\nFollow it with: npx jobs history nightly-report\n`,
+      `Started run ${RUN_ID} of nightly-report.\nFollow it with: npx jobctl history nightly-report\n`,
     );
   });
 
@@ -72,7 +72,7 @@ describe('jobs run', () => {
     const { stdout } = await cli(['--remote', 'jobs-control', 'run', 'nightly-report'], { api });
 
     expect(stdout).toContain(
-      'Follow it with: npx jobs --remote jobs-control history nightly-report\n',
+      'Follow it with: npx jobctl --remote jobs-control history nightly-report\n',
     );
   });
 
@@ -195,7 +195,7 @@ describe('jobs run', () => {
         ].join('\n'),
       );
       expect(stderr).toContain(
-        `error: Run ${RUN_ID} of nightly-report failed after 2 attempts. See its history: npx jobs history nightly-report\n`,
+        `error: Run ${RUN_ID} of nightly-report failed after 2 attempts. See its history: npx jobctl history nightly-report\n`,
       );
     });
 
@@ -220,7 +220,7 @@ describe('jobs run', () => {
       expect(code).toBe(1);
       expect(io.sleeps).toEqual([500, 500, 500, 500]);
       expect(stderr).toContain(
-        `error: Run ${RUN_ID} of nightly-report is still running after 2 s; it goes on without you. Follow it with: npx jobs history nightly-report`,
+        `error: Run ${RUN_ID} of nightly-report is still running after 2 s; it goes on without you. Follow it with: npx jobctl history nightly-report`,
       );
     });
 

@@ -5,7 +5,7 @@ import { cli, memoryIo } from './cli-harness';
 // Validation loads each job file through esbuild, and synth's checks bring in aws-cdk-lib.
 const LOAD_TIMEOUT_MS = 30_000;
 
-describe('jobs validate', { timeout: LOAD_TIMEOUT_MS }, () => {
+describe('jobctl validate', { timeout: LOAD_TIMEOUT_MS }, () => {
   const createProject = useFixtureProjects();
 
   it('lists the valid jobs with their files and schedules, and exits 0', async () => {
@@ -64,7 +64,7 @@ describe('jobs validate', { timeout: LOAD_TIMEOUT_MS }, () => {
       ),
     ]);
     expect(stderr).toBe(
-      'error: 3 problems in 2 job files: fix them, then run `npx jobs validate` again.\n',
+      'error: 3 problems in 2 job files: fix them, then run `npx jobctl validate` again.\n',
     );
   });
 

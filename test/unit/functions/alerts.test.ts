@@ -238,7 +238,7 @@ function stubDeployedEnvironment() {
   vi.stubEnv('AWS_REGION', 'eu-west-1');
   vi.stubEnv('JOBS_ALERT_CONFIG_TABLE', 'acme_alert-config');
   vi.stubEnv('JOBS_APP_NAME', 'acme');
-  vi.stubEnv('JOBS_ALERT_COMMAND_PREFIX', 'npx jobs --remote acme-control');
+  vi.stubEnv('JOBS_ALERT_COMMAND_PREFIX', 'npx jobctl --remote acme-control');
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
 }
 
@@ -281,7 +281,7 @@ describe('the alerts Lambda entry', () => {
     });
     const body = emails[0]?.Content?.Simple?.Body?.Text?.Data;
     expect(body).toContain('Daily sales report (daily-report)');
-    expect(body).toContain('npx jobs --remote acme-control history daily-report');
+    expect(body).toContain('npx jobctl --remote acme-control history daily-report');
     const tables = dynamoDb
       .calls()
       .map((call) => (call.args[0].input as { TableName?: string }).TableName);

@@ -25,7 +25,7 @@ async function startError(root: string): Promise<unknown> {
 }
 
 describe('describeStartFailure', () => {
-  it('lists the problems of invalid job files one per line, as jobs validate does', async () => {
+  it('lists the problems of invalid job files one per line, as jobctl validate does', async () => {
     const project = await newProject();
     await project.writeJob('fine.job.ts', jobSource());
     await project.writeJob(
@@ -36,7 +36,7 @@ describe('describeStartFailure', () => {
     const text = await describeStartFailure(await startError(project.root), project.root);
 
     expect(text.split('\n')).toEqual([
-      'npm run dev did not start: the job files have problems, as `npx jobs validate` lists them:',
+      'npm run dev did not start: the job files have problems, as `npx jobctl validate` lists them:',
       'functions/jobs/nightly.job.ts: retries: must be a whole number from 0 to 10, got 12',
       expect.stringMatching(
         /^functions\/jobs\/nightly\.job\.ts: schedule\.cron: "0 0 7 \* \* \*" is not a valid schedule: /,
@@ -46,7 +46,7 @@ describe('describeStartFailure', () => {
     ]);
   });
 
-  it('lists a job a deploy could not create as jobs validate does', async () => {
+  it('lists a job a deploy could not create as jobctl validate does', async () => {
     const project = await newProject();
     await project.writeJob('alerts.job.ts', jobSource());
 

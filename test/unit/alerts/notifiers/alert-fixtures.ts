@@ -32,7 +32,7 @@ export function failedAlert(overrides: Partial<AlertMessage> = {}): AlertMessage
       stack: v8Stack("TypeError: Cannot read properties of undefined (reading 'total')", 4),
     },
     runUrl: 'https://jobs.example.com/jobs/daily-report/runs/01JZ3K8Q9V6T2M4N5P7R8S9T0V',
-    command: 'npx jobs history daily-report',
+    command: 'npx jobctl history daily-report',
     ...overrides,
   };
 }

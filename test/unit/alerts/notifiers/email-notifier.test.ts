@@ -74,7 +74,7 @@ describe('SesEmailNotifier', () => {
     expect(text).toContain(
       "Error: TypeError: Cannot read properties of undefined (reading 'total')",
     );
-    expect(text).toContain('From a terminal: npx jobs history daily-report');
+    expect(text).toContain('From a terminal: npx jobctl history daily-report');
   });
 
   it('sends to more than 50 recipients in batches of 50', async () => {

@@ -192,7 +192,7 @@ describe('formatAlert notes and links', () => {
     expect(text.runUrl).toBe(
       'https://jobs.example.com/jobs/daily-report/runs/01JZ3K8Q9V6T2M4N5P7R8S9T0V',
     );
-    expect(text.command).toBe('npx jobs history daily-report');
+    expect(text.command).toBe('npx jobctl history daily-report');
   });
 
   it('sums the alert up in one line with the error', () => {
@@ -221,7 +221,7 @@ describe('alertPlainText', () => {
     expect(text).toContain(
       'Open the run: https://jobs.example.com/jobs/daily-report/runs/01JZ3K8Q9V6T2M4N5P7R8S9T0V',
     );
-    expect(text).toContain('From a terminal: npx jobs history daily-report');
+    expect(text).toContain('From a terminal: npx jobctl history daily-report');
   });
 
   it('says how many stack lines it left out', () => {

@@ -100,14 +100,14 @@ describe('slackPayload shape', () => {
     const texts = sectionTexts(slackPayload(failedAlert()));
 
     expect(texts.at(-1)).toBe(
-      '<https://jobs.example.com/jobs/daily-report/runs/01JZ3K8Q9V6T2M4N5P7R8S9T0V|Open the run>  ·  `npx jobs history daily-report`',
+      '<https://jobs.example.com/jobs/daily-report/runs/01JZ3K8Q9V6T2M4N5P7R8S9T0V|Open the run>  ·  `npx jobctl history daily-report`',
     );
   });
 
   it('gives only the command when there is no run URL', () => {
     const texts = sectionTexts(slackPayload(failedAlert({ runUrl: undefined })));
 
-    expect(texts.at(-1)).toBe('See the run: `npx jobs history daily-report`');
+    expect(texts.at(-1)).toBe('See the run: `npx jobctl history daily-report`');
   });
 
   it('notes the alerts held back as context', () => {

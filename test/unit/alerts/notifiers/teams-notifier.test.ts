@@ -115,7 +115,7 @@ describe('teamsPayload shape', () => {
 
     expect(card.actions).toBeUndefined();
     expect(textBlocks(card.body).at(-1)).toMatchObject({
-      text: 'npx jobs history daily-report',
+      text: 'npx jobctl history daily-report',
       fontType: 'Monospace',
     });
   });

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npx jobs <command>`: runs the TypeScript CLI through tsx, so no build step is needed.
+// `npx jobctl <command>`: runs the TypeScript CLI through tsx, so no build step is needed.
 import { register } from 'tsx/esm/api';
 
 register();
