@@ -12,11 +12,6 @@ export function bundledJobFilePrelude(fileName: string): string {
   return `globalThis[Symbol.for('serverless-jobs.bundledJobFile')] = ${JSON.stringify(fileName)}; `;
 }
 
-/** What the prelude does, for code that is not bundled. */
-export function enterBundledJobFile(file: string): void {
-  (globalThis as WithBundledJobFile)[BUNDLED_JOB_FILE] = file;
-}
-
 /** The job file whose module body is running, in a bundle; `undefined` elsewhere. */
 export function bundledJobFile(): string | undefined {
   return (globalThis as WithBundledJobFile)[BUNDLED_JOB_FILE];
