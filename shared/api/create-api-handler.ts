@@ -294,10 +294,6 @@ function pageRequest(request: ApiRequest): PageRequest {
   return page;
 }
 
-/**
- * The body of `POST /jobs/{name}/runs`: nothing, or a JSON object with only `input` and
- * `idempotencyKey`, so that a misspelt field is an error rather than silently dropped.
- */
 /** A request body that must be one JSON object, such as an alert config. */
 function jsonObjectBody(text: string | undefined, what: string): Record<string, unknown> {
   let body: unknown;
@@ -316,6 +312,10 @@ function jsonObjectBody(text: string | undefined, what: string): Record<string, 
   return body as Record<string, unknown>;
 }
 
+/**
+ * The body of `POST /jobs/{name}/runs`: nothing, or a JSON object with only `input` and
+ * `idempotencyKey`, so that a misspelt field is an error rather than silently dropped.
+ */
 function triggerBody(text: string | undefined): { input?: unknown; idempotencyKey?: string } {
   if (text === undefined || text.trim() === '') return {};
   let body: unknown;
