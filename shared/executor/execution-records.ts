@@ -1,7 +1,7 @@
 import { unstorableValueIssue } from '../delivery/run-limits';
 import type { AnyNamedJobDefinition } from '../job/job-definition';
 import { retryDeadline } from './attempt-claim';
-import type { Execution, ExecutionError, ExecutionStatus, SkipReason } from './execution';
+import type { Execution, ExecutionError, ExecutionStatus, SkipReason, Writable } from './execution';
 import type { RunState } from './run-state';
 
 /** The fields every record of this request shares. */
@@ -128,8 +128,6 @@ export function finishedExecution(running: Execution, outcome: Outcome, now: num
   if (outcome.skipReason !== undefined) finished.skipReason = outcome.skipReason;
   return finished;
 }
-
-type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The process's peak resident memory so far, as Lambda's "Max Memory Used" reports it. */
 function peakMemoryMb(): number {

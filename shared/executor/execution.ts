@@ -74,3 +74,6 @@ export interface Execution {
    */
   readonly truncated?: readonly string[];
 }
+
+/** `T` with its readonly fields made assignable, for code that builds a record field by field. */
+export type Writable<T> = { -readonly [K in keyof T]: T[K] };

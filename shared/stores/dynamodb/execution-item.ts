@@ -1,6 +1,6 @@
 import { unstorableValueIssue } from '../../delivery/run-limits';
 import { abandonedAttempt } from '../../executor/attempt-claim';
-import type { Execution, ExecutionError } from '../../executor/execution';
+import type { Execution, ExecutionError, Writable } from '../../executor/execution';
 
 /** DynamoDB's item size limit. */
 const ITEM_LIMIT_BYTES = 400 * 1024;
@@ -24,8 +24,6 @@ export function attemptBudgetBytes(maxAttempts: number): number {
     (ITEM_LIMIT_BYTES - INPUT_BUDGET_BYTES - ITEM_OVERHEAD_BYTES) / Math.max(1, maxAttempts),
   );
 }
-
-type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * The attempt as stored: without the run's input (kept once per run), with what DynamoDB could
