@@ -59,7 +59,7 @@ describe('JobWorker alarms', { timeout: SYNTH_TIMEOUT_MS }, () => {
     [RECURRING_JOB, 96_000],
     [ONE_OFF_JOB, 48_000],
     [ON_DEMAND_JOB, 48_000],
-  ])('raises an alarm when a run of %s takes 80%% of its timeout, %i ms', (job, thresholdMs) => {
+  ])('raises an alarm when a run of %s takes 80% of its timeout, %i ms', (job, thresholdMs) => {
     const { jobs } = buildJobsApp();
 
     const workerFunction = workerOf(jobs, job).function;
