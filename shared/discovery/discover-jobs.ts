@@ -162,10 +162,13 @@ function duplicateNames(jobs: readonly DiscoveredJob[]): DiscoveryProblem[] {
   return [...filesByName].flatMap(([name, files]) =>
     files.length < 2
       ? []
-      : files.map((file) => ({
-          file,
-          message: `defines job "${name}", as do ${files.filter((other) => other !== file).join(', ')}; job names must be unique`,
-        })),
+      : files.map((file) => {
+          const others = files.filter((other) => other !== file);
+          return {
+            file,
+            message: `defines job "${name}", as ${others.length === 1 ? 'does' : 'do'} ${others.join(', ')}; job names must be unique`,
+          };
+        }),
   );
 }
 

@@ -223,13 +223,30 @@ describe('discoverJobs, with job files it cannot accept', { timeout: LOAD_TIMEOU
       expect(error.problems).toEqual([
         {
           file: 'functions/jobs/sync-contacts.job.ts',
-          message: expect.stringMatching(/"sync".*functions\/jobs\/sync-orders\.job\.ts.*unique/),
+          message:
+            'defines job "sync", as does functions/jobs/sync-orders.job.ts; job names must be unique',
         },
         {
           file: 'functions/jobs/sync-orders.job.ts',
-          message: expect.stringMatching(/"sync".*functions\/jobs\/sync-contacts\.job\.ts.*unique/),
+          message:
+            'defines job "sync", as does functions/jobs/sync-contacts.job.ts; job names must be unique',
         },
       ]);
+    });
+
+    it('names every other file when three jobs set the same name', async () => {
+      const project = await createProject();
+      await project.writeJob('sync-orders.job.ts', jobSource("name: 'sync',"));
+      await project.writeJob('sync-contacts.job.ts', jobSource("name: 'sync',"));
+      await project.writeJob('sync-invoices.job.ts', jobSource("name: 'sync',"));
+
+      const error = await discoveryError(project);
+
+      expect(error.problems).toContainEqual({
+        file: 'functions/jobs/sync-orders.job.ts',
+        message:
+          'defines job "sync", as do functions/jobs/sync-contacts.job.ts, functions/jobs/sync-invoices.job.ts; job names must be unique',
+      });
     });
 
     it('names both files when job files in different folders share a file name', async () => {
