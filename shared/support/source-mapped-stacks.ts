@@ -7,9 +7,9 @@ type CallSite = NodeJS.CallSite;
 /**
  * Formats stack traces with the bundle's source maps, each read and parsed the first time a stack
  * passes through its file: what `--enable-source-maps` shows, without that flag's cost of parsing
- * every loaded file's map at start (about 17 ms of each worker's cold start). V8 formats a stack
- * when `error.stack` is first read, so only errors that are logged or recorded pay. Returns what
- * puts the previous formatter back.
+ * every loaded file's map at each worker's cold start (figures in bench/lambda-bundle.bench.ts).
+ * V8 formats a stack when `error.stack` is first read, so only errors that are logged or recorded
+ * pay. Returns what puts the previous formatter back.
  */
 export function installSourceMappedStacks(): () => void {
   const previous = Error.prepareStackTrace;
