@@ -2,6 +2,7 @@
 export {};
 
 await import('./discovery.bench');
+await import('./legacy-import.bench');
 await import('./executor.bench');
 await import('./persistence.bench');
 await import('./worker-throughput.bench');
