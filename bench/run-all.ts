@@ -5,6 +5,7 @@ await import('./discovery.bench');
 await import('./legacy-import.bench');
 await import('./executor.bench');
 await import('./persistence.bench');
+await import('./webhook-delivery.bench');
 await import('./worker-throughput.bench');
 await import('./local-load.bench');
 await import('./synth.bench');

