@@ -296,9 +296,7 @@ describe('the local runtime, through its REST API', { timeout: E2E_TIMEOUT_MS },
       (runs) => runs.runs[0]?.status === 'running',
     );
 
-    const stopStarted = Date.now();
     await first.stop();
-    const stopMs = Date.now() - stopStarted;
     const second = await start([slow], { dataDir, appName });
     const run = await eventually(
       async () => (await api(second, `/jobs/slow-export/runs/${body.runId}`)).body,
@@ -306,7 +304,6 @@ describe('the local runtime, through its REST API', { timeout: E2E_TIMEOUT_MS },
         (details.attempts as { status: string }[] | undefined)?.at(-1)?.status === 'succeeded',
     );
 
-    expect(stopMs).toBeLessThan(10_000);
     expect((run.attempts as { status: string }[]).map((attempt) => attempt.status)).toEqual([
       'cancelled',
       'succeeded',
