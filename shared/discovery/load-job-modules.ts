@@ -3,7 +3,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Message, type Plugin } from 'esbuild';
-import { bundledJobFilePrelude } from '../job/bundled-job-file';
+import { bundledJobFilePrelude, leaveBundledJobFile } from '../job/bundled-job-file';
 
 /** What loading one job file produced: its module's exports, or the error it threw. */
 export type LoadedModule =
@@ -86,6 +86,8 @@ export async function loadJobModules(
     // A package a job imports could not be linked; load files one by one to say which.
     return loadOneByOne(files, broken);
   } finally {
+    // Else the last job file's name would stay, and name a job that some later code defines.
+    leaveBundledJobFile();
     await Promise.all([rm(bundle, { force: true }), rm(entryFile, { force: true })]);
   }
 }

@@ -12,6 +12,11 @@ export function bundledJobFilePrelude(fileName: string): string {
   return `globalThis[Symbol.for('serverless-jobs.bundledJobFile')] = ${JSON.stringify(fileName)}; `;
 }
 
+/** Ends what the last prelude said, once a bundle's job modules have run. */
+export function leaveBundledJobFile(): void {
+  delete (globalThis as WithBundledJobFile)[BUNDLED_JOB_FILE];
+}
+
 /** The job file whose module body is running, in a bundle; `undefined` elsewhere. */
 export function bundledJobFile(): string | undefined {
   return (globalThis as WithBundledJobFile)[BUNDLED_JOB_FILE];

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { discoverJobs, findJobFiles } from '../../../shared/discovery/index';
 import { JobDiscoveryError } from '../../../shared/errors';
+import { bundledJobFile } from '../../../shared/job/bundled-job-file';
 import { jobSource, REPOSITORY_ROOT, useFixtureProjects } from './fixture-project';
 
 // Loading job files goes through esbuild and a dynamic import: allow for a slow machine.
@@ -58,6 +59,15 @@ describe('discoverJobs', { timeout: LOAD_TIMEOUT_MS }, () => {
       expect(jobs.map((job) => job.definition.name)).toEqual(['nightly-sync']);
       expect(jobs[0]?.definition.displayName).toBe('nightly-sync');
       expect(warnings).toEqual([]);
+    });
+
+    it('leaves no job file behind to name a job defined after the job files loaded', async () => {
+      const project = await createProject();
+      await project.writeJob('nightly-sync.job.ts', jobSource());
+
+      await discoverJobs({ projectRoot: project.root });
+
+      expect(bundledJobFile()).toBeUndefined();
     });
 
     it('names a job that another job imports after its own file, not the importer', async () => {
