@@ -75,8 +75,9 @@ const trigger = (body: string, headers?: Record<string, string>) => ({
 describe('a run its queue refuses', () => {
   // SendMessage's InvalidMessageContents: a queue that refuses characters the gate let through
   // (fauxqs refuses emoji) is the caller's 400, never a 500.
-  it('answers 400 naming the queue’s refusal', async () => {
+  it('answers 400 naming the queue’s refusal', async (context) => {
     const sqs = mockClient(SQSClient);
+    context.onTestFinished(() => sqs.restore());
     sqs
       .on(SendMessageCommand)
       .rejects(new InvalidMessageContents({ message: 'Invalid characters found.', $metadata: {} }));

@@ -4,7 +4,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../../cli/program';
 import { API_URL_OUTPUT, connectRemoteApi } from '../../../cli/remote-api';
 import { memoryIo } from './cli-harness';
@@ -25,6 +25,11 @@ interface Received {
 }
 
 const servers: Server[] = [];
+
+// Unit test files share a worker (isolate: false, vitest.config.ts): the next file gets real clients.
+afterAll(() => {
+  cloudFormation.restore();
+});
 
 afterEach(async () => {
   cloudFormation.reset();

@@ -6,7 +6,7 @@ import {
   ThrottlingException,
 } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { SchedulerOneOffScheduler } from '../../../shared/delivery/one-off-scheduler';
 import type { QueueLocator } from '../../../shared/delivery/queue-locator';
 import { parseRunMessage } from '../../../shared/delivery/run-message';
@@ -15,6 +15,11 @@ import { runIdForKey } from '../../../shared/executor/run-id';
 import type { RunRequest } from '../../../shared/executor/run-request';
 
 const scheduler = mockClient(SchedulerClient);
+
+// Unit test files share a worker (isolate: false, vitest.config.ts): the next file gets real clients.
+afterAll(() => {
+  scheduler.restore();
+});
 
 afterEach(() => {
   scheduler.reset();

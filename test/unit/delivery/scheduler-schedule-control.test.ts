@@ -7,10 +7,15 @@ import {
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { SchedulerScheduleControl } from '../../../shared/delivery/scheduler-schedule-control';
 
 const scheduler = mockClient(SchedulerClient);
+
+// Unit test files share a worker (isolate: false, vitest.config.ts): the next file gets real clients.
+afterAll(() => {
+  scheduler.restore();
+});
 
 afterEach(() => {
   scheduler.reset();

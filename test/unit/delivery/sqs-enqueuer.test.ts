@@ -6,7 +6,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/clock/manual-clock';
 import type { OneOffRun, OneOffScheduler } from '../../../shared/delivery/one-off-scheduler';
 import type { QueueLocator } from '../../../shared/delivery/queue-locator';
@@ -15,6 +15,11 @@ import { EnqueueError, InvalidRunRequestError, NonRetriableError } from '../../.
 import type { RunRequest } from '../../../shared/executor/run-request';
 
 const sqs = mockClient(SQSClient);
+
+// Unit test files share a worker (isolate: false, vitest.config.ts): the next file gets real clients.
+afterAll(() => {
+  sqs.restore();
+});
 
 afterEach(() => {
   sqs.reset();

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-scheduler';
 import type { CloudFormationCustomResourceUpdateEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { SchedulerScheduleControl } from '../../../shared/delivery/scheduler-schedule-control';
 import {
   KEEP_PAUSED_PROPERTIES,
@@ -17,6 +17,11 @@ import { MemoryLogger } from '../../../shared/logging/memory-logger';
 import { InMemoryJobStateStore } from '../../../shared/stores/in-memory-job-state-store';
 
 const scheduler = mockClient(SchedulerClient);
+
+// Unit test files share a worker (isolate: false, vitest.config.ts): the next file gets real clients.
+afterAll(() => {
+  scheduler.restore();
+});
 
 afterEach(() => {
   scheduler.reset();

@@ -10,7 +10,7 @@ import {
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent, StreamRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { createLambdaAlerts, readAlertsEnvironment } from '../../../functions/alerts';
 import { WEBHOOK_SECRET_TAG } from '../../../infra/constructs/alerts-function';
 import type { AlertEvaluator } from '../../../shared/alerts/alert-evaluator';
@@ -23,6 +23,13 @@ import { MemoryLogger } from '../../../shared/logging/memory-logger';
 const dynamoDb = mockClient(DynamoDBDocumentClient);
 const ses = mockClient(SESv2Client);
 const secrets = mockClient(SecretsManagerClient);
+
+// Unit test files share a worker (isolate: false, vitest.config.ts): the next file gets real clients.
+afterAll(() => {
+  dynamoDb.restore();
+  ses.restore();
+  secrets.restore();
+});
 
 afterEach(() => {
   dynamoDb.reset();

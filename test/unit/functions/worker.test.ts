@@ -3,7 +3,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { createJobLambdaWorker, createLambdaWorker } from '../../../functions/worker';
 import { defineJob } from '../../../shared/job/define-job';
 import { JobResult } from '../../../shared/job/job-result';
@@ -11,6 +11,13 @@ import { JobResult } from '../../../shared/job/job-result';
 const dynamoDb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
 const scheduler = mockClient(SchedulerClient);
+
+// Unit test files share a worker (isolate: false, vitest.config.ts): the next file gets real clients.
+afterAll(() => {
+  dynamoDb.restore();
+  sqs.restore();
+  scheduler.restore();
+});
 
 afterEach(() => {
   dynamoDb.reset();

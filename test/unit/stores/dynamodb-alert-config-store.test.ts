@@ -10,7 +10,7 @@ import {
   PutCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   type AlertConfig,
   alertConfigSchema,
@@ -23,6 +23,11 @@ import { DynamoDbAlertConfigStore } from '../../../shared/stores/dynamodb/dynamo
 // The store sends lib-dynamodb commands through a document client, so the mock sees them before
 // marshalling: plain values, as the store wrote them.
 const dynamo = mockClient(DynamoDBDocumentClient);
+
+// Unit test files share a worker (isolate: false, vitest.config.ts): the next file gets real clients.
+afterAll(() => {
+  dynamo.restore();
+});
 
 afterEach(() => {
   dynamo.reset();

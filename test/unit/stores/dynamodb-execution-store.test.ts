@@ -12,7 +12,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/clock/manual-clock';
 import { InvalidCursorError, MissingTableError } from '../../../shared/errors';
 import type { Execution, ExecutionStatus } from '../../../shared/executor/execution';
@@ -25,6 +25,11 @@ import { dayPartitionOf } from '../../../shared/stores/dynamodb/run-buckets';
 // The store sends lib-dynamodb commands through a document client, so the mock sees them before
 // marshalling: plain values, as the store wrote them.
 const dynamo = mockClient(DynamoDBDocumentClient);
+
+// Unit test files share a worker (isolate: false, vitest.config.ts): the next file gets real clients.
+afterAll(() => {
+  dynamo.restore();
+});
 
 afterEach(() => {
   dynamo.reset();

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/clock/manual-clock';
 import { MissingTableError } from '../../../shared/errors';
 import { DynamoDbJobStateStore } from '../../../shared/stores/dynamodb/dynamodb-job-state-store';
@@ -14,6 +14,11 @@ import { DynamoDbJobStateStore } from '../../../shared/stores/dynamodb/dynamodb-
 // The store sends lib-dynamodb commands through a document client, so the mock sees them before
 // marshalling: plain values, as the store wrote them.
 const dynamo = mockClient(DynamoDBDocumentClient);
+
+// Unit test files share a worker (isolate: false, vitest.config.ts): the next file gets real clients.
+afterAll(() => {
+  dynamo.restore();
+});
 
 afterEach(() => {
   dynamo.reset();

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createExecutor } from '../../../shared/executor/executor';
 import { runIdForKey } from '../../../shared/executor/run-id';
 import { defineJob } from '../../../shared/job/define-job';
@@ -19,6 +19,11 @@ import { createWorkerHandler } from '../../../shared/worker/worker-handler';
 // looks, and dead-lettered at once rather than redelivered until SQS gives up.
 
 const sqs = mockClient(SQSClient);
+// Unit test files share a worker (isolate: false, vitest.config.ts): the next file gets real clients.
+afterAll(() => {
+  sqs.restore();
+});
+
 afterEach(() => {
   sqs.reset();
 });

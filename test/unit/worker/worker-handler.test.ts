@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { InvalidRunMessageError, NonRetriableError } from '../../../shared/errors';
 import type { Execution } from '../../../shared/executor/execution';
@@ -24,6 +24,11 @@ import { InMemoryJobStateStore } from '../../../shared/stores/in-memory-job-stat
 import { createWorkerHandler } from '../../../shared/worker/worker-handler';
 
 const sqs = mockClient(SQSClient);
+
+// Unit test files share a worker (isolate: false, vitest.config.ts): the next file gets real clients.
+afterAll(() => {
+  sqs.restore();
+});
 
 afterEach(() => {
   sqs.reset();

@@ -5,7 +5,7 @@ import {
   TooManyRequestsException,
 } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   alertEmail,
   recipientBatches,
@@ -15,6 +15,11 @@ import { NotifierConfigError } from '../../../../shared/alerts/notifiers/notifie
 import { failedAlert } from './alert-fixtures';
 
 const ses = mockClient(SESv2Client);
+
+// Unit test files share a worker (isolate: false, vitest.config.ts): the next file gets real clients.
+afterAll(() => {
+  ses.restore();
+});
 
 afterEach(() => {
   ses.reset();

@@ -5,7 +5,7 @@ import {
   SecretsManagerServiceException,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { WebhookSecretError } from '../../../../shared/alerts/notifiers/notifier-errors';
 import {
   parseWebhookUrl,
@@ -14,6 +14,11 @@ import {
 } from '../../../../shared/alerts/notifiers/webhook-secrets';
 
 const secrets = mockClient(SecretsManagerClient);
+
+// Unit test files share a worker (isolate: false, vitest.config.ts): the next file gets real clients.
+afterAll(() => {
+  secrets.restore();
+});
 
 afterEach(() => {
   secrets.reset();
