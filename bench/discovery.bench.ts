@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { discoverJobs } from '#shared/discovery';
+import { discoverJobs } from '#discovery';
 import { median, report } from './report';
 
 const JOB_COUNT = Number(process.env.JOB_COUNT ?? 1000);

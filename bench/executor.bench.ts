@@ -3,16 +3,12 @@
 // 20,000 runs per second through the invoker.
 
 import { z } from 'zod';
-import {
-  createExecutor,
-  defineJob,
-  InMemoryExecutionStore,
-  InMemoryJobStateStore,
-  type JobContext,
-  JobResult,
-  silentLogger,
-} from '#shared';
+import { defineJob, type JobContext, JobResult } from '#shared';
 import { createTestInvoker } from '#shared/testing';
+import { createExecutor } from '../shared/executor/executor';
+import { silentLogger } from '../shared/logging/silent-logger';
+import { InMemoryExecutionStore } from '../shared/stores/in-memory-execution-store';
+import { InMemoryJobStateStore } from '../shared/stores/in-memory-job-state-store';
 import { median, report } from './report';
 
 const RUNS = Number(process.env.RUNS ?? 20_000);

@@ -522,7 +522,7 @@ async function phases(): Promise<void> {
   const [cdk, nag, discovery, functionCode, serverlessJobs, stackAssignment] = await Promise.all([
     import('aws-cdk-lib'),
     import('cdk-nag'),
-    import('#shared/discovery'),
+    import('#discovery'),
     import('../infra/function-code'),
     import('../infra/serverless-jobs'),
     import('../infra/index'),

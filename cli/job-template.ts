@@ -1,4 +1,4 @@
-import { DEFAULT_JOBS_DIR } from '../shared/discovery/index';
+import { DEFAULT_JOBS_DIR } from '../discovery/index';
 import { JobsError, ScheduleExpressionError } from '../shared/errors';
 import { jobNameProblem } from '../shared/job/job-name';
 import { ScheduleExpression } from '../shared/schedule/schedule-expression';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { discoverJobs } from '#shared/discovery';
+import { discoverJobs } from '#discovery';
 import { JobsError } from '../shared/errors';
 import { ServerlessJobs } from './serverless-jobs';
 import { JOBS_PER_STACK, overfullStacks, STACK_ASSIGNMENT_FILE } from './stack-assignment';

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import type { DiscoveryResult } from '../shared/discovery/discover-jobs';
+import type { DiscoveryResult } from '../discovery/discover-jobs';
 import type { AnyNamedJobDefinition } from '../shared/job/job-definition';
 import type { Logger } from '../shared/ports/logger';
 import { type JobFileWatcher, watchJobFiles } from './job-file-watcher';

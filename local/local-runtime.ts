@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { DEFAULT_JOBS_DIR, discoverJobs } from '../discovery/discover-jobs';
 import { type AlertEvaluator, createAlertEvaluator } from '../shared/alerts/alert-evaluator';
 import { OutboxEmailNotifier } from '../shared/alerts/notifiers/outbox-email-notifier';
 import { SlackNotifier } from '../shared/alerts/notifiers/slack-notifier';
@@ -21,7 +22,6 @@ import {
 } from '../shared/delivery/queue-class-settings';
 import type { RunMessage } from '../shared/delivery/run-message';
 import { SqsEnqueuer } from '../shared/delivery/sqs-enqueuer';
-import { DEFAULT_JOBS_DIR, discoverJobs } from '../shared/discovery/discover-jobs';
 import { JobsError } from '../shared/errors';
 import { JobRegistry } from '../shared/executor/job-registry';
 import type { AnyJobDefinition, AnyNamedJobDefinition } from '../shared/job/job-definition';

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_JOBS_DIR, findJobFiles } from '../../shared/discovery/index';
+import { DEFAULT_JOBS_DIR, findJobFiles } from '../../discovery/index';
 import { commandLine } from '../arguments';
 import type { CommandContext } from '../command-context';
 import { CliError } from '../errors';

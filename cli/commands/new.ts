@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_JOBS_DIR, findJobFiles } from '../../shared/discovery/index';
+import { DEFAULT_JOBS_DIR, findJobFiles } from '../../discovery/index';
 import { ResourceNames } from '../../shared/naming/resource-names';
 import { appName } from '../app-name';
 import { commandLine } from '../arguments';

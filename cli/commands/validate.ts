@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import { type DiscoveredJob, discoverJobs } from '../../discovery/index';
 import type { JobDeploymentError } from '../../infra/validate-jobs';
-import { type DiscoveredJob, discoverJobs } from '../../shared/discovery/index';
 import type { DiscoveryProblem, JobDiscoveryError } from '../../shared/errors';
 import { appName } from '../app-name';
 import { commandLine } from '../arguments';

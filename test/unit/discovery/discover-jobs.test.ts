@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { discoverJobs, findJobFiles } from '../../../shared/discovery/index';
+import { discoverJobs, findJobFiles } from '../../../discovery/index';
 import { JobDiscoveryError } from '../../../shared/errors';
 import { bundledJobFile } from '../../../shared/job/bundled-job-file';
 import { jobSource, REPOSITORY_ROOT, useFixtureProjects } from './fixture-project';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { discoverJobs } from '../../../shared/discovery/index';
+import { discoverJobs } from '../../../discovery/index';
 import { type DiscoveryProblem, JobDiscoveryError } from '../../../shared/errors';
 import { type FixtureProject, jobSource, useFixtureProjects } from './fixture-project';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { discoverJobs } from '../../../shared/discovery/index';
+import { discoverJobs } from '../../../discovery/index';
 import { jobSource, useFixtureProjects } from './fixture-project';
 
 const JOB_COUNT = 200;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DiscoveryResult } from '../../../discovery/discover-jobs';
 import { type JobReload, startJobReloader } from '../../../local/job-reloader';
-import type { DiscoveryResult } from '../../../shared/discovery/discover-jobs';
 import { JobDiscoveryError } from '../../../shared/errors';
 import { defineJob } from '../../../shared/job/define-job';
 import type { AnyNamedJobDefinition } from '../../../shared/job/job-definition';

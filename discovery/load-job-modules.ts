@@ -3,7 +3,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Message, type Plugin } from 'esbuild';
-import { bundledJobFilePrelude, leaveBundledJobFile } from '../job/bundled-job-file';
+import { bundledJobFilePrelude, leaveBundledJobFile } from '../shared/job/bundled-job-file';
 
 /** What loading one job file produced: its module's exports, or the error it threw. */
 export type LoadedModule =

@@ -1,13 +1,13 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { type DiscoveryProblem, JobDefinitionError, JobDiscoveryError } from '../errors';
-import { withJobName } from '../job/define-job';
+import { type DiscoveryProblem, JobDefinitionError, JobDiscoveryError } from '../shared/errors';
+import { withJobName } from '../shared/job/define-job';
 import {
   type AnyJobDefinition,
   type AnyNamedJobDefinition,
   isJobDefinition,
-} from '../job/job-definition';
-import { jobNameFromFile } from '../job/job-name';
+} from '../shared/job/job-definition';
+import { jobNameFromFile } from '../shared/job/job-name';
 import {
   buildFailureMessages,
   JobBuildError,
