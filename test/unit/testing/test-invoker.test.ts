@@ -31,6 +31,39 @@ function flakyJob(name: string, failures: number, retries = 3) {
   });
 }
 
+describe('createTestInvoker', () => {
+  it('refuses a job that enqueues one it was not given, and says what to add', () => {
+    expect(() => createTestInvoker({ jobs: [newsletter] })).toThrow(
+      'job "newsletter" enqueues "send-email", which is not among the jobs given. Jobs given: newsletter.\n' +
+        'Add each enqueued job to `jobs` (its definition, imported from its job file)',
+    );
+  });
+
+  it('suggests the given job a misspelled enqueue target most likely means', () => {
+    const misspelled = defineJob({ name: 'misspelled', enqueues: ['send-emial'], run: () => {} });
+
+    expect(() => createTestInvoker({ jobs: [misspelled, sendEmail] })).toThrow(
+      'job "misspelled" enqueues "send-emial", which is not among the jobs given. Did you mean "send-email"?',
+    );
+  });
+
+  it('lists every missing target in one UnknownEnqueueTargetError', () => {
+    const fanOut = defineJob({ name: 'fan-out', enqueues: ['audit', 'billing'], run: () => {} });
+
+    const creating = () => createTestInvoker({ jobs: [fanOut] });
+
+    expect(creating).toThrow(
+      expect.objectContaining({
+        name: 'UnknownEnqueueTargetError',
+        missing: [
+          { jobName: 'fan-out', target: 'audit' },
+          { jobName: 'fan-out', target: 'billing' },
+        ],
+      }),
+    );
+  });
+});
+
 describe('run', () => {
   it('resolves with the final attempt, after retrying failures as production does', async () => {
     const invoker = createTestInvoker({ jobs: [flakyJob('flaky', 2)] });
@@ -116,12 +149,25 @@ describe('run', () => {
     ]);
   });
 
-  it('fails the enqueuing run when it enqueues a job the invoker was not given', async () => {
-    const invoker = createTestInvoker({ jobs: [newsletter] });
+  it('runs a job given by its definition, typed by it', async () => {
+    const invoker = createTestInvoker({
+      jobs: [sendEmail],
+      deps: { 'send-email': { mailer: { send: async (to: string) => `sent to ${to}` } } },
+    });
 
-    const execution = await invoker.run('newsletter', { subscribers: ['a@example.com'] });
+    const execution = await invoker.run(sendEmail, { to: 'a@example.com' });
 
-    expect(execution).toMatchObject({ status: 'failed', error: { name: 'UnknownJobError' } });
+    expect(execution).toMatchObject({ status: 'succeeded', message: 'sent to a@example.com' });
+    expect(execution.input?.to).toBe('a@example.com');
+  });
+
+  it('throws for a definition it was not given', async () => {
+    const invoker = createTestInvoker({ jobs: [flakyJob('flaky', 0)] });
+
+    // @ts-expect-error -- the type says so too: send-email was not given
+    await expect(invoker.run(sendEmail, { to: 'a@example.com' })).rejects.toThrow(
+      'There is no job named "send-email". Known jobs: flaky.',
+    );
   });
 
   it('throws for a job it was not given', async () => {
