@@ -9,7 +9,6 @@ import { silentLogger } from '../../shared/logging/silent-logger';
 import type { Page, PageRequest } from '../../shared/ports/execution-history';
 import { DynamoDbExecutionStore } from '../../shared/stores/dynamodb/dynamodb-execution-store';
 import { awsTestServerNames, createUniqueTables, useDynamoDb } from '../support/aws-test-servers';
-import { describeAttemptClaims } from '../support/execution-store-claims';
 
 const dynamoDb = useDynamoDb();
 
@@ -49,10 +48,6 @@ function finished(execution: Execution, outcome: Partial<Execution>): Execution 
     ...outcome,
   };
 }
-
-describe(`DynamoDbExecutionStore's claims on ${awsTestServerNames.dynamoDb}`, () => {
-  describeAttemptClaims(async () => (await newStore()).store);
-});
 
 describe(`DynamoDbExecutionStore on ${awsTestServerNames.dynamoDb}`, () => {
   it('writes a run and reads all its attempts back, oldest first', async () => {

@@ -1,0 +1,307 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { Execution } from '../../../shared/executor/execution';
+import type { ExecutionStore } from '../../../shared/ports/execution-store';
+import { DynamoDbExecutionStore } from '../../../shared/stores/dynamodb/dynamodb-execution-store';
+import { InMemoryExecutionStore } from '../../../shared/stores/in-memory-execution-store';
+import {
+  awsTestServerNames,
+  createUniqueTables,
+  useDynamoDb,
+} from '../../support/aws-test-servers';
+
+const STARTED = '2026-11-23T12:00:00.000Z';
+const LEASE_MS = 60_000;
+
+/** A run id no other test uses, so that tests sharing a store or a table never meet. */
+function uniqueRunId(): string {
+  return `run-${randomUUID()}`;
+}
+
+function at(offsetMs: number): string {
+  return new Date(Date.parse(STARTED) + offsetMs).toISOString();
+}
+
+function running(
+  runId: string,
+  attempt: number,
+  startedAt = STARTED,
+  jobName = 'contract-job',
+): Execution {
+  return {
+    jobName,
+    runId,
+    attempt,
+    maxAttempts: 3,
+    trigger: 'manual',
+    status: 'running',
+    startedAt,
+    leaseExpiresAt: new Date(Date.parse(startedAt) + LEASE_MS).toISOString(),
+  };
+}
+
+function ended(execution: Execution, outcome: Partial<Execution>): Execution {
+  const { leaseExpiresAt: _lease, ...rest } = execution;
+  return {
+    ...rest,
+    status: 'succeeded',
+    completedAt: new Date(Date.parse(execution.startedAt) + 1500).toISOString(),
+    durationMs: 1500,
+    willRetry: false,
+    ...outcome,
+  };
+}
+
+function failedWillRetry(execution: Execution): Execution {
+  return ended(execution, {
+    status: 'failed',
+    willRetry: true,
+    error: { name: 'Error', message: 'db down' },
+  });
+}
+
+/**
+ * The behaviours the `ExecutionStore` port promises (its TSDoc and `mayStartAttempt`), written
+ * once and run against every adapter: the test invoker is only as honest as its in-memory
+ * store is faithful to the DynamoDB one production runs. `makeStore` gives a store each test
+ * may write to; tests keep apart by their run ids.
+ */
+function describeExecutionStoreContract(
+  name: string,
+  makeStore: () => Promise<ExecutionStore>,
+): void {
+  describe(`${name}, as every ExecutionStore behaves`, () => {
+    it('claims the first attempt of a new run and records it running', async () => {
+      const store = await makeStore();
+      const runId = uniqueRunId();
+      const first = running(runId, 1);
+
+      const claim = await store.start(first);
+
+      expect(claim).toEqual({ claimed: true });
+      expect(await store.getRun('contract-job', runId)).toEqual([first]);
+    });
+
+    it('refuses a second claim of the same attempt, naming the attempt that holds the run', async () => {
+      const store = await makeStore();
+      const runId = uniqueRunId();
+      await store.start(running(runId, 1));
+
+      const again = await store.start(running(runId, 1, at(1000)));
+
+      expect(again).toEqual({ claimed: false, existing: running(runId, 1) });
+      expect(await store.getRun('contract-job', runId)).toHaveLength(1);
+    });
+
+    it('lets at most one of concurrent claims of one run claim it', async () => {
+      const store = await makeStore();
+      const runId = uniqueRunId();
+
+      const claims = await Promise.all(
+        Array.from({ length: 5 }, (_, index) => store.start(running(runId, 1, at(index)))),
+      );
+
+      expect(claims.filter((claim) => claim.claimed)).toHaveLength(1);
+      expect(await store.getRun('contract-job', runId)).toHaveLength(1);
+    });
+
+    it('creates a run only with its first attempt', async () => {
+      const store = await makeStore();
+      const runId = uniqueRunId();
+
+      const claim = await store.start(running(runId, 2));
+
+      expect(claim).toEqual({ claimed: false });
+      expect(await store.getRun('contract-job', runId)).toEqual([]);
+    });
+
+    it('claims the attempt after a failed one that will retry, never one that skips a number', async () => {
+      const store = await makeStore();
+      const runId = uniqueRunId();
+      const first = running(runId, 1);
+      await store.start(first);
+      await store.complete(failedWillRetry(first));
+
+      const skipping = await store.start(running(runId, 3, at(60_000)));
+      const next = await store.start(running(runId, 2, at(60_000)));
+
+      expect(skipping.claimed).toBe(false);
+      expect(next).toEqual({ claimed: true });
+      expect((await store.getRun('contract-job', runId)).map((attempt) => attempt.attempt)).toEqual(
+        [1, 2],
+      );
+    });
+
+    it('refuses a retry again once another delivery claimed it', async () => {
+      const store = await makeStore();
+      const runId = uniqueRunId();
+      const first = running(runId, 1);
+      await store.start(first);
+      await store.complete(failedWillRetry(first));
+      const retry = running(runId, 2, at(60_000));
+      await store.start(retry);
+
+      const again = await store.start(running(runId, 2, at(61_000)));
+
+      expect(again).toEqual({ claimed: false, existing: retry });
+    });
+
+    it('refuses the next attempt after one that ended without promising a retry', async () => {
+      const store = await makeStore();
+      const runId = uniqueRunId();
+      const first = running(runId, 1);
+      await store.start(first);
+      const outcome = ended(first, { status: 'failed', willRetry: false });
+      await store.complete(outcome);
+
+      const next = await store.start(running(runId, 2, at(60_000)));
+
+      expect(next).toEqual({ claimed: false, existing: outcome });
+    });
+
+    it('refuses to take over a running attempt before its lease expires', async () => {
+      const store = await makeStore();
+      const runId = uniqueRunId();
+      await store.start(running(runId, 1));
+
+      const early = await store.start(running(runId, 2, at(LEASE_MS - 1)));
+
+      expect(early).toEqual({ claimed: false, existing: running(runId, 1) });
+    });
+
+    it('takes over a running attempt whose lease expired, recording it as abandoned', async () => {
+      const store = await makeStore();
+      const runId = uniqueRunId();
+      await store.start(running(runId, 1));
+      const takeover = running(runId, 2, at(LEASE_MS));
+
+      const claim = await store.start(takeover);
+
+      expect(claim).toEqual({ claimed: true });
+      const [abandoned, latest] = await store.getRun('contract-job', runId);
+      expect(abandoned).toMatchObject({
+        attempt: 1,
+        status: 'timed_out',
+        completedAt: takeover.startedAt,
+        willRetry: true,
+        error: { name: 'AttemptAbandoned' },
+      });
+      expect(abandoned?.leaseExpiresAt).toBeUndefined();
+      expect(latest).toEqual(takeover);
+    });
+
+    it('records the outcome of a claimed attempt', async () => {
+      const store = await makeStore();
+      const runId = uniqueRunId();
+      const first = running(runId, 1);
+      await store.start(first);
+      const outcome = ended(first, { message: 'synced 10 rows', metadata: { rows: 10 } });
+
+      await store.complete(outcome);
+
+      expect(await store.getRun('contract-job', runId)).toEqual([outcome]);
+    });
+
+    it('keeps the late outcome of an attempt that was taken over without displacing the later one', async () => {
+      const store = await makeStore();
+      const runId = uniqueRunId();
+      const first = running(runId, 1);
+      await store.start(first);
+      const takeover = running(runId, 2, at(LEASE_MS));
+      await store.start(takeover);
+      const lateOutcome = ended(first, { completedAt: at(LEASE_MS + 5000), durationMs: 65_000 });
+
+      await store.complete(lateOutcome);
+
+      expect(await store.getRun('contract-job', runId)).toEqual([lateOutcome, takeover]);
+    });
+
+    it('refuses to complete an attempt that was never started', async () => {
+      const store = await makeStore();
+      const runId = uniqueRunId();
+
+      const completing = store.complete(ended(running(runId, 1), {}));
+
+      await expect(completing).rejects.toThrow(/it was never started/);
+      expect(await store.getRun('contract-job', runId)).toEqual([]);
+    });
+
+    it('records an execution that never started', async () => {
+      const store = await makeStore();
+      const runId = uniqueRunId();
+      const rejected: Execution = {
+        jobName: 'contract-job',
+        runId,
+        attempt: 1,
+        maxAttempts: 3,
+        trigger: 'api',
+        status: 'rejected',
+        startedAt: STARTED,
+        completedAt: STARTED,
+        durationMs: 0,
+        input: { rows: 'ten' },
+        error: { name: 'InputValidationError', message: 'rows must be a number' },
+      };
+
+      await store.record(rejected);
+
+      expect(await store.getRun('contract-job', runId)).toEqual([rejected]);
+    });
+
+    it('gives every attempt of a run, oldest first', async () => {
+      const store = await makeStore();
+      const runId = uniqueRunId();
+      const first = running(runId, 1);
+      await store.start(first);
+      await store.complete(failedWillRetry(first));
+      const second = running(runId, 2, at(60_000));
+      await store.start(second);
+      await store.complete(failedWillRetry(second));
+      const third = running(runId, 3, at(120_000));
+      await store.start(third);
+      await store.complete(ended(third, {}));
+
+      const attempts = await store.getRun('contract-job', runId);
+
+      expect(attempts.map((attempt) => [attempt.attempt, attempt.status])).toEqual([
+        [1, 'failed'],
+        [2, 'failed'],
+        [3, 'succeeded'],
+      ]);
+    });
+
+    it('gives no attempts for a run that does not exist', async () => {
+      const store = await makeStore();
+
+      expect(await store.getRun('contract-job', uniqueRunId())).toEqual([]);
+    });
+
+    it('keeps runs of different jobs with the same run id apart', async () => {
+      const store = await makeStore();
+      const runId = uniqueRunId();
+      const nightly = running(runId, 1, STARTED, 'contract-nightly');
+      const hourly = running(runId, 1, STARTED, 'contract-hourly');
+
+      const claims = [await store.start(nightly), await store.start(hourly)];
+
+      expect(claims).toEqual([{ claimed: true }, { claimed: true }]);
+      expect(await store.getRun('contract-nightly', runId)).toEqual([nightly]);
+      expect(await store.getRun('contract-hourly', runId)).toEqual([hourly]);
+    });
+  });
+}
+
+const dynamoDb = useDynamoDb();
+
+describeExecutionStoreContract('InMemoryExecutionStore', async () => new InMemoryExecutionStore());
+
+describeExecutionStoreContract(
+  `DynamoDbExecutionStore on ${awsTestServerNames.dynamoDb}`,
+  async () => {
+    const tables = await createUniqueTables(dynamoDb.current);
+    return new DynamoDbExecutionStore({
+      client: dynamoDb.current.createClient(),
+      tableName: tables.executions,
+    });
+  },
+);
