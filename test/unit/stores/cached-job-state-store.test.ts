@@ -163,7 +163,8 @@ describe('CachedJobStateStore', () => {
 
 describe('CachedJobStateStore over a store', () => {
   describeJobStateStoreContract(
-    async () => new CachedJobStateStore(new InMemoryJobStateStore(), { ttlMs: 5000 }),
+    async (clock) =>
+      new CachedJobStateStore(new InMemoryJobStateStore(() => clock.now()), { clock, ttlMs: 5000 }),
   );
 
   it('reads the state an initial pause wrote, not the one it had cached', async () => {

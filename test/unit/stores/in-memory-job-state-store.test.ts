@@ -3,5 +3,5 @@ import { InMemoryJobStateStore } from '../../../shared/stores/in-memory-job-stat
 import { describeJobStateStoreContract } from '../../support/job-state-store-contract';
 
 describe('InMemoryJobStateStore', () => {
-  describeJobStateStoreContract(async () => new InMemoryJobStateStore());
+  describeJobStateStoreContract(async (clock) => new InMemoryJobStateStore(() => clock.now()));
 });
