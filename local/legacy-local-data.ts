@@ -1,14 +1,13 @@
 import {
-  BatchWriteItemCommand,
   DeleteTableCommand,
   type DynamoDBClient,
   ListTablesCommand,
   ScanCommand,
-  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import type { ResourceNames } from '../shared/naming/resource-names';
 import type { Logger } from '../shared/ports/logger';
 import type { TableNames } from '../shared/tables/table-definitions';
+import { putItems } from './put-items';
 
 /**
  * The names the app's tables had before every name took the `<app>_` form: a data folder of
@@ -21,9 +20,6 @@ export function legacyTableNames(appName: string): TableNames {
     alertConfig: `${appName}-alert-config`,
   };
 }
-
-// BatchWriteItem takes at most 25 items.
-const BATCH = 25;
 
 /**
  * Moves what the local tables of the old names hold (history, pause states, alert configs) into
@@ -59,17 +55,7 @@ export async function moveLegacyLocalTables(
         }),
       );
       const items = page.Items ?? [];
-      for (let index = 0; index < items.length; index += BATCH) {
-        let requests: WriteRequest[] = items
-          .slice(index, index + BATCH)
-          .map((item) => ({ PutRequest: { Item: item } }));
-        while (requests.length > 0) {
-          const written = await client.send(
-            new BatchWriteItemCommand({ RequestItems: { [to]: requests } }),
-          );
-          requests = written.UnprocessedItems?.[to] ?? [];
-        }
-      }
+      await putItems(client, to, items);
       moved += items.length;
       key = page.LastEvaluatedKey;
     } while (key !== undefined);

@@ -1,13 +1,11 @@
 import {
   type AttributeValue,
-  BatchWriteItemCommand,
   CreateTableCommand,
   DeleteTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceNotFoundException,
   ScanCommand,
-  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Logger } from '../shared/ports/logger';
@@ -19,9 +17,8 @@ import {
   type TableNames,
 } from '../shared/tables/table-definitions';
 import { createTableInput } from './embedded-dynamodb';
+import { putItems } from './put-items';
 
-// BatchWriteItem takes at most 25 items.
-const BATCH = 25;
 const UPGRADING_SUFFIX = '.upgrading';
 
 /**
@@ -88,17 +85,7 @@ async function copyItems(client: DynamoDBClient, from: string, to: string): Prom
       new ScanCommand({ TableName: from, ...(key ? { ExclusiveStartKey: key } : {}) }),
     );
     const items = (page.Items ?? []).map(withOpenRunKeys);
-    for (let index = 0; index < items.length; index += BATCH) {
-      let requests: WriteRequest[] = items
-        .slice(index, index + BATCH)
-        .map((item) => ({ PutRequest: { Item: item } }));
-      while (requests.length > 0) {
-        const written = await client.send(
-          new BatchWriteItemCommand({ RequestItems: { [to]: requests } }),
-        );
-        requests = written.UnprocessedItems?.[to] ?? [];
-      }
-    }
+    await putItems(client, to, items);
     copied += items.length;
     key = page.LastEvaluatedKey;
   } while (key !== undefined);
