@@ -1,6 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { afterEach } from 'vitest';
 
 /** The repository: `npm run dev` runs here, and fixture projects below it resolve "#shared". */
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -133,4 +134,30 @@ export function groupRunning(pgid: number): boolean {
     .split('\n')
     .map((row) => row.trim().split(/\s+/))
     .some(([group, state = '']) => Number(group) === pgid && !state.startsWith('Z'));
+}
+
+/**
+ * Projects and `npm run dev` processes for the tests of one file, each removed or stopped after
+ * its test (processes first, then projects).
+ */
+export function useDevProcesses(): {
+  project(): Promise<DevProject>;
+  dev(target: DevProject, env?: Record<string, string>): DevProcess;
+} {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return {
+    async project() {
+      const created = await devProject();
+      cleanups.push(() => created.remove());
+      return created;
+    },
+    dev(target, env = {}) {
+      const started = new DevProcess(target, env);
+      cleanups.push(() => started.kill());
+      return started;
+    },
+  };
 }

@@ -1,30 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BURST_JOB, devNodePid } from '../support/dev-bursts';
-import { DevProcess, type DevProject, devProject, REPO_ROOT } from './dev-process';
+import { REPO_ROOT, useDevProcesses } from './dev-process';
 
 // Each test starts `npm run dev` (npm, tsx's loader, dynalite, fauxqs, a bundle of the job
 // files) once or twice: allow for a busy machine. Bursts stopped by kill -9 or Ctrl+C are in
 // the fault suite (test/faults/).
 const E2E_TIMEOUT_MS = 180_000;
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function project(): Promise<DevProject> {
-  const created = await devProject();
-  cleanups.push(() => created.remove());
-  return created;
-}
-
-function dev(target: DevProject, env: Record<string, string> = {}): DevProcess {
-  const process = new DevProcess(target, env);
-  cleanups.push(() => process.kill());
-  return process;
-}
+const { project, dev } = useDevProcesses();
 
 describe('npm run dev, started where it cannot run', { timeout: E2E_TIMEOUT_MS }, () => {
   it('refuses a second start on the same data folder, naming the one that runs', async () => {

@@ -1,8 +1,8 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OutboxEmail } from '../../shared/alerts/notifiers/outbox-email-notifier';
-import { DevProcess, type DevProject, devProject, groupRunning } from '../e2e/dev-process';
+import { groupRunning, useDevProcesses } from '../e2e/dev-process';
 import {
   type Attempt,
   attemptsOf,
@@ -20,22 +20,7 @@ import { report } from './report';
 
 const BURST = 200;
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function project(): Promise<DevProject> {
-  const created = await devProject();
-  cleanups.push(() => created.remove());
-  return created;
-}
-
-function dev(target: DevProject, env: Record<string, string> = {}): DevProcess {
-  const started = new DevProcess(target, env);
-  cleanups.push(() => started.kill());
-  return started;
-}
+const { project, dev } = useDevProcesses();
 
 describe('npm run dev, stopped in the middle of a burst of 200 runs', () => {
   it('keeps every run it accepted through kill -9 of its process group: all final, none running, none lost, none run twice', async () => {
