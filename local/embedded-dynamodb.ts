@@ -2,7 +2,6 @@ import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
-  DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
@@ -14,6 +13,7 @@ import {
   type TableDefinition,
   type TableNames,
 } from '../shared/tables/table-definitions';
+import { untilActive } from './table-status';
 
 export interface EmbeddedDynamoDb {
   readonly endpoint: string;
@@ -86,23 +86,6 @@ async function createTable(
     if (!(error instanceof ResourceInUseException)) throw error;
   }
   await untilActive(client, tableName);
-}
-
-/**
- * dynalite answers CreateTable with the table CREATING and makes it ACTIVE on a timer, even with
- * `createTableMs: 0`; until then it answers writes as if there were no table, which a busy
- * machine showed. So a created table is waited for, as DynamoDB's own clients must.
- */
-async function untilActive(client: DynamoDBClient, tableName: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === 'ACTIVE') return;
-    if (Date.now() > deadline) {
-      throw new Error(`local table ${tableName} is still ${Table?.TableStatus} after 10 s`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /**

@@ -18,6 +18,7 @@ import {
 } from '../shared/tables/table-definitions';
 import { createTableInput } from './embedded-dynamodb';
 import { putItems } from './put-items';
+import { untilActive, untilDeleted } from './table-status';
 
 const UPGRADING_SUFFIX = '.upgrading';
 
@@ -40,7 +41,7 @@ export async function addMissingLocalIndexes(
     // A rebuild was cut short after its items were set aside: finish it.
     await ensureTable(client, definition, name);
     await copyItems(client, aside, name);
-    await client.send(new DeleteTableCommand({ TableName: aside }));
+    await deleteTable(client, aside);
     return;
   }
   const indexes = await indexesOf(client, name);
@@ -50,10 +51,10 @@ export async function addMissingLocalIndexes(
   if (missing.length === 0) return;
   await ensureTable(client, definition, aside);
   const moved = await copyItems(client, name, aside);
-  await client.send(new DeleteTableCommand({ TableName: name }));
+  await deleteTable(client, name);
   await ensureTable(client, definition, name);
   await copyItems(client, aside, name);
-  await client.send(new DeleteTableCommand({ TableName: aside }));
+  await deleteTable(client, aside);
   logger.info('Added the indexes the local history lacked', { table: name, missing, moved });
 }
 
@@ -73,8 +74,15 @@ async function ensureTable(
   definition: TableDefinition,
   tableName: string,
 ): Promise<void> {
-  if (await indexesOf(client, tableName)) return;
-  await client.send(new CreateTableCommand(createTableInput(definition, tableName)));
+  if (!(await indexesOf(client, tableName))) {
+    await client.send(new CreateTableCommand(createTableInput(definition, tableName)));
+  }
+  await untilActive(client, tableName);
+}
+
+async function deleteTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  await client.send(new DeleteTableCommand({ TableName: tableName }));
+  await untilDeleted(client, tableName);
 }
 
 async function copyItems(client: DynamoDBClient, from: string, to: string): Promise<number> {
