@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,13 +7,20 @@ import { REPOSITORY_ROOT } from './fixtures/temp-project';
 
 // `jobs` is a shell builtin: `sh -c "jobs list"`, which `npx jobs list` runs, lists the shell's jobs.
 describe('the command name jobctl', () => {
-  it("is the package's only bin, and its file exists", async () => {
-    const pkg = JSON.parse(await readFile(join(REPOSITORY_ROOT, 'package.json'), 'utf8')) as {
-      bin?: Record<string, string>;
-    };
+  // npm exec runs a bin of the project's own package.json by installing the project into its npx
+  // cache, once per folder, and never relinks it: a cache entry made under the old name `jobs`
+  // answered `jobctl: not found`. A bin in node_modules/.bin is run from there, with no cache.
+  it('is linked into node_modules/.bin from the local bin/ package, and the root has no bin', async () => {
+    const root = await readJson(join(REPOSITORY_ROOT, 'package.json'));
+    const local = await readJson(join(REPOSITORY_ROOT, 'bin', 'package.json'));
 
-    expect(pkg.bin).toEqual({ jobctl: 'bin/jobctl.mjs' });
+    expect(root.bin).toBeUndefined();
+    expect(root.devDependencies?.jobctl).toBe('file:bin');
+    expect(local.bin).toEqual({ jobctl: 'jobctl.mjs' });
     expect(existsSync(join(REPOSITORY_ROOT, 'bin', 'jobctl.mjs'))).toBe(true);
+    expect(realpathSync(join(REPOSITORY_ROOT, 'node_modules', '.bin', 'jobctl'))).toBe(
+      realpathSync(join(REPOSITORY_ROOT, 'bin', 'jobctl.mjs')),
+    );
   });
 
   it("needs no script-shell of npm's: .npmrc, if there is one, sets none", async () => {
@@ -69,4 +76,13 @@ async function textFiles(paths: readonly string[]): Promise<string[]> {
     }
   }
   return found;
+}
+
+interface PackageJson {
+  bin?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+
+async function readJson(path: string): Promise<PackageJson> {
+  return JSON.parse(await readFile(path, 'utf8')) as PackageJson;
 }
