@@ -1,3 +1,5 @@
+import { backoffDelay, spreadJitter } from '../support/backoff';
+
 export interface RetryBackoffOptions {
   /** The wait before the second attempt. @default 10 */
   readonly baseSeconds?: number;
@@ -25,14 +27,13 @@ export function retryDelaySeconds(
   failedAttempt: number,
   options: RetryBackoffOptions = {},
 ): number {
-  const base = options.baseSeconds ?? 10;
-  const max = Math.min(
-    options.maxSeconds ?? DEFAULT_MAX_RETRY_DELAY_SECONDS,
-    SQS_MAX_VISIBILITY_SECONDS,
-  );
-  const jitter = options.jitter ?? 0.2;
-  const random = options.random ?? Math.random;
-  const exponential = Math.min(max, base * 2 ** Math.max(0, failedAttempt - 1));
-  const spread = exponential * jitter * (random() * 2 - 1);
-  return Math.max(0, Math.min(max, Math.round(exponential + spread)));
+  return backoffDelay(failedAttempt, {
+    baseDelay: options.baseSeconds ?? 10,
+    maxDelay: Math.min(
+      options.maxSeconds ?? DEFAULT_MAX_RETRY_DELAY_SECONDS,
+      SQS_MAX_VISIBILITY_SECONDS,
+    ),
+    jitter: spreadJitter(options.jitter ?? 0.2),
+    ...(options.random && { random: options.random }),
+  });
 }

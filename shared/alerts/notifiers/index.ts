@@ -40,7 +40,6 @@ export {
   teamsPayload,
 } from './teams-notifier';
 export {
-  backoffMs,
   deliverWebhook,
   parseRetryAfter,
   WEBHOOK_DELIVERY_DEFAULTS,

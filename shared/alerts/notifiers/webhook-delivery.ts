@@ -1,3 +1,4 @@
+import { backoffDelay, EQUAL_JITTER } from '../../support/backoff';
 import type { AlertDelivery, AlertTarget } from '../alert-message';
 
 export interface WebhookDeliveryOptions {
@@ -11,7 +12,10 @@ export interface WebhookDeliveryOptions {
    * @default 6000
    */
   readonly totalTimeoutMs?: number;
-  /** The wait after the first failed try; it doubles after each, with jitter. @default 250 */
+  /**
+   * The wait after the first failed try; it doubles after each, and a random half of it is taken
+   * off ("equal jitter"), so that alerts that failed together do not retry together. @default 250
+   */
   readonly baseDelayMs?: number;
   /**
    * The longest wait between tries. A `Retry-After` longer than this is not waited for: the
@@ -105,7 +109,14 @@ export async function deliverWebhook(
         `${outcome.error}; asked to wait ${seconds(outcome.retryAfterMs)} before trying again, longer than this delivery may wait (${seconds(settings.maxDelayMs)})`,
       );
     }
-    const delay = outcome.retryAfterMs ?? backoffMs(tries, settings, random);
+    const delay =
+      outcome.retryAfterMs ??
+      backoffDelay(tries, {
+        baseDelay: settings.baseDelayMs,
+        maxDelay: settings.maxDelayMs,
+        jitter: EQUAL_JITTER,
+        random,
+      });
     if (now() + delay + MIN_TRY_MS > deadline) {
       return failed(
         `${outcome.error} (after ${triesText(tries)}; the delivery's ${seconds(settings.totalTimeoutMs)} limit leaves no time for another)`,
@@ -169,20 +180,6 @@ async function tryOnce(
     };
   }
   return { ok: false, retry: false, error: withBody, status: response.status };
-}
-
-/**
- * The wait before the try after `failedTries`: `baseDelayMs` doubled for each earlier failure,
- * capped at `maxDelayMs`, of which a random half is taken off ("equal jitter"), so that alerts
- * that failed together do not retry together.
- */
-export function backoffMs(
-  failedTries: number,
-  options: { readonly baseDelayMs: number; readonly maxDelayMs: number },
-  random: () => number = Math.random,
-): number {
-  const exponential = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (failedTries - 1));
-  return Math.round(exponential / 2 + (random() * exponential) / 2);
 }
 
 /**

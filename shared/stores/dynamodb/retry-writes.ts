@@ -1,11 +1,15 @@
 import { UnstorableRecordError } from '../../errors';
 import type { Logger } from '../../ports/logger';
+import { backoffDelay } from '../../support/backoff';
 import { isPermanentWriteError } from './store-errors';
 
 export interface WriteRetryPolicy {
   /** Tries in all, the first included. @default 5 */
   readonly attempts?: number;
-  /** @default 50 */
+  /**
+   * The longest wait after the first failed try; each later one may be twice as long. The wait is
+   * drawn at random up to it ("full jitter"). @default 100
+   */
   readonly baseDelayMs?: number;
   /** @default 2000 */
   readonly maxDelayMs?: number;
@@ -58,8 +62,7 @@ export async function retryWrite<T>(
   policy: WriteRetryPolicy = {},
 ): Promise<T> {
   const attempts = policy.attempts ?? 5;
-  const baseDelayMs = policy.baseDelayMs ?? 50;
-  const maxDelayMs = policy.maxDelayMs ?? 2000;
+  const backoff = { baseDelay: policy.baseDelayMs ?? 100, maxDelay: policy.maxDelayMs ?? 2000 };
   const sleep = policy.sleep ?? defaultSleep;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -68,7 +71,7 @@ export async function retryWrite<T>(
       if (isPermanentWriteError(error))
         throw new UnstorableRecordError(description, { cause: error });
       if (attempt >= attempts || !isRetryableError(error)) throw error;
-      const delayMs = Math.round(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt));
+      const delayMs = backoffDelay(attempt, backoff);
       policy.logger?.warn('History write failed; trying again', {
         write: description,
         attempt,

@@ -1,6 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
-  backoffMs,
   deliverWebhook,
   parseRetryAfter,
   type WebhookDeliveryOptions,
@@ -235,24 +234,6 @@ describe('deliverWebhook', () => {
 
     // 2,000 ms per try and 125 then 250 ms of backoff leave 2,375 ms, then 125 ms.
     expect(timeout.mock.calls.map(([ms]) => ms)).toEqual([2_500, 2_375, 125]);
-  });
-});
-
-describe('backoffMs', () => {
-  it('doubles from the base, with a random half taken off', () => {
-    const options = { baseDelayMs: 250, maxDelayMs: 2_000 };
-
-    expect([1, 2, 3].map((tries) => backoffMs(tries, options, () => 0))).toEqual([125, 250, 500]);
-    expect([1, 2, 3].map((tries) => backoffMs(tries, options, () => 0.999))).toEqual([
-      250, 500, 1_000,
-    ]);
-  });
-
-  it('never waits longer than the cap', () => {
-    const options = { baseDelayMs: 250, maxDelayMs: 2_000 };
-
-    expect(backoffMs(10, options, () => 0)).toBe(1_000);
-    expect(backoffMs(10, options, () => 0.999_999)).toBe(2_000);
   });
 });
 
