@@ -18,27 +18,6 @@ import {
   unstorableValueIssue,
 } from './run-limits';
 
-/**
- * The message that starts a run, whoever sends it: an EventBridge Scheduler tick, the API's
- * "trigger now", the CLI, `ctx.enqueue()` from another job, or a test event typed into the
- * Lambda console (`{ "job": "...", "input": ... }`). It is the body of every SQS message.
- */
-export interface RunMessage {
-  readonly job: string;
-  readonly input?: unknown;
-  /** @default - `manual` */
-  readonly trigger?: Trigger;
-  readonly runId?: string;
-  /** ISO time the schedule tick was due: Scheduler's `<aws.scheduler.scheduled-time>`. */
-  readonly scheduledTime?: string;
-  readonly idempotencyKey?: string;
-  readonly triggeredBy?: string;
-  readonly retryOf?: string;
-  readonly parent?: { readonly jobName: string; readonly runId: string };
-  /** The schedule that sent a tick: Scheduler's `<aws.scheduler.schedule-arn>`. */
-  readonly scheduleArn?: string;
-}
-
 const nonEmpty = () => z.string().check(z.minLength(1, 'must not be empty'));
 
 /** A run id: at most `MAX_RUN_ID_BYTES` of UTF-8, and valid Unicode, as DynamoDB keys take. */
@@ -91,39 +70,49 @@ const jobSchema = nonEmpty().check(
 // Strict, so that a misspelt field in a hand-written message (a console test event) is reported
 // rather than silently ignored. It also holds each field to what the queue and the history
 // table take, so that what the API accepts, the worker can run and record.
-const runMessageSchema = z
-  .strictObject({
-    job: jobSchema,
-    input: z.optional(z.unknown().check(storable)),
-    trigger: z.optional(z.enum(TRIGGERS as [Trigger, ...Trigger[]])),
-    runId: z.optional(runIdText()),
-    scheduledTime: z.optional(z.iso.datetime({ offset: true })),
-    idempotencyKey: z.optional(
-      nonEmpty().check(
-        maxCharacters(
-          MAX_IDEMPOTENCY_KEY_LENGTH,
-          'an idempotency key',
-          'use a shorter key, such as a hash of this one',
-        ),
+const runMessageFields = z.strictObject({
+  job: jobSchema,
+  input: z.optional(z.unknown().check(storable)),
+  /** @default - `manual` */
+  trigger: z.optional(z.enum(TRIGGERS as [Trigger, ...Trigger[]])),
+  runId: z.optional(runIdText()),
+  /** ISO time the schedule tick was due: Scheduler's `<aws.scheduler.scheduled-time>`. */
+  scheduledTime: z.optional(z.iso.datetime({ offset: true })),
+  idempotencyKey: z.optional(
+    nonEmpty().check(
+      maxCharacters(
+        MAX_IDEMPOTENCY_KEY_LENGTH,
+        'an idempotency key',
+        'use a shorter key, such as a hash of this one',
       ),
     ),
-    triggeredBy: z.optional(
-      nonEmpty().check(maxCharacters(MAX_LABEL_LENGTH, 'triggeredBy', 'send a shorter name')),
-    ),
-    retryOf: z.optional(runIdText()),
-    parent: z.optional(
-      z.strictObject({
-        jobName: nonEmpty().check(
-          maxCharacters(MAX_JOB_NAME_LENGTH, 'a job name', 'name a job this app defines'),
-        ),
-        runId: runIdText(),
-      }),
-    ),
-    scheduleArn: z.optional(
-      nonEmpty().check(maxCharacters(MAX_LABEL_LENGTH, 'an ARN', 'send the schedule’s ARN')),
-    ),
-  })
-  .check(withinMessageSize);
+  ),
+  triggeredBy: z.optional(
+    nonEmpty().check(maxCharacters(MAX_LABEL_LENGTH, 'triggeredBy', 'send a shorter name')),
+  ),
+  retryOf: z.optional(runIdText()),
+  parent: z.optional(
+    z.strictObject({
+      jobName: nonEmpty().check(
+        maxCharacters(MAX_JOB_NAME_LENGTH, 'a job name', 'name a job this app defines'),
+      ),
+      runId: runIdText(),
+    }),
+  ),
+  /** The schedule that sent a tick: Scheduler's `<aws.scheduler.schedule-arn>`. */
+  scheduleArn: z.optional(
+    nonEmpty().check(maxCharacters(MAX_LABEL_LENGTH, 'an ARN', 'send the schedule’s ARN')),
+  ),
+});
+
+/**
+ * The message that starts a run, whoever sends it: an EventBridge Scheduler tick, the API's
+ * "trigger now", the CLI, `ctx.enqueue()` from another job, or a test event typed into the
+ * Lambda console (`{ "job": "...", "input": ... }`). It is the body of every SQS message.
+ */
+export type RunMessage = Readonly<z.output<typeof runMessageFields>>;
+
+const runMessageSchema = runMessageFields.check(withinMessageSize);
 
 export type ParsedRunMessage =
   | { readonly ok: true; readonly message: RunMessage }
