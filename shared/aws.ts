@@ -22,7 +22,7 @@ export {
   type DynamoDbExecutionStoreOptions,
 } from './stores/dynamodb/dynamodb-execution-store';
 export { DynamoDbJobStateStore } from './stores/dynamodb/dynamodb-job-state-store';
-export type { WriteRetryPolicy } from './stores/dynamodb/retry-writes';
+export { SDK_RETRY_SETTINGS, type WriteRetryPolicy } from './stores/dynamodb/retry-writes';
 export { createWorker, type Worker, type WorkerOptions } from './worker/create-worker';
 export { type RetryBackoffOptions, retryDelaySeconds } from './worker/retry-backoff';
 export {

@@ -1,3 +1,4 @@
+import { isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { UnstorableRecordError } from '../../errors';
 import type { Logger } from '../../ports/logger';
 import { backoffDelay } from '../../support/backoff';
@@ -18,41 +19,36 @@ export interface WriteRetryPolicy {
   readonly logger?: Logger;
 }
 
-// Errors that a later try can get past: throttling, DynamoDB's internal errors, the network.
-const RETRYABLE_NAMES = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'TransactionConflictException',
-  'LimitExceededException',
-  'TimeoutError',
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-]);
+/**
+ * The AWS SDK's own retry, for every client the runtime creates (`new DynamoDBClient({
+ * ...SDK_RETRY_SETTINGS })`, and likewise SQS and Scheduler). The SDK tells throttling from
+ * transient errors (timeouts, the network, 5xx answers) and retries both with backoff; in
+ * adaptive mode it also slows the client's own sending while the service throttles it, which a
+ * retry loop around single calls cannot do. Five attempts ride out a short spell.
+ */
+export const SDK_RETRY_SETTINGS = { maxAttempts: 5, retryMode: 'adaptive' } as const;
 
-/** Whether a failed DynamoDB call may succeed if tried again. */
+/**
+ * Whether a failed DynamoDB write may succeed if tried again later: what the SDK itself retries
+ * (its own classification, so the two cannot disagree), and TransactionConflictException, which
+ * it does not: a write that met a transaction on the same item goes through once the
+ * transaction is done.
+ */
 export function isRetryableError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const { name, $retryable, $metadata, code } = error as Error & {
-    $retryable?: unknown;
-    $metadata?: { httpStatusCode?: number };
-    code?: string;
-  };
-  if (RETRYABLE_NAMES.has(name) || (code !== undefined && RETRYABLE_NAMES.has(code))) return true;
-  if ($retryable) return true;
-  return ($metadata?.httpStatusCode ?? 0) >= 500;
+  if (error.name === 'TransactionConflictException') return true;
+  const sdkError = error as Parameters<typeof isTransientError>[0];
+  return isThrottlingError(sdkError) || isTransientError(sdkError);
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs `write`, trying again with exponential backoff and full jitter while it fails with a
- * retryable error. Beyond the SDK's own few retries, this rides out a longer throttling spell,
- * since losing a run's outcome costs more than waiting for it. A write that can never succeed
+ * retryable error. This is on top of the SDK's retries (SDK_RETRY_SETTINGS), not instead of
+ * them: a write still throttled when the SDK gives up (its attempts spent, or its retry quota
+ * for the container empty) is tried again here, since losing a run's outcome costs more than
+ * waiting for it; and a transaction conflict, which the SDK does not retry, is too. A write that can never succeed
  * as it is (DynamoDB's ValidationException, a value the document client cannot marshal) is not
  * tried again: it throws an UnstorableRecordError, so that its caller can store less instead.
  */

@@ -1,10 +1,18 @@
 import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  InternalServerError,
   ProvisionedThroughputExceededException,
   ResourceNotFoundException,
+  TransactionConflictException,
 } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { UnstorableRecordError } from '../../../shared/errors';
-import { retryWrite } from '../../../shared/stores/dynamodb/retry-writes';
+import {
+  isRetryableError,
+  retryWrite,
+  SDK_RETRY_SETTINGS,
+} from '../../../shared/stores/dynamodb/retry-writes';
 import {
   isPermanentWriteError,
   isStartKeyOf,
@@ -94,6 +102,54 @@ describe('retryWrite', () => {
     const { write } = failingWrite(missing);
 
     await expect(retryWrite('executions.start', write, noWait)).rejects.toBe(missing);
+  });
+});
+
+describe('isRetryableError', () => {
+  it.each([
+    [
+      'throttling',
+      new ProvisionedThroughputExceededException({ message: 'Rate exceeded', ...metadata }),
+    ],
+    [
+      'a transaction conflict, which the SDK does not retry',
+      new TransactionConflictException({ message: 'Transaction is ongoing', ...metadata }),
+    ],
+    [
+      'DynamoDB’s internal error',
+      new InternalServerError({ message: 'Internal error', $metadata: { httpStatusCode: 500 } }),
+    ],
+    ['a dropped connection', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
+    [
+      'a host that cannot be reached',
+      Object.assign(new Error('connect EHOSTUNREACH'), { code: 'EHOSTUNREACH' }),
+    ],
+    ['a request that timed out', Object.assign(new Error('timed out'), { name: 'TimeoutError' })],
+  ])('tries again %s', (_what, error) => {
+    expect(isRetryableError(error)).toBe(true);
+  });
+
+  it.each([
+    [
+      'a failed condition',
+      new ConditionalCheckFailedException({
+        message: 'The conditional request failed',
+        ...metadata,
+      }),
+    ],
+    ['a missing table', new ResourceNotFoundException({ message: 'not found', ...metadata })],
+    ['something that is not an error', 'Rate exceeded'],
+  ])('does not try again %s', (_what, error) => {
+    expect(isRetryableError(error)).toBe(false);
+  });
+});
+
+describe('SDK_RETRY_SETTINGS', () => {
+  it('gives a client five attempts in adaptive mode', async () => {
+    const client = new DynamoDBClient({ region: 'local', ...SDK_RETRY_SETTINGS });
+
+    expect(await client.config.maxAttempts()).toBe(5);
+    expect(await client.config.retryStrategy()).toMatchObject({ mode: 'adaptive' });
   });
 });
 
