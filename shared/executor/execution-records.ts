@@ -2,7 +2,7 @@ import { unstorableValueIssue } from '../delivery/run-limits';
 import type { AnyNamedJobDefinition } from '../job/job-definition';
 import { retryDeadline } from './attempt-claim';
 import type { Execution, ExecutionError, ExecutionStatus, SkipReason, Writable } from './execution';
-import type { RunState } from './run-state';
+import type { RejectableRun, ResolvedRun, RunState } from './run-state';
 
 /** The fields every record of this request shares. */
 function requestFields(
@@ -32,13 +32,30 @@ function requestFields(
  * store (which the record then leaves out, naming it in `truncated`).
  */
 export function rejectedExecution(
-  state: RunState,
+  state: RejectableRun,
   error: ExecutionError,
   now: number,
   codeVersion: string | undefined,
 ): Execution {
+  return rejectionOf(requestFields(state, state.job, codeVersion), error, now);
+}
+
+/**
+ * The rejection of an attempt whose claim history refused: it never ran, and its record keeps
+ * the claim's own fields.
+ */
+export function rejectedClaim(running: Execution, error: ExecutionError, now: number): Execution {
+  const { status: _status, startedAt: _startedAt, leaseExpiresAt: _lease, ...fields } = running;
+  return rejectionOf(fields, error, now);
+}
+
+function rejectionOf(
+  requested: Omit<Execution, 'status' | 'startedAt'>,
+  error: ExecutionError,
+  now: number,
+): Execution {
   const at = new Date(now).toISOString();
-  const { input, ...fields } = requestFields(state, state.job, codeVersion);
+  const { input, ...fields } = requested;
   const storable = input === undefined || unstorableValueIssue(input) === undefined;
   return {
     ...fields,
@@ -56,14 +73,13 @@ export function rejectedExecution(
 
 /** The record that claims an attempt and says it is under way. */
 export function runningExecution(
-  state: RunState,
-  job: AnyNamedJobDefinition,
+  run: ResolvedRun,
   now: number,
   leaseMs: number,
   codeVersion: string | undefined,
 ): Execution {
   return {
-    ...requestFields(state, job, codeVersion),
+    ...requestFields(run, run.job, codeVersion),
     status: 'running',
     startedAt: new Date(now).toISOString(),
     leaseExpiresAt: new Date(now + leaseMs).toISOString(),
@@ -72,7 +88,7 @@ export function runningExecution(
 
 /** A delivery of an attempt that another delivery already claimed; recorded under a new run id. */
 export function duplicateExecution(
-  state: RunState,
+  run: ResolvedRun,
   existing: Execution,
   newRunId: string,
   now: number,
@@ -80,15 +96,15 @@ export function duplicateExecution(
 ): Execution {
   const at = new Date(now).toISOString();
   return {
-    ...requestFields(state, state.job, codeVersion),
+    ...requestFields(run, run.job, codeVersion),
     runId: newRunId,
     status: 'skipped',
     skipReason: 'duplicate',
-    duplicateOf: state.runId,
+    duplicateOf: run.runId,
     startedAt: at,
     completedAt: at,
     durationMs: 0,
-    message: `Duplicate delivery of run ${state.runId}, whose attempt ${existing.attempt} is ${existing.status}; not run again`,
+    message: `Duplicate delivery of run ${run.runId}, whose attempt ${existing.attempt} is ${existing.status}; not run again`,
     willRetry: false,
   };
 }

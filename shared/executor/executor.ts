@@ -1,5 +1,3 @@
-import middy from '@middy/core';
-import type { Context as LambdaContext } from 'aws-lambda';
 import { systemClock } from '../clock/system-clock';
 import type { JobsError } from '../errors';
 import type { AnyJobDefinition, AnyNamedJobDefinition } from '../job/job-definition';
@@ -13,17 +11,18 @@ import type { Execution } from './execution';
 import { withHistoryWriteErrors } from './history-writes';
 import { JobRegistry } from './job-registry';
 import { LingeringBodies } from './lingering-bodies';
-import { claimAttempt } from './middleware/claim-attempt';
-import { preventOverlap } from './middleware/prevent-overlap';
-import { recordRejection } from './middleware/record-rejection';
-import { resolveJob } from './middleware/resolve-job';
-import { skipWhenPaused } from './middleware/skip-when-paused';
-import { validateInput } from './middleware/validate-input';
-import { waitForEarlierBody } from './middleware/wait-for-earlier-body';
 import { newRunId, runIdForKey } from './run-id';
 import { createRunJobBody } from './run-job-body';
 import type { RunRequest } from './run-request';
-import type { ExecuteOptions, RunState } from './run-state';
+import { type ClaimedRun, type ExecuteOptions, isExecution, type RunState } from './run-state';
+import { claimAttempt } from './steps/claim-attempt';
+import { preventOverlap, releaseOverlapLock } from './steps/prevent-overlap';
+import { recordRejection } from './steps/record-rejection';
+import { recordingUnstorableWrites } from './steps/record-unstorable';
+import { resolveJob } from './steps/resolve-job';
+import { skipWhenPaused } from './steps/skip-when-paused';
+import { validateInput } from './steps/validate-input';
+import { waitForEarlierBody } from './steps/wait-for-earlier-body';
 
 export interface ExecutorDependencies {
   readonly jobs: JobRegistry | Iterable<AnyJobDefinition>;
@@ -67,13 +66,11 @@ export interface Executor {
   readonly lingeringBodies: number;
 }
 
-// Middy wants a Lambda context; the executor's steps take everything from the run state.
-const NO_LAMBDA_CONTEXT = {} as LambdaContext;
-
 /**
- * Builds the executor: a middy chain of resolve job, validate input, wait for an earlier
- * attempt's body of the run still running here, claim the attempt (which also records the
- * outcome), skip when paused, prevent overlap, then the job body.
+ * Builds the executor. Its steps, in order: resolve the job, validate the input, wait for an
+ * earlier attempt's body of the run still running here, claim the attempt, skip when paused,
+ * prevent overlap, then run the job body and record its outcome. A step that ends the delivery
+ * (a rejection, a duplicate, a skip) records what it decided and returns that execution.
  */
 export function createExecutor(dependencies: ExecutorDependencies): Executor {
   const jobs =
@@ -86,8 +83,12 @@ export function createExecutor(dependencies: ExecutorDependencies): Executor {
   const { jobStateStore, codeVersion } = dependencies;
   const executionStore = withHistoryWriteErrors(dependencies.executionStore);
   const shared = { executionStore, clock, ...(codeVersion !== undefined ? { codeVersion } : {}) };
-
   const lingering = new LingeringBodies();
+  const resolving = { jobs, ...shared };
+  const waiting = { lingering, clock, recordingReserveMs };
+  const claiming = { ...shared, leaseGraceMs: recordingReserveMs };
+  const jobState = { jobStateStore, executionStore, clock };
+
   const runJobBody = createRunJobBody({
     clock,
     logger,
@@ -97,14 +98,34 @@ export function createExecutor(dependencies: ExecutorDependencies): Executor {
     lingering,
   });
 
-  const chain = middy<RunState, Execution>({ timeoutEarlyInMillis: 0 })
-    .use(resolveJob({ jobs, ...shared }))
-    .use(validateInput(shared))
-    .use(waitForEarlierBody({ lingering, clock, recordingReserveMs }))
-    .use(claimAttempt({ ...shared, leaseGraceMs: recordingReserveMs }))
-    .use(skipWhenPaused({ jobStateStore, executionStore, clock }))
-    .use(preventOverlap({ jobStateStore, executionStore, clock }))
-    .handler((state) => runJobBody(state));
+  const runClaimed = async (claimed: ClaimedRun): Promise<Execution> => {
+    try {
+      const unpaused = await skipWhenPaused(jobState, claimed);
+      if (isExecution(unpaused)) return unpaused;
+      const unopposed = await preventOverlap(jobState, unpaused);
+      if (isExecution(unopposed)) return unopposed;
+      const outcome = await runJobBody(unopposed);
+      await releaseOverlapLock(jobState, unopposed);
+      await executionStore.complete(outcome);
+      return outcome;
+    } catch (error) {
+      // Also when the lock was never taken, or already released before recording the outcome
+      // failed: the store releases only a lock this run holds.
+      await releaseOverlapLock(jobState, claimed);
+      throw error;
+    }
+  };
+
+  const runSteps = async (run: RunState): Promise<Execution> => {
+    const resolved = await resolveJob(resolving, run);
+    if (isExecution(resolved)) return resolved;
+    const validated = await validateInput(shared, resolved);
+    if (isExecution(validated)) return validated;
+    await waitForEarlierBody(waiting, validated);
+    const claimed = await claimAttempt(claiming, validated);
+    if (isExecution(claimed)) return claimed;
+    return runClaimed(claimed);
+  };
 
   const stateOf = (request: RunRequest, options: ExecuteOptions): RunState => {
     const idempotencyKey = idempotencyKeyOf(request);
@@ -126,14 +147,14 @@ export function createExecutor(dependencies: ExecutorDependencies): Executor {
     get lingeringBodies() {
       return lingering.count;
     },
-    execute(request, options = {}) {
-      return chain(stateOf(request, options), NO_LAMBDA_CONTEXT);
+    async execute(request, options = {}) {
+      const run = stateOf(request, options);
+      return recordingUnstorableWrites(shared, () => runSteps(run));
     },
     reject(request, reason) {
-      const state = stateOf(request, {});
+      const run = stateOf(request, {});
       const job = jobs.get(request.jobName);
-      if (job) state.job = job;
-      return recordRejection(shared, state, reason);
+      return recordRejection(shared, job ? { ...run, job } : run, reason);
     },
   };
 }

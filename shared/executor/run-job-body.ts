@@ -10,7 +10,7 @@ import type { Execution } from './execution';
 import { finishedExecution, type Outcome } from './execution-records';
 import type { LingeringBodies } from './lingering-bodies';
 import { runIdForKey } from './run-id';
-import type { RunState } from './run-state';
+import type { ClaimedRun } from './run-state';
 import { serializeError } from './serialize-error';
 
 export interface RunJobBodyOptions {
@@ -26,13 +26,12 @@ export interface RunJobBodyOptions {
 }
 
 /**
- * The executor's handler: runs the job body with its context, stops waiting when the signal
+ * The executor's last step: runs the job body with its context, stops waiting when the signal
  * fires (timeout or cancellation), and turns whatever happened into the attempt's outcome.
  */
 export function createRunJobBody(options: RunJobBodyOptions) {
-  return async (state: RunState): Promise<Execution> => {
+  return async (state: ClaimedRun): Promise<Execution> => {
     const { job, running } = state;
-    if (!job || !running) throw new Error('the job body runs after claimAttempt');
     const { clock } = options;
     const startedAt = Date.parse(running.startedAt);
     const timeoutMs = job.timeoutSeconds * 1000;
@@ -58,7 +57,7 @@ export function createRunJobBody(options: RunJobBodyOptions) {
     let bodySettled = false;
     try {
       const deps = await options.depsFor(job);
-      const context = buildContext(state, job, running, deps, controller.signal, options);
+      const context = buildContext(state, deps, controller.signal, options);
       body = Promise.resolve()
         .then(() => job.run(context))
         .finally(() => {
@@ -88,13 +87,12 @@ export function createRunJobBody(options: RunJobBodyOptions) {
 }
 
 function buildContext(
-  state: RunState,
-  job: AnyNamedJobDefinition,
-  running: Execution,
+  state: ClaimedRun,
   deps: unknown,
   signal: AbortSignal,
   options: RunJobBodyOptions,
 ): JobContext<unknown, unknown> {
+  const { job, running } = state;
   const enqueueCounts = new Map<string, number>();
   return {
     jobName: job.name,

@@ -1,10 +1,9 @@
-import type { MiddlewareObj } from '@middy/core';
 import type { Clock } from '../../ports/clock';
 import type { ExecutionStore } from '../../ports/execution-store';
 import type { JobStateStore } from '../../ports/job-state-store';
 import type { Execution } from '../execution';
 import { finishedExecution } from '../execution-records';
-import type { RunState } from '../run-state';
+import type { ClaimedRun } from '../run-state';
 
 export interface PreventOverlapOptions {
   readonly jobStateStore: JobStateStore;
@@ -13,46 +12,48 @@ export interface PreventOverlapOptions {
 }
 
 /**
- * For jobs with `overlap: 'skip'`: holds the job's lock while a run is under way, and records
- * a run that starts meanwhile as skipped. The lock lapses with the attempt's lease, so a crashed
- * run does not block the job forever.
+ * For jobs with `overlap: 'skip'`: takes the job's lock for the run, and records a run that
+ * starts while another holds it as skipped. The lock lapses with the attempt's lease, so a
+ * crashed run does not block the job forever; whoever runs the attempt releases it
+ * (`releaseOverlapLock`) once the attempt ends.
  */
-export function preventOverlap(options: PreventOverlapOptions): MiddlewareObj<RunState, Execution> {
-  const release = async (state: RunState, holdsLock: boolean): Promise<void> => {
-    if (holdsLock && state.running) {
-      await options.jobStateStore.releaseOverlapLock(state.request.jobName, state.runId);
-    }
-  };
-  const holdsLock = (state: RunState): boolean => state.job?.overlap === 'skip';
-
-  return {
-    name: 'preventOverlap',
-    before: async (request) => {
-      const state = request.event;
-      const running = state.running;
-      if (!holdsLock(state) || !running) return undefined;
-      const expiresAt = Date.parse(running.leaseExpiresAt ?? running.startedAt);
-      const acquired = await options.jobStateStore.acquireOverlapLock(
-        state.request.jobName,
-        { runId: state.runId, expiresAt },
-        options.clock.now(),
-      );
-      if (acquired) return undefined;
-      const skipped = finishedExecution(
-        running,
-        {
-          status: 'skipped',
-          skipReason: 'overlap',
-          message:
-            "Another run of this job was still running; skipped because the job's overlap policy is 'skip'",
-          retryable: false,
-        },
-        options.clock.now(),
-      );
-      await options.executionStore.complete(skipped);
-      return skipped;
+export async function preventOverlap(
+  options: PreventOverlapOptions,
+  run: ClaimedRun,
+): Promise<Execution | ClaimedRun> {
+  if (run.job.overlap !== 'skip') return run;
+  const { running } = run;
+  const expiresAt = Date.parse(running.leaseExpiresAt ?? running.startedAt);
+  const acquired = await options.jobStateStore.acquireOverlapLock(
+    run.request.jobName,
+    { runId: run.runId, expiresAt },
+    options.clock.now(),
+  );
+  if (acquired) return run;
+  const skipped = finishedExecution(
+    running,
+    {
+      status: 'skipped',
+      skipReason: 'overlap',
+      message:
+        "Another run of this job was still running; skipped because the job's overlap policy is 'skip'",
+      retryable: false,
     },
-    after: async (request) => release(request.event, holdsLock(request.event)),
-    onError: async (request) => release(request.event, holdsLock(request.event)),
-  };
+    options.clock.now(),
+  );
+  await options.executionStore.complete(skipped);
+  return skipped;
+}
+
+/**
+ * Releases the job's overlap lock if `run` may hold it. Safe when it does not: the store
+ * releases only a lock held under the run's own id.
+ */
+export async function releaseOverlapLock(
+  options: Pick<PreventOverlapOptions, 'jobStateStore'>,
+  run: ClaimedRun,
+): Promise<void> {
+  if (run.job.overlap === 'skip') {
+    await options.jobStateStore.releaseOverlapLock(run.request.jobName, run.runId);
+  }
 }

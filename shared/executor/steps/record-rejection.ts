@@ -3,7 +3,7 @@ import type { Clock } from '../../ports/clock';
 import type { ExecutionStore } from '../../ports/execution-store';
 import type { Execution } from '../execution';
 import { rejectedExecution } from '../execution-records';
-import type { RunState } from '../run-state';
+import type { RejectableRun } from '../run-state';
 import { isUnstorableWrite, refusalOf, strippedRecord } from './record-unstorable';
 
 export interface RecordRejectionOptions {
@@ -20,11 +20,11 @@ export interface RecordRejectionOptions {
  */
 export async function recordRejection(
   options: RecordRejectionOptions,
-  state: RunState,
+  run: RejectableRun,
   reason: JobsError,
 ): Promise<Execution> {
   const rejected = rejectedExecution(
-    state,
+    run,
     { name: reason.name, message: reason.message },
     options.clock.now(),
     options.codeVersion,

@@ -1,15 +1,12 @@
-import type { MiddlewareObj } from '@middy/core';
 import type { HistoryWriteError } from '../../errors';
 import type { Clock } from '../../ports/clock';
 import type { ExecutionStore } from '../../ports/execution-store';
 import type { Execution } from '../execution';
-import { rejectedExecution } from '../execution-records';
-import type { RunState } from '../run-state';
+import { rejectedClaim } from '../execution-records';
 
 export interface RecordUnstorableOptions {
   readonly executionStore: ExecutionStore;
   readonly clock: Clock;
-  readonly codeVersion?: string;
 }
 
 /** What a stripped record keeps of a long text. */
@@ -55,47 +52,54 @@ export function strippedRecord(execution: Execution, refusal: string): Execution
 }
 
 /**
- * An `onError` step for the executor: when history refuses a write of the run as it is (a
+ * Runs `attempt`, the executor's steps for one delivery, and keeps the promise that a run reaches
+ * a final status under its own run id: when history refuses a write of the run as it is (a
  * permanent error, which a redelivery of the message would only meet again), it records less
- * instead, so that the run still reaches a final status under its own run id. A refused claim
- * means the attempt never ran: it is recorded as `rejected`, with the reason and without the
- * input. A refused outcome or record is written again stripped (`strippedRecord`). Anything
- * else is left to the executor's caller; so is a stripped write that fails too.
+ * instead. A refused claim means the attempt never ran: it is recorded as `rejected`, with the
+ * reason and without the input. A refused outcome or record is written again stripped
+ * (`strippedRecord`). Anything else is left to the executor's caller; so is a stripped write
+ * that fails too.
  */
-export function recordUnstorableWrites(
+export async function recordingUnstorableWrites(
   options: RecordUnstorableOptions,
-): NonNullable<MiddlewareObj<RunState, Execution>['onError']> {
-  return async (request) => {
-    const { error } = request;
+  attempt: () => Promise<Execution>,
+): Promise<Execution> {
+  try {
+    return await attempt();
+  } catch (error) {
     // The executor's store reports each write it gave up on as a HistoryWriteError.
-    if (!isUnstorableWrite(error) || (error as Error).name !== 'HistoryWriteError') {
-      return undefined;
-    }
-    const refusal = refusalOf(error as Error);
-    const { executionStore, clock, codeVersion } = options;
-    const { operation, execution } = error as HistoryWriteError;
-    if (operation === 'start') {
-      const rejected = strippedRecord(
-        rejectedExecution(
-          request.event,
-          {
-            name: 'UnstorableRecordError',
-            message: `History refused to record this run as it was sent, so it cannot run; send it again with an input that history can store.`,
-          },
-          clock.now(),
-          codeVersion,
-        ),
-        refusal,
-      );
-      await executionStore.record(rejected);
-      return rejected;
-    }
-    const stripped = strippedRecord(execution, refusal);
-    await (operation === 'complete'
-      ? executionStore.complete(stripped)
-      : executionStore.record(stripped));
-    return stripped;
-  };
+    if (!isUnstorableWrite(error) || (error as Error).name !== 'HistoryWriteError') throw error;
+    return recordStripped(options, error as HistoryWriteError);
+  }
+}
+
+async function recordStripped(
+  options: RecordUnstorableOptions,
+  error: HistoryWriteError,
+): Promise<Execution> {
+  const refusal = refusalOf(error);
+  const { executionStore, clock } = options;
+  const { operation, execution } = error;
+  if (operation === 'start') {
+    const rejected = strippedRecord(
+      rejectedClaim(
+        execution,
+        {
+          name: 'UnstorableRecordError',
+          message: `History refused to record this run as it was sent, so it cannot run; send it again with an input that history can store.`,
+        },
+        clock.now(),
+      ),
+      refusal,
+    );
+    await executionStore.record(rejected);
+    return rejected;
+  }
+  const stripped = strippedRecord(execution, refusal);
+  await (operation === 'complete'
+    ? executionStore.complete(stripped)
+    : executionStore.record(stripped));
+  return stripped;
 }
 
 /** Why history refused the write: the store's own error, under the wrappers. */

@@ -1,9 +1,7 @@
-import type { MiddlewareObj } from '@middy/core';
 import { RunBusyError } from '../../errors';
 import type { Clock } from '../../ports/clock';
-import type { Execution } from '../execution';
 import type { LingeringBodies } from '../lingering-bodies';
-import type { RunState } from '../run-state';
+import type { ResolvedRun } from '../run-state';
 
 export interface WaitForEarlierBodyOptions {
   readonly lingering: LingeringBodies;
@@ -18,26 +16,21 @@ export interface WaitForEarlierBodyOptions {
  * or until shortly before a hard deadline, and then gives up with RunBusyError, which leaves the
  * delivery for later.
  */
-export function waitForEarlierBody(
+export async function waitForEarlierBody(
   options: WaitForEarlierBodyOptions,
-): MiddlewareObj<RunState, Execution> {
-  return {
-    name: 'waitForEarlierBody',
-    before: async (request) => {
-      const state = request.event;
-      const job = state.job;
-      if (!job || options.lingering.count === 0) return undefined;
-      const deadline = state.options.deadline;
-      const waitMs = Math.min(
-        job.timeoutSeconds * 1000,
-        deadline === undefined
-          ? Number.POSITIVE_INFINITY
-          : deadline - options.recordingReserveMs - options.clock.now(),
-      );
-      if (await options.lingering.settled(job.name, state.runId, waitMs)) return undefined;
-      throw new RunBusyError(
-        `An earlier attempt's body of run ${state.runId} of job "${job.name}" still runs here (it ignored its stop signal); this delivery waits for a later one`,
-      );
-    },
-  };
+  run: ResolvedRun,
+): Promise<void> {
+  const { job } = run;
+  if (options.lingering.count === 0) return;
+  const deadline = run.options.deadline;
+  const waitMs = Math.min(
+    job.timeoutSeconds * 1000,
+    deadline === undefined
+      ? Number.POSITIVE_INFINITY
+      : deadline - options.recordingReserveMs - options.clock.now(),
+  );
+  if (await options.lingering.settled(job.name, run.runId, waitMs)) return;
+  throw new RunBusyError(
+    `An earlier attempt's body of run ${run.runId} of job "${job.name}" still runs here (it ignored its stop signal); this delivery waits for a later one`,
+  );
 }
