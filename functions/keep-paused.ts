@@ -1,11 +1,9 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { SchedulerScheduleControl } from '../shared/delivery/scheduler-schedule-control';
 import { createCustomResourceHandler } from '../shared/deploy/custom-resource';
 import { type KeepPausedPorts, keepPausedSchedules } from '../shared/deploy/keep-paused-schedules';
-import { powertoolsLogger } from '../shared/logging/powertools-logger';
+import { lambdaHandler, lambdaObservability } from '../shared/lambda/lambda-handler';
 import { DynamoDbJobStateStore } from '../shared/stores/dynamodb/dynamodb-job-state-store';
 import { readWorkerEnvironment } from '../shared/worker/worker-environment';
 
@@ -13,19 +11,16 @@ import { readWorkerEnvironment } from '../shared/worker/worker-environment';
  * The function each shard stack's KeepPausedSchedules resource calls after its schedules
  * change in a deploy: it switches paused jobs' schedules off again, from the job-state table.
  */
-export function createLambdaKeepPaused(): (
-  event: CloudFormationCustomResourceEvent,
-) => Promise<void> {
-  const logger = powertoolsLogger(new Logger({ serviceName: 'jobs-keep-paused' }));
+export function keepPausedHandler() {
+  const observability = lambdaObservability({ serviceName: 'jobs-keep-paused' });
   // Built on the first event, inside the step, so that a broken environment is logged and
   // CloudFormation still gets its answer rather than waiting out the resource's timeout.
   const ports = (): KeepPausedPorts => {
-    const environment = readWorkerEnvironment();
-    const { names } = environment;
+    const { names, tables } = readWorkerEnvironment();
     return {
       jobStateStore: new DynamoDbJobStateStore({
         client: new DynamoDBClient({}),
-        tableName: environment.tables.jobState,
+        tableName: tables.jobState,
       }),
       scheduleControl: new SchedulerScheduleControl({
         schedulerClient: new SchedulerClient({}),
@@ -34,5 +29,10 @@ export function createLambdaKeepPaused(): (
       }),
     };
   };
-  return createCustomResourceHandler({ work: keepPausedSchedules(ports, { logger }), logger });
+  const { logger } = observability;
+  const handler = createCustomResourceHandler({
+    work: keepPausedSchedules(ports, { logger }),
+    logger,
+  });
+  return lambdaHandler(handler, observability);
 }

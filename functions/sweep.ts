@@ -1,43 +1,20 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Context } from 'aws-lambda';
-import { powertoolsLogger } from '../shared/logging/powertools-logger';
+import { lambdaHandler, lambdaObservability } from '../shared/lambda/lambda-handler';
 import { DynamoDbExecutionStore } from '../shared/stores/dynamodb/dynamodb-execution-store';
-import { createRunSweep, type SweepReport } from '../shared/sweep/run-sweep';
+import { createRunSweep } from '../shared/sweep/run-sweep';
+import { createSweepHandler } from '../shared/sweep/sweep-handler';
 import { readWorkerEnvironment } from '../shared/worker/worker-environment';
 
-/** Kept back from the function's timeout: the sweep takes on no run in its last seconds. */
-const RESERVE_MS = 10_000;
-
-export type SweepHandler = (
-  event: unknown,
-  context?: Pick<Context, 'getRemainingTimeInMillis'>,
-) => Promise<SweepReport>;
-
-/**
- * The run sweeper's handler, invoked every few minutes by an EventBridge rule: it ends the runs
- * that no worker or delivery will end (see `createRunSweep`). It fails, for its alarm, when the
- * open runs cannot be read or a run's write failed; the next invocation does what this one left.
- */
-export function createLambdaSweep(): SweepHandler {
-  const environment = readWorkerEnvironment();
-  const logger = powertoolsLogger(new Logger({ serviceName: 'jobs-run-sweeper' }));
+/** The run sweeper function's handler, built once per container. */
+export function sweepHandler() {
+  const { tables } = readWorkerEnvironment();
+  const observability = lambdaObservability({ serviceName: 'jobs-run-sweeper' });
   const sweeper = createRunSweep({
     store: new DynamoDbExecutionStore({
       client: new DynamoDBClient({}),
-      tableName: environment.tables.executions,
+      tableName: tables.executions,
     }),
-    logger,
+    logger: observability.logger,
   });
-  return async (_event, context) => {
-    const report = await sweeper.sweep(
-      context ? { deadline: Date.now() + context.getRemainingTimeInMillis() - RESERVE_MS } : {},
-    );
-    if (report.failed > 0) {
-      throw new Error(
-        `The sweep could not record what it found for ${report.failed} run(s); see the errors logged before this one`,
-      );
-    }
-    return report;
-  };
+  return lambdaHandler(createSweepHandler(sweeper), observability);
 }

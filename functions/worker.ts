@@ -1,95 +1,37 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { OneOffScheduler } from '../shared/delivery/one-off-scheduler';
+import { oneOffSchedulerOnFirstUse } from '../shared/delivery/one-off-scheduler-on-first-use';
 import { conventionalQueueLocator } from '../shared/delivery/queue-locator';
-import { JobsError } from '../shared/errors';
 import type { AnyJobDefinition } from '../shared/job/job-definition';
-import { powertoolsLogger } from '../shared/logging/powertools-logger';
+import { lambdaHandler, lambdaObservability } from '../shared/lambda/lambda-handler';
+import { powertoolsRunMetrics } from '../shared/metrics/powertools-run-metrics';
 import { createWorker } from '../shared/worker/create-worker';
-import { readWorkerEnvironment, WORKER_ENVIRONMENT } from '../shared/worker/worker-environment';
-import type { WorkerHandler } from '../shared/worker/worker-handler';
+import { readJobWorkerEnvironment } from '../shared/worker/worker-environment';
 
-/**
- * The handler of one job's function. A shard's functions share one code asset, in which each job
- * has its own entry, `<job>.mjs`, that imports its job file and no other's; the stack names that
- * entry as the handler and the job in `JOBS_JOB_NAME`. Both come from the same deploy, so if
- * they disagree, the function fails at start rather than run another job's messages.
- */
-export function createJobLambdaWorker(
-  jobName: string,
-  job: AnyJobDefinition,
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): WorkerHandler {
-  const configured = env[WORKER_ENVIRONMENT.jobName];
-  if (configured !== jobName) {
-    throw new JobsError(
-      `This function's handler, ${jobName}.handler, runs job "${jobName}", but ${WORKER_ENVIRONMENT.jobName} is ${configured ? `"${configured}"` : 'not set'}: the CDK stack sets both; redeploy the app`,
-    );
-  }
-  return createLambdaWorker([job]);
-}
-
-/**
- * The worker Lambda's handler for the given jobs. Clients and stores are built once per
- * container, from the environment the CDK stack sets.
- */
-export function createLambdaWorker(jobs: readonly AnyJobDefinition[]): WorkerHandler {
-  const environment = readWorkerEnvironment();
-  const queues = conventionalQueueLocator({
-    names: environment.names,
-    location: environment.location,
+/** The handler of one job's function (`<job>.handler`), built once per container. */
+export function jobWorkerHandler(jobName: string, job: AnyJobDefinition) {
+  const environment = readJobWorkerEnvironment(jobName);
+  const { names, tables, location, oneOff, retentionDays, codeVersion } = environment;
+  const observability = lambdaObservability({
+    serviceName: 'jobs-worker',
+    metrics: { appName: names.appName, dimensions: { JobName: jobName } },
   });
-  const sqsClient = new SQSClient({});
-  const { oneOff } = environment;
-  return createWorker({
-    jobs,
-    names: environment.names,
-    tables: environment.tables,
+  const queues = conventionalQueueLocator({ names, location });
+  const worker = createWorker({
+    jobs: [job],
+    names,
+    tables,
     dynamoDbClient: new DynamoDBClient({}),
-    sqsClient,
+    sqsClient: new SQSClient({}),
     queues,
-    ...(oneOff
-      ? {
-          oneOffScheduler: loadedOnFirstUse(async () => {
-            const [{ SchedulerClient }, { SchedulerOneOffScheduler }] = await Promise.all([
-              import('@aws-sdk/client-scheduler'),
-              import('../shared/delivery/one-off-scheduler'),
-            ]);
-            return new SchedulerOneOffScheduler({
-              schedulerClient: new SchedulerClient({}),
-              groupName: oneOff.groupName,
-              roleArn: oneOff.roleArn,
-              deadLetterArn: oneOff.deadLetterArn,
-              queues,
-            });
-          }),
-        }
-      : {}),
-    ...(environment.retentionDays !== undefined
-      ? { retentionDays: environment.retentionDays }
-      : {}),
-    ...(environment.codeVersion !== undefined ? { codeVersion: environment.codeVersion } : {}),
-    logger: powertoolsLogger(new Logger({ serviceName: 'jobs-worker' })),
+    ...(oneOff ? { oneOffScheduler: oneOffSchedulerOnFirstUse({ ...oneOff, queues }) } : {}),
+    ...(retentionDays !== undefined ? { retentionDays } : {}),
+    ...(codeVersion !== undefined ? { codeVersion } : {}),
+    logger: observability.logger,
+    metrics: powertoolsRunMetrics(observability.metrics),
     // Lambda freezes a sandbox between invocations: a body that outlived its attempt would
     // resume at the next one, beside that one's bodies. Ending the process makes a fresh one.
     recycle: () => process.exit(1),
-  }).handler;
-}
-
-/**
- * A one-off scheduler whose code (the Scheduler client) loads on the first run scheduled more
- * than 15 minutes ahead: most functions never schedule one, and loading it costs every cold start.
- */
-function loadedOnFirstUse(load: () => Promise<OneOffScheduler>): OneOffScheduler {
-  let loading: Promise<OneOffScheduler> | undefined;
-  return {
-    async schedule(run) {
-      loading ??= load().catch((error: unknown) => {
-        loading = undefined;
-        throw error;
-      });
-      return (await loading).schedule(run);
-    },
-  };
+  });
+  return lambdaHandler(worker.handler, observability);
 }

@@ -118,9 +118,9 @@ export function bundleFunctions(options: BundleOptions): Bundles {
         entry,
         [
           STACKS_IMPORT(importPath),
-          `import { createJobLambdaWorker } from ${importPath(join(root, 'functions', 'worker.ts'))};`,
+          `import { jobWorkerHandler } from ${importPath(join(root, 'functions', 'worker.ts'))};`,
           `import job from ${importPath(job.file)};`,
-          `export const handler = createJobLambdaWorker(${JSON.stringify(job.name)}, job);`,
+          `export const handler = jobWorkerHandler(${JSON.stringify(job.name)}, job);`,
           '',
         ].join('\n'),
       );
@@ -135,8 +135,8 @@ export function bundleFunctions(options: BundleOptions): Bundles {
     [
       STACKS_IMPORT(importPath),
       ...allJobs.map((job, index) => `import job${index} from ${importPath(job.file)};`),
-      `import { createLambdaApi } from ${importPath(join(root, 'functions', 'api.ts'))};`,
-      `export const handler = createLambdaApi([${allJobs.map((_, index) => `job${index}`).join(', ')}]);`,
+      `import { apiHandler } from ${importPath(join(root, 'functions', 'api.ts'))};`,
+      `export const handler = apiHandler([${allJobs.map((_, index) => `job${index}`).join(', ')}]);`,
       '',
     ].join('\n'),
   );
@@ -149,8 +149,8 @@ export function bundleFunctions(options: BundleOptions): Bundles {
     [
       STACKS_IMPORT(importPath),
       ...allJobs.map((job, index) => `import job${index} from ${importPath(job.file)};`),
-      `import { createLambdaAlerts } from ${importPath(join(root, 'functions', 'alerts.ts'))};`,
-      `export const handler = createLambdaAlerts([${allJobs.map((_, index) => `job${index}`).join(', ')}]);`,
+      `import { alertsHandler } from ${importPath(join(root, 'functions', 'alerts.ts'))};`,
+      `export const handler = alertsHandler([${allJobs.map((_, index) => `job${index}`).join(', ')}]);`,
       '',
     ].join('\n'),
   );
@@ -162,8 +162,8 @@ export function bundleFunctions(options: BundleOptions): Bundles {
     keepPausedEntry,
     [
       STACKS_IMPORT(importPath),
-      `import { createLambdaKeepPaused } from ${importPath(join(root, 'functions', 'keep-paused.ts'))};`,
-      'export const handler = createLambdaKeepPaused();',
+      `import { keepPausedHandler } from ${importPath(join(root, 'functions', 'keep-paused.ts'))};`,
+      'export const handler = keepPausedHandler();',
       '',
     ].join('\n'),
   );
@@ -174,8 +174,8 @@ export function bundleFunctions(options: BundleOptions): Bundles {
     sweepEntry,
     [
       STACKS_IMPORT(importPath),
-      `import { createLambdaSweep } from ${importPath(join(root, 'functions', 'sweep.ts'))};`,
-      'export const handler = createLambdaSweep();',
+      `import { sweepHandler } from ${importPath(join(root, 'functions', 'sweep.ts'))};`,
+      'export const handler = sweepHandler();',
       '',
     ].join('\n'),
   );

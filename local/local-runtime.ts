@@ -6,15 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DEFAULT_JOBS_DIR, discoverJobs } from '../discovery/discover-jobs';
-import { type AlertEvaluator, createAlertEvaluator } from '../shared/alerts/alert-evaluator';
+import { type Alerts, createAlerts } from '../shared/alerts/create-alerts';
 import { OutboxEmailNotifier } from '../shared/alerts/notifiers/outbox-email-notifier';
 import { SlackNotifier } from '../shared/alerts/notifiers/slack-notifier';
 import { TeamsNotifier } from '../shared/alerts/notifiers/teams-notifier';
-import { createApiHandler } from '../shared/api/create-api-handler';
+import { createApi } from '../shared/api/create-api';
 import { systemClock } from '../shared/clock/system-clock';
 import { applyInitialPauseStates } from '../shared/control/initial-pause-states';
-import { JobControl } from '../shared/control/job-control';
-import { RunTrigger } from '../shared/control/run-trigger';
 import {
   functionTimeoutSeconds,
   maxReceiveCountFor,
@@ -29,9 +27,7 @@ import { powertoolsLogger } from '../shared/logging/powertools-logger';
 import { nameCollisionProblems } from '../shared/naming/name-collisions';
 import { ResourceNames } from '../shared/naming/resource-names';
 import type { Logger } from '../shared/ports/logger';
-import { DynamoDbAlertConfigStore } from '../shared/stores/dynamodb/dynamodb-alert-config-store';
-import { DynamoDbAlertLog } from '../shared/stores/dynamodb/dynamodb-alert-log';
-import { DynamoDbAlertThrottle } from '../shared/stores/dynamodb/dynamodb-alert-throttle';
+import { dynamoDbAlertStores } from '../shared/stores/dynamodb/dynamodb-alert-stores';
 import { createWorker } from '../shared/worker/create-worker';
 import type { RetryBackoffOptions } from '../shared/worker/retry-backoff';
 import { startApiServer } from './api-server';
@@ -170,7 +166,7 @@ export async function startLocalRuntime(
     const oneOff = new LocalOneOffScheduler(clock, send, logger, journal);
     // Alerts, as the deployed stream does them, after each run: built once the dashboard's URL
     // is known, which every alert links to.
-    let alerts: AlertEvaluator | undefined;
+    let alerts: Alerts | undefined;
     const evaluations = new Set<Promise<void>>();
     const shutdown = new AbortController();
     // Every run in flight listens for the shutdown; there may be many at once.
@@ -266,23 +262,19 @@ export async function startLocalRuntime(
     const jobStateStore = worker.jobStateStore;
     // Before anything fires: a job declared `paused: true` starts paused, unless resumed since.
     await applyInitialPauseStates(jobs, jobStateStore);
-    const alertConfigStore = new DynamoDbAlertConfigStore({
+    const alertStores = dynamoDbAlertStores({
       client: dynamoDbClient,
       tableName: tables.alertConfig,
+      clock,
     });
+    const enqueuer = new SqsEnqueuer({ sqsClient, queues, oneOff });
     const apiHandlerFor = (jobRegistry: JobRegistry) =>
-      createApiHandler({
+      createApi({
         jobs: jobRegistry,
         history,
         jobStateStore,
-        jobControl: new JobControl({ jobs: jobRegistry, jobStateStore, logger }),
-        runTrigger: new RunTrigger({
-          jobs: jobRegistry,
-          history,
-          enqueuer: new SqsEnqueuer({ sqsClient, queues, oneOff }),
-          clock,
-        }),
-        alertConfigStore,
+        alertConfigStore: alertStores.alertConfigStore,
+        enqueuer,
         clock,
         logger,
       });
@@ -301,18 +293,8 @@ export async function startLocalRuntime(
       ...(options.webhookUrls ? { urls: options.webhookUrls } : {}),
     });
     const alertsFor = (jobRegistry: JobRegistry) =>
-      createAlertEvaluator({
-        alertConfigStore,
-        throttle: new DynamoDbAlertThrottle({
-          client: dynamoDbClient,
-          tableName: tables.alertConfig,
-          clock,
-        }),
-        alertLog: new DynamoDbAlertLog({
-          client: dynamoDbClient,
-          tableName: tables.alertConfig,
-          clock,
-        }),
+      createAlerts({
+        ...alertStores,
         notifiers: [
           new OutboxEmailNotifier({
             logger,

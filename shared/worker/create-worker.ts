@@ -10,6 +10,7 @@ import { silentLogger } from '../logging/silent-logger';
 import type { ResourceNames } from '../naming/resource-names';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
+import type { RunMetrics } from '../ports/run-metrics';
 import { CachedJobStateStore } from '../stores/cached-job-state-store';
 import { DynamoDbExecutionStore } from '../stores/dynamodb/dynamodb-execution-store';
 import { DynamoDbJobStateStore } from '../stores/dynamodb/dynamodb-job-state-store';
@@ -48,6 +49,8 @@ export interface WorkerOptions {
    * throws is logged.
    */
   readonly onExecutionRecorded?: (execution: Execution) => Promise<void>;
+  /** Counts each attempt's outcome (deployed, as CloudWatch metrics). @default - counts nothing */
+  readonly metrics?: RunMetrics;
   /** Aborts the runs in flight, recording them as `cancelled` (a graceful shutdown). */
   readonly shutdown?: AbortSignal;
   /**
@@ -108,9 +111,12 @@ export function createWorker(options: WorkerOptions): Worker {
     ...(options.depsOverrides ? { depsOverrides: options.depsOverrides } : {}),
   });
   const handler = createWorkerHandler({
-    executor: options.onExecutionRecorded
-      ? observed(executor, options.onExecutionRecorded, options.logger ?? silentLogger)
-      : executor,
+    executor: observed(
+      executor,
+      options.logger ?? silentLogger,
+      options.metrics,
+      options.onExecutionRecorded,
+    ),
     sqsClient: options.sqsClient,
     names: options.names,
     ...(options.queueUrlForArn ? { queueUrlForArn: options.queueUrlForArn } : {}),
@@ -123,14 +129,20 @@ export function createWorker(options: WorkerOptions): Worker {
   return { handler, executor, executionStore, jobStateStore };
 }
 
-/** The executor, telling `listener` of each execution it returns, without waiting for it. */
+/**
+ * The executor, counting each execution it returns in `metrics` and telling `listener` of it,
+ * without waiting for the listener.
+ */
 function observed(
   executor: Executor,
-  listener: (execution: Execution) => Promise<void>,
   logger: Logger,
+  metrics: RunMetrics | undefined,
+  listener: ((execution: Execution) => Promise<void>) | undefined,
 ): Executor {
+  if (!metrics && !listener) return executor;
   const tell = (execution: Execution) => {
-    listener(execution).catch((error: unknown) => {
+    metrics?.attemptEnded(execution);
+    listener?.(execution).catch((error: unknown) => {
       logger.error('A listener of recorded executions failed', {
         jobName: execution.jobName,
         runId: execution.runId,

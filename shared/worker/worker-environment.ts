@@ -39,6 +39,8 @@ export interface WorkerEnvironment {
     readonly deadLetterArn: string;
   };
   readonly retentionDays?: number;
+  /** The group of the jobs' recurring schedules, which the API switches off while paused. */
+  readonly recurringScheduleGroup?: string;
   /** The Lambda function version that runs, recorded on each execution. */
   readonly codeVersion?: string;
 }
@@ -86,6 +88,7 @@ export function readWorkerEnvironment(
     );
   }
   const codeVersion = env.AWS_LAMBDA_FUNCTION_VERSION;
+  const recurringScheduleGroup = env[WORKER_ENVIRONMENT.recurringScheduleGroup];
   const location = awsLocation(region, accountId);
   const names = new ResourceNames(appName);
   const deadLetterArn = arnOf(location, 'sqs', names.schedulerDeadLetterQueue);
@@ -95,6 +98,26 @@ export function readWorkerEnvironment(
     tables,
     ...(groupName && roleArn ? { oneOff: { groupName, roleArn, deadLetterArn } } : {}),
     ...(retentionDays !== undefined ? { retentionDays } : {}),
+    ...(recurringScheduleGroup ? { recurringScheduleGroup } : {}),
     ...(codeVersion ? { codeVersion } : {}),
   };
+}
+
+/**
+ * The environment of one job's function. A shard's functions share one code asset, in which
+ * each job has its own entry, `<job>.mjs`; the stack names that entry as the handler and the job
+ * in `JOBS_JOB_NAME`. Both come from the same deploy, so if they disagree, the function fails
+ * at start rather than run another job's messages.
+ */
+export function readJobWorkerEnvironment(
+  jobName: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): WorkerEnvironment {
+  const configured = env[WORKER_ENVIRONMENT.jobName];
+  if (configured !== jobName) {
+    throw new JobsError(
+      `This function's handler, ${jobName}.handler, runs job "${jobName}", but ${WORKER_ENVIRONMENT.jobName} is ${configured ? `"${configured}"` : 'not set'}: the CDK stack sets both; redeploy the app`,
+    );
+  }
+  return readWorkerEnvironment(env);
 }

@@ -11,14 +11,16 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent, StreamRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { createLambdaAlerts, readAlertsEnvironment } from '../../../functions/alerts';
+import { alertsHandler } from '../../../functions/alerts';
 import { WEBHOOK_SECRET_TAG } from '../../../infra/constructs/alerts-function';
 import type { AlertEvaluator } from '../../../shared/alerts/alert-evaluator';
+import { readAlertsEnvironment } from '../../../shared/alerts/alerts-environment';
 import { createAlertsStreamHandler } from '../../../shared/alerts/alerts-stream-handler';
 import { WEBHOOK_SECRET_APP_TAG } from '../../../shared/alerts/notifiers/webhook-secrets';
 import type { Execution } from '../../../shared/executor/execution';
 import { defineJob } from '../../../shared/job/define-job';
 import { MemoryLogger } from '../../../shared/logging/memory-logger';
+import { lambdaContext } from '../../support/lambda-context';
 
 const dynamoDb = mockClient(DynamoDBDocumentClient);
 const ses = mockClient(SESv2Client);
@@ -275,9 +277,9 @@ describe('the alerts Lambda entry', () => {
     vi.stubEnv('JOBS_ALERT_EMAIL_SENDER', 'Jobs <jobs@example.com>');
     stubAlertConfigTable({ emailRecipients: ['ops@example.com'] });
     ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
-    const handler = createLambdaAlerts([dailyReport]);
+    const handler = alertsHandler([dailyReport]);
 
-    const response = await handler(batch(streamRecord(runItem(attempt()))));
+    const response = await handler(batch(streamRecord(runItem(attempt()))), lambdaContext());
 
     expect(response).toEqual({ batchItemFailures: [] });
     const emails = ses.commandCalls(SendEmailCommand).map((call) => call.args[0].input);
@@ -298,9 +300,9 @@ describe('the alerts Lambda entry', () => {
   it('sends no email without a sender, and records that email is not configured', async () => {
     stubDeployedEnvironment();
     stubAlertConfigTable({ emailRecipients: ['ops@example.com'] });
-    const handler = createLambdaAlerts([dailyReport]);
+    const handler = alertsHandler([dailyReport]);
 
-    await handler(batch(streamRecord(runItem(attempt()))));
+    await handler(batch(streamRecord(runItem(attempt()))), lambdaContext());
 
     expect(ses.commandCalls(SendEmailCommand)).toEqual([]);
     expect(recordedDeliveries()).toEqual([
@@ -320,9 +322,9 @@ describe('the alerts Lambda entry', () => {
       .resolves({ SecretString: 'https://hooks.slack.test/services/T/B/x' });
     const fetch = vi.fn(async () => new Response('ok', { status: 200 }));
     vi.stubGlobal('fetch', fetch);
-    const handler = createLambdaAlerts([dailyReport]);
+    const handler = alertsHandler([dailyReport]);
 
-    await handler(batch(streamRecord(runItem(attempt()))));
+    await handler(batch(streamRecord(runItem(attempt()))), lambdaContext());
 
     expect(fetch).toHaveBeenCalledOnce();
     expect(fetch.mock.calls[0]).toEqual([
@@ -338,7 +340,7 @@ describe('the alerts Lambda entry', () => {
     vi.stubEnv('JOBS_ALERT_CONFIG_TABLE', '');
     vi.stubEnv('JOBS_APP_NAME', '');
 
-    expect(() => createLambdaAlerts([dailyReport])).toThrow(
+    expect(() => alertsHandler([dailyReport])).toThrow(
       "The alerts function's environment is incomplete: JOBS_ALERT_CONFIG_TABLE is not set; JOBS_APP_NAME is not set.",
     );
   });

@@ -1,12 +1,13 @@
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { createJobLambdaWorker, createLambdaWorker } from '../../../functions/worker';
+import { jobWorkerHandler } from '../../../functions/worker';
 import { defineJob } from '../../../shared/job/define-job';
 import { JobResult } from '../../../shared/job/job-result';
+import { lambdaContext } from '../../support/lambda-context';
 
 const dynamoDb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
@@ -62,11 +63,12 @@ describe('the worker Lambda entry', () => {
   it('records runs in the table its environment names, with the function version', async () => {
     stubDeployedEnvironment();
     dynamoDb.on(PutCommand).resolves({});
-    const handler = createLambdaWorker([ping]);
+    vi.stubEnv('JOBS_JOB_NAME', 'ping');
+    const handler = jobWorkerHandler('ping', ping);
 
     const response = await handler(
       { Records: [record({ job: 'ping', runId: 'run-1' })] },
-      { getRemainingTimeInMillis: () => 30_000 },
+      lambdaContext(),
     );
 
     expect(response).toEqual({ batchItemFailures: [] });
@@ -83,8 +85,9 @@ describe('the worker Lambda entry', () => {
   it('fails at start with every missing variable named', () => {
     vi.stubEnv('AWS_REGION', 'eu-west-1');
     vi.stubEnv('JOBS_EXECUTIONS_TABLE', '');
+    vi.stubEnv('JOBS_JOB_NAME', 'ping');
 
-    expect(() => createLambdaWorker([ping])).toThrow(/JOBS_EXECUTIONS_TABLE is not set/);
+    expect(() => jobWorkerHandler('ping', ping)).toThrow(/JOBS_EXECUTIONS_TABLE is not set/);
   });
 
   it('schedules a run more than 15 minutes ahead through EventBridge Scheduler', async () => {
@@ -100,11 +103,12 @@ describe('the worker Lambda entry', () => {
         await ctx.enqueue('ping', undefined, { delay: '2 hours' });
       },
     });
-    const handler = createLambdaWorker([remind]);
+    vi.stubEnv('JOBS_JOB_NAME', 'remind');
+    const handler = jobWorkerHandler('remind', remind);
 
     const response = await handler(
       { Records: [record({ job: 'remind', runId: 'run-3' })] },
-      { getRemainingTimeInMillis: () => 30_000 },
+      lambdaContext(),
     );
 
     expect(response).toEqual({ batchItemFailures: [] });
@@ -128,10 +132,10 @@ describe('the worker Lambda entry', () => {
       vi.stubEnv('JOBS_JOB_NAME', 'ping');
       dynamoDb.on(PutCommand).resolves({});
 
-      const handler = createJobLambdaWorker('ping', ping);
+      const handler = jobWorkerHandler('ping', ping);
       const response = await handler(
         { Records: [record({ job: 'ping', runId: 'run-2' })] },
-        { getRemainingTimeInMillis: () => 30_000 },
+        lambdaContext(),
       );
 
       expect(response).toEqual({ batchItemFailures: [] });
@@ -142,17 +146,114 @@ describe('the worker Lambda entry', () => {
       stubDeployedEnvironment();
       vi.stubEnv('JOBS_JOB_NAME', 'pong');
 
-      expect(() => createJobLambdaWorker('ping', ping)).toThrow(
+      expect(() => jobWorkerHandler('ping', ping)).toThrow(
         'This function\'s handler, ping.handler, runs job "ping", but JOBS_JOB_NAME is "pong": the CDK stack sets both; redeploy the app',
       );
     });
 
     it('refuses to start when JOBS_JOB_NAME is not set', () => {
       stubDeployedEnvironment();
+      vi.stubEnv('JOBS_JOB_NAME', '');
 
-      expect(() =>
-        createJobLambdaWorker('ping', ping, { ...process.env, JOBS_JOB_NAME: undefined }),
-      ).toThrow('JOBS_JOB_NAME is not set');
+      expect(() => jobWorkerHandler('ping', ping)).toThrow('JOBS_JOB_NAME is not set');
     });
+  });
+});
+
+describe('the worker Lambda entry, at the Lambda edge', () => {
+  /** The JSON lines written to stdout and stderr while `work` ran: Lambda logs both. */
+  async function loggedLines(work: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
+    const written: string[] = [];
+    const capture = (chunk: unknown) => {
+      written.push(String(chunk));
+      return true;
+    };
+    const writes = [
+      vi.spyOn(process.stdout, 'write').mockImplementation(capture),
+      vi.spyOn(process.stderr, 'write').mockImplementation(capture),
+    ];
+    try {
+      await work();
+    } finally {
+      for (const write of writes) write.mockRestore();
+    }
+    return written
+      .join('')
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+
+  const failing = defineJob({
+    name: 'flaky',
+    retries: 1,
+    run: async () => {
+      throw new Error('the warehouse is closed');
+    },
+  });
+
+  it("puts the invocation's request id on every log line the run writes", async () => {
+    stubDeployedEnvironment();
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
+    vi.stubEnv('JOBS_JOB_NAME', 'flaky');
+    dynamoDb.on(PutCommand).resolves({});
+    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [{ Id: '0' }], Failed: [] });
+    const handler = jobWorkerHandler('flaky', failing);
+    const context = lambdaContext({ functionName: 'app_flaky' });
+
+    const logs = (
+      await loggedLines(() =>
+        handler({ Records: [record({ job: 'flaky', runId: 'run-4' })] }, context),
+      )
+    ).filter((line) => 'level' in line);
+
+    expect(logs.length).toBeGreaterThan(0);
+    for (const line of logs) {
+      expect(line).toMatchObject({
+        function_request_id: context.awsRequestId,
+        function_name: 'app_flaky',
+        service: 'jobs-worker',
+      });
+    }
+  });
+
+  // CloudWatch embedded metric format: a log line with an `_aws` key whose CloudWatchMetrics
+  // name the namespace, dimensions and metrics; CloudWatch makes the metrics from the log.
+  it("writes the run's outcome and duration as embedded metrics, by job, with no API call", async () => {
+    stubDeployedEnvironment();
+    vi.stubEnv('JOBS_JOB_NAME', 'ping');
+    dynamoDb.on(PutCommand).resolves({});
+    const handler = jobWorkerHandler('ping', ping);
+
+    const emf = (
+      await loggedLines(() =>
+        handler({ Records: [record({ job: 'ping', runId: 'run-5' })] }, lambdaContext()),
+      )
+    ).find((line) => JSON.stringify(line).includes('RunsSucceeded')) as
+      | { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] } }
+      | undefined;
+
+    expect(emf).toMatchObject({ JobName: 'ping', RunsSucceeded: 1, service: 'jobs-worker' });
+    expect(emf?._aws.CloudWatchMetrics[0]?.Namespace).toBe('Jobs/app');
+    expect(emf?._aws.CloudWatchMetrics[0]?.Dimensions[0]).toEqual(
+      expect.arrayContaining(['JobName', 'service']),
+    );
+    expect(Object.keys(emf ?? {})).toContain('AttemptDuration');
+  });
+
+  it('counts a failed attempt that will be retried as a retry, not as a failed run', async () => {
+    stubDeployedEnvironment();
+    vi.stubEnv('JOBS_JOB_NAME', 'flaky');
+    dynamoDb.on(PutCommand).resolves({});
+    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [{ Id: '0' }], Failed: [] });
+    const handler = jobWorkerHandler('flaky', failing);
+
+    const lines = await loggedLines(() =>
+      handler({ Records: [record({ job: 'flaky', runId: 'run-6' })] }, lambdaContext()),
+    );
+
+    const emf = lines.find((line) => '_aws' in line && 'AttemptDuration' in line);
+    expect(emf).toMatchObject({ Retries: 1 });
+    expect(emf).not.toHaveProperty('RunsFailed');
   });
 });
