@@ -32,3 +32,12 @@ export type ApiRouteKey = ApiRoute extends infer Route
 export function routeKeyOf(route: ApiRoute): ApiRouteKey {
   return `${route.method} ${route.path}` as ApiRouteKey;
 }
+
+/** The names of the `{param}` segments of a route pattern or key: `'name' | 'runId'`. */
+export type RouteParamNames<Pattern extends string> =
+  Pattern extends `${string}{${infer Name}}${infer Rest}` ? Name | RouteParamNames<Rest> : never;
+
+/** A route's path parameters, URL-decoded, by name: `{ name: string; runId: string }`. */
+export type RouteParams<Pattern extends string> = {
+  readonly [Name in RouteParamNames<Pattern>]: string;
+};

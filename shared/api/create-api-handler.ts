@@ -17,7 +17,7 @@ import { MAX_JOB_NAME_LENGTH } from '../job/job-name';
 import { silentLogger } from '../logging/silent-logger';
 import type { AlertConfigStore } from '../ports/alert-config-store';
 import type { Clock } from '../ports/clock';
-import type { ExecutionHistory, PageRequest } from '../ports/execution-history';
+import type { ExecutionHistory } from '../ports/execution-history';
 import type { JobState, JobStateStore } from '../ports/job-state-store';
 import type { Logger } from '../ports/logger';
 import type { ScheduleExpression } from '../schedule/schedule-expression';
@@ -25,9 +25,16 @@ import { ApiRequestError, apiError, errorResponse } from './api-errors';
 import type { ApiHandler, ApiRequest, ApiResponse } from './api-request';
 import type { JobDetails, JobSummary, RunDetails, RunsPage } from './api-resources';
 import { Router } from './api-router';
-import { API_ROUTES, type ApiRouteKey, routeKeyOf } from './api-routes';
+import { API_ROUTES, type ApiRouteKey, type RouteParams, routeKeyOf } from './api-routes';
 import { jsonResponse } from './json-response';
 import { unreadableBodyResponse } from './request-body';
+import {
+  alertConfigBodySchema,
+  pageQuerySchema,
+  parseBody,
+  parseQuery,
+  triggerBodySchema,
+} from './request-schemas';
 
 export interface ApiDependencies {
   readonly jobs: JobRegistry;
@@ -50,11 +57,15 @@ export interface ApiDependencies {
 
 /** How many fire times `GET /jobs/{name}` lists. */
 const NEXT_FIRE_TIMES = 5;
-/** The largest page a list route serves, as the execution stores allow. */
-const MAX_PAGE_SIZE = 100;
-const TRIGGER_BODY_FIELDS: ReadonlySet<string> = new Set(['input', 'idempotencyKey']);
 
-type RouteHandler = (
+/** The handler of the route `Key`, with the parameters its pattern names. */
+type RouteHandler<Key extends ApiRouteKey> = (
+  request: ApiRequest,
+  params: RouteParams<Key>,
+) => Promise<ApiResponse>;
+
+/** A handler as the router holds it: the route it matched names the parameters it passes. */
+type MatchedRouteHandler = (
   request: ApiRequest,
   params: Readonly<Record<string, string>>,
 ) => Promise<ApiResponse>;
@@ -82,14 +93,14 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
     return jobSummary(job, effectiveJobState(job, state), describeSchedule);
   };
 
-  const handlers: Readonly<Record<ApiRouteKey, RouteHandler>> = {
+  const handlers: { readonly [Key in ApiRouteKey]: RouteHandler<Key> } = {
     'GET /health': async () => jsonResponse(200, { status: 'ok' }),
     'GET /jobs': async () => {
       const sorted = jobs.all().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       return jsonResponse(200, { jobs: await Promise.all(sorted.map(summaryOf)) });
     },
     'GET /jobs/{name}': async (_request, params) => {
-      const job = jobs.require(params.name ?? '');
+      const job = jobs.require(params.name);
       const [summary, latest] = await Promise.all([
         summaryOf(job),
         history.listRuns(job.name, { limit: 1 }),
@@ -112,8 +123,11 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
       return jsonResponse(200, details);
     },
     'POST /jobs/{name}/runs': async (request, params) => {
-      const jobName = params.name ?? '';
-      const body = triggerBody(request.body);
+      const jobName = params.name;
+      const body = parseBody(triggerBodySchema, request.body, {
+        what: 'a JSON object with optional "input" and "idempotencyKey"',
+        optional: true,
+      });
       const { runId } = await runTrigger.trigger(jobName, {
         ...body,
         trigger: 'api',
@@ -122,59 +136,66 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
       return accepted(jobName, runId);
     },
     'GET /jobs/{name}/runs': async (request, params) => {
-      const job = jobs.require(params.name ?? '');
-      return runsPage(await history.listRuns(job.name, pageRequest(request)));
+      const job = jobs.require(params.name);
+      return runsPage(await history.listRuns(job.name, parseQuery(pageQuerySchema, request.query)));
     },
     'GET /jobs/{name}/runs/{runId}': async (_request, params) => {
-      const job = jobs.require(params.name ?? '');
-      const runId = params.runId ?? '';
+      const job = jobs.require(params.name);
+      const runId = params.runId;
       const attempts = await history.getRun(job.name, runId);
       if (attempts.length === 0) throw new RunNotFoundError(job.name, runId);
       const run: RunDetails = { runId, jobName: job.name, attempts };
       return jsonResponse(200, run);
     },
     'POST /jobs/{name}/runs/{runId}/retry': async (request, params) => {
-      const jobName = params.name ?? '';
+      const jobName = params.name;
       const { runId } = await runTrigger.retry(
         jobName,
-        params.runId ?? '',
+        params.runId,
         request.principal !== undefined ? { triggeredBy: request.principal } : {},
       );
       return accepted(jobName, runId);
     },
     'GET /jobs/{name}/alerts': async (_request, params) => {
-      const job = jobs.require(params.name ?? '');
+      const job = jobs.require(params.name);
       const { config, source } = await alertConfigStore.get(job.name);
       return jsonResponse(200, { jobName: job.name, source, config });
     },
     'PUT /jobs/{name}/alerts': async (request, params) => {
-      const job = jobs.require(params.name ?? '');
-      const config = validAlertConfig(job.name, jsonObjectBody(request.body, 'an alert config'));
+      const job = jobs.require(params.name);
+      const config = validAlertConfig(
+        job.name,
+        parseBody(alertConfigBodySchema, request.body, {
+          what: 'an alert config as a JSON object',
+        }),
+      );
       await alertConfigStore.put(job.name, config);
       return jsonResponse(200, { jobName: job.name, source: 'job', config });
     },
     'PATCH /jobs/{name}/alerts': async (request, params) => {
-      const job = jobs.require(params.name ?? '');
-      const changes = jsonObjectBody(request.body, 'the alert config fields to change');
+      const job = jobs.require(params.name);
+      const changes = parseBody(alertConfigBodySchema, request.body, {
+        what: 'the alert config fields to change as a JSON object',
+      });
       const current = alertConfigInEffect(await alertConfigStore.get(job.name), job.alerts);
       const config = validAlertConfig(job.name, mergeAlertConfig(current, changes));
       await alertConfigStore.put(job.name, config);
       return jsonResponse(200, { jobName: job.name, source: 'job', config });
     },
     'POST /jobs/{name}/pause': async (request, params) =>
-      jsonResponse(200, await jobControl.pause(params.name ?? '', request.principal)),
+      jsonResponse(200, await jobControl.pause(params.name, request.principal)),
     'POST /jobs/{name}/resume': async (request, params) =>
-      jsonResponse(200, await jobControl.resume(params.name ?? '', request.principal)),
+      jsonResponse(200, await jobControl.resume(params.name, request.principal)),
     'GET /runs/recent': async (request) =>
-      runsPage(await history.listRecentRuns(pageRequest(request))),
+      runsPage(await history.listRecentRuns(parseQuery(pageQuerySchema, request.query))),
     'GET /runs/failures': async (request) =>
-      runsPage(await history.listRecentFailures(pageRequest(request))),
+      runsPage(await history.listRecentFailures(parseQuery(pageQuerySchema, request.query))),
   };
-  const router = new Router<RouteHandler>(
+  const router = new Router<MatchedRouteHandler>(
     API_ROUTES.map((route) => ({
       method: route.method,
       pattern: route.path,
-      handler: handlers[routeKeyOf(route)],
+      handler: handlers[routeKeyOf(route)] as MatchedRouteHandler,
     })),
   );
 
@@ -274,82 +295,4 @@ function runsPage(page: { readonly items: RunsPage['runs']; readonly nextCursor?
     ...(page.nextCursor !== undefined ? { nextCursor: page.nextCursor } : {}),
   };
   return jsonResponse(200, body);
-}
-
-/** `?limit=&cursor=`; an empty parameter counts as absent. */
-function pageRequest(request: ApiRequest): PageRequest {
-  const { limit, cursor } = request.query;
-  const page: { limit?: number; cursor?: string } = {};
-  if (limit !== undefined && limit !== '') {
-    const value = /^\d+$/.test(limit) ? Number(limit) : Number.NaN;
-    if (!(value >= 1 && value <= MAX_PAGE_SIZE)) {
-      throw new ApiRequestError(
-        `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}, got "${limit}".`,
-        [{ path: 'limit', message: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` }],
-      );
-    }
-    page.limit = value;
-  }
-  if (cursor !== undefined && cursor !== '') page.cursor = cursor;
-  return page;
-}
-
-/** A request body that must be one JSON object, such as an alert config. */
-function jsonObjectBody(text: string | undefined, what: string): Record<string, unknown> {
-  let body: unknown;
-  try {
-    body = JSON.parse(text ?? '');
-  } catch (error) {
-    throw new ApiRequestError(
-      `The request body must be ${what} as a JSON object (${(error as Error).message})`,
-    );
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ApiRequestError(
-      `The request body must be ${what} as a JSON object, got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}`,
-    );
-  }
-  return body as Record<string, unknown>;
-}
-
-/**
- * The body of `POST /jobs/{name}/runs`: nothing, or a JSON object with only `input` and
- * `idempotencyKey`, so that a misspelt field is an error rather than silently dropped.
- */
-function triggerBody(text: string | undefined): { input?: unknown; idempotencyKey?: string } {
-  if (text === undefined || text.trim() === '') return {};
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (error) {
-    throw new ApiRequestError(
-      `The request body is not valid JSON (${(error as Error).message}); send an object such as {"input": {...}, "idempotencyKey": "..."}, or no body.`,
-    );
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ApiRequestError(
-      `The request body must be a JSON object with optional "input" and "idempotencyKey", got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}.`,
-    );
-  }
-  const unknown = Object.keys(body).filter((key) => !TRIGGER_BODY_FIELDS.has(key));
-  if (unknown.length > 0) {
-    throw new ApiRequestError(
-      `The request body has unknown ${unknown.length === 1 ? 'field' : 'fields'} ${unknown.map((key) => `"${key}"`).join(', ')}; it takes only "input" and "idempotencyKey".`,
-      unknown.map((key) => ({ path: key, message: 'unknown field' })),
-    );
-  }
-  const { input, idempotencyKey } = body as { input?: unknown; idempotencyKey?: unknown };
-  if (
-    idempotencyKey !== undefined &&
-    (typeof idempotencyKey !== 'string' || idempotencyKey === '')
-  ) {
-    throw new ApiRequestError(
-      `idempotencyKey must be a non-empty string, got ${JSON.stringify(idempotencyKey)}.`,
-      [{ path: 'idempotencyKey', message: 'must be a non-empty string' }],
-    );
-  }
-  return {
-    ...(input !== undefined ? { input } : {}),
-    ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
-  };
 }
