@@ -1,12 +1,19 @@
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startApiServer } from '../../../local/api-server';
 import type { ApiRequest, ApiResponse } from '../../../shared/api/api-request';
 import { unreadableBodyResponse } from '../../../shared/api/request-body';
 
+const DASHBOARD_DIR = resolve(import.meta.dirname, '..', '..', '..', 'local', 'dashboard');
+
 const servers: { stop(): Promise<void> }[] = [];
+const folders: string[] = [];
 afterEach(async () => {
   for (const server of servers.splice(0)) await server.stop();
+  for (const folder of folders.splice(0)) await rm(folder, { recursive: true, force: true });
 });
 
 /** A server whose handler keeps each request and refuses bodies as the API handler does. */
@@ -116,5 +123,61 @@ describe('the local API server', () => {
 
     expect(answer.status).toBe(202);
     expect(requests[0]?.body).toHaveLength(1024 * 1024);
+  });
+});
+
+describe('the local API server’s static files', () => {
+  async function serve(staticDir: string) {
+    const server = await startApiServer({
+      port: 0,
+      handler: async () => ({ statusCode: 404, headers: {}, body: '' }),
+      staticDir,
+    });
+    servers.push(server);
+    return server;
+  }
+
+  it('serves each of the dashboard’s modules as JavaScript, which module scripts require', async () => {
+    const server = await serve(DASHBOARD_DIR);
+    const modules = (await readdir(DASHBOARD_DIR)).filter((file) => file.endsWith('.js'));
+
+    const types = await Promise.all(
+      modules.map(async (file) => {
+        const response = await fetch(`${server.url}/${file}`);
+        return [file, response.status, response.headers.get('content-type')];
+      }),
+    );
+
+    expect(modules).toContain('app.js');
+    expect(types).toEqual(modules.map((file) => [file, 200, 'text/javascript; charset=utf-8']));
+  });
+
+  it('serves index.html at / and files in nested folders', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'api-server-static-'));
+    folders.push(root);
+    await writeFile(join(root, 'index.html'), '<!doctype html>');
+    await mkdir(join(root, 'views'));
+    await writeFile(join(root, 'views', 'list.js'), 'export const list = [];');
+    const server = await serve(root);
+
+    const index = await fetch(`${server.url}/`);
+    const nested = await fetch(`${server.url}/views/list.js`);
+
+    expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await index.text()).toBe('<!doctype html>');
+    expect(nested.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await nested.text()).toBe('export const list = [];');
+  });
+
+  it('serves nothing outside its folder', async () => {
+    const server = await serve(DASHBOARD_DIR);
+
+    const response = await fetch(`${server.url}/..%2Fapi-server.ts`);
+
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({
+      error: 'not_found',
+      message: 'Nothing is served at /..%2Fapi-server.ts',
+    });
   });
 });

@@ -1,0 +1,57 @@
+// @ts-check
+// What the buttons of a job or a run do: retry a run, pause or resume a job.
+
+import { errorMessage, postPaused, postRetry } from './api-client.js';
+import { notice } from './notices.js';
+import { refresh } from './refresh.js';
+import { runHref } from './routes.js';
+import { watch } from './state.js';
+
+/**
+ * Queues a new run with the input of `runId`, and opens it.
+ * @param {string} jobName
+ * @param {string} runId
+ * @param {HTMLButtonElement} [button] disabled meanwhile
+ */
+export async function retryRun(jobName, runId, button) {
+  if (button) button.disabled = true;
+  try {
+    const { runId: newRunId } = await postRetry(jobName, runId);
+    watch(jobName, newRunId);
+    notice('ok', `Retrying: run ${newRunId} queued with the same input.`, 'notice-retry');
+    location.hash = runHref(jobName, newRunId);
+    await refresh();
+  } catch (error) {
+    notice('error', `Could not retry run ${runId}: ${errorMessage(error)}`, 'notice-error');
+  } finally {
+    if (button?.isConnected) button.disabled = false;
+  }
+}
+
+/**
+ * @param {string} jobName
+ * @param {boolean} paused
+ * @param {HTMLButtonElement} [button] disabled meanwhile
+ */
+export async function setPaused(jobName, paused, button) {
+  if (button) button.disabled = true;
+  try {
+    const result = await postPaused(jobName, paused);
+    const scheduleNote =
+      result.schedule === 'failed'
+        ? ' Its schedule could not be switched, but the worker skips its runs while paused.'
+        : '';
+    notice(
+      'ok',
+      paused
+        ? `Paused ${jobName}: its scheduled runs are skipped until it is resumed.${scheduleNote}`
+        : `Resumed ${jobName}.${scheduleNote}`,
+      'notice-paused',
+    );
+    await refresh();
+  } catch (error) {
+    notice('error', `Could not ${paused ? 'pause' : 'resume'} ${jobName}: ${errorMessage(error)}`);
+  } finally {
+    if (button?.isConnected) button.disabled = false;
+  }
+}
