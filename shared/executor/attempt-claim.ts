@@ -1,21 +1,18 @@
 import { VISIBILITY_TIMEOUT_FACTOR } from '../delivery/queue-class-settings';
 import { DEFAULT_MAX_RETRY_DELAY_SECONDS } from '../worker/retry-backoff';
+import { claimConditionFor, claimConditionHolds } from './claim-condition';
 import type { Execution, ExecutionStatus } from './execution';
 
 /**
  * Whether `candidate` (a `running` attempt) may start, given the latest attempt recorded for
- * its run. Attempts are numbered from the run's history, one after another, so every execution
- * store applies this rule atomically:
+ * its run (`CLAIM_CONDITIONS`, which every execution store applies atomically):
  * - a run with no attempt yet starts with attempt 1;
  * - the attempt after a failed one that said it would retry starts;
  * - the attempt after one whose lease expired with no outcome (its worker died) takes over;
  * - anything else is a duplicate delivery.
  */
 export function mayStartAttempt(latest: Execution | undefined, candidate: Execution): boolean {
-  if (!latest) return candidate.attempt === 1;
-  if (candidate.attempt !== latest.attempt + 1) return false;
-  if (latest.status === 'running') return isLeaseExpired(latest, Date.parse(candidate.startedAt));
-  return latest.willRetry === true;
+  return claimConditionHolds(claimConditionFor(candidate), latest, candidate);
 }
 
 export function isLeaseExpired(attempt: Execution, now: number): boolean {

@@ -11,6 +11,7 @@ import {
 import * as z from 'zod/mini';
 import { systemClock } from '../../clock/system-clock';
 import { InvalidCursorError, JobsError } from '../../errors';
+import { claimConditionFor, type LatestAttemptField } from '../../executor/claim-condition';
 import type { Execution, ExecutionStatus } from '../../executor/execution';
 import type { Clock } from '../../ports/clock';
 import type { ExecutionHistory, Page, PageRequest } from '../../ports/execution-history';
@@ -21,6 +22,10 @@ import {
   OPEN_RUN_BUCKETS,
   RECENT_INDEX_BUCKETS,
 } from '../../tables/table-definitions';
+import {
+  type ClaimConditionExpression,
+  claimConditionExpression,
+} from './claim-condition-expression';
 import {
   type DayIndexLayout,
   type DayPosition,
@@ -76,6 +81,13 @@ const FAILURE_STATUSES: ReadonlySet<ExecutionStatus> = new Set([
   'rejected',
 ]);
 const DAY_MS = 86_400_000;
+/**
+ * The item's attributes that hold its latest attempt's fields, where not under the field's own
+ * name: what a claim's condition reads.
+ */
+const LATEST_ATTEMPT_ATTRIBUTES: Partial<Record<LatestAttemptField, string>> = {
+  attempt: 'latestAttempt',
+};
 const DEFAULT_PAGE_SIZE = 20;
 // A list queries every bucket of a day side by side.
 const MAX_RECENT_INDEX_BUCKETS = 64;
@@ -118,7 +130,7 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory,
   }
 
   /**
-   * Claims the attempt in one conditional write whose condition is `mayStartAttempt`: the
+   * Claims the attempt in one conditional write whose condition is `CLAIM_CONDITIONS`: the
    * first attempt of a new run, a retry after a failed attempt that said it would retry, or a
    * takeover of an attempt whose lease expired.
    */
@@ -126,13 +138,19 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory,
     // Tells this claim from a concurrent one of the same attempt, should a retried write be
     // refused by its own first try, whose answer was lost.
     const claimId = randomUUID();
+    const condition = claimConditionExpression(
+      claimConditionFor(execution),
+      execution,
+      LATEST_ATTEMPT_ATTRIBUTES,
+    );
     try {
       await (execution.attempt === 1
-        ? this.putFirstAttempt('start', execution, 'attribute_not_exists(#runId)', {
-            names: { '#runId': 'runId' },
+        ? this.putFirstAttempt('start', execution, condition.expression, {
+            names: condition.names,
+            ...(condition.values ? { values: condition.values } : {}),
             claimId,
           })
-        : this.claimLaterAttempt(execution, claimId));
+        : this.claimLaterAttempt(execution, condition, claimId));
       return { claimed: true };
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw translateStoreError(error, this.tableName);
@@ -143,11 +161,12 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory,
     return latest ? { claimed: false, existing: latest } : { claimed: false };
   }
 
-  /**
-   * A retry or a takeover: earlier attempts stay in the item, so this is an update whose
-   * condition is `mayStartAttempt`.
-   */
-  private async claimLaterAttempt(execution: Execution, claimId: string): Promise<void> {
+  /** A retry or a takeover: earlier attempts stay in the item, so this is an update. */
+  private async claimLaterAttempt(
+    execution: Execution,
+    condition: ClaimConditionExpression,
+    claimId: string,
+  ): Promise<void> {
     const update = new UpdateBuilder();
     this.setRunFields(update, execution);
     update.set('claimId', claimId);
@@ -161,24 +180,9 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory,
           TableName: this.tableName,
           Key: keyOf(execution),
           ...update.build(),
-          // mayStartAttempt: the attempt right after the latest, which said it would retry or
-          // whose lease expired. A run is created only by its first attempt.
-          ConditionExpression:
-            '#latestAttempt = :previous AND (#willRetry = :true OR (#status = :running AND #leaseExpiresAt <= :startedAt))',
-          ExpressionAttributeNames: {
-            ...update.names,
-            '#latestAttempt': 'latestAttempt',
-            '#willRetry': 'willRetry',
-            '#status': 'status',
-            '#leaseExpiresAt': 'leaseExpiresAt',
-          },
-          ExpressionAttributeValues: {
-            ...update.values,
-            ':previous': execution.attempt - 1,
-            ':true': true,
-            ':running': 'running',
-            ':startedAt': execution.startedAt,
-          },
+          ConditionExpression: condition.expression,
+          ExpressionAttributeNames: { ...update.names, ...condition.names },
+          ExpressionAttributeValues: { ...update.values, ...condition.values },
         }),
       ),
     );

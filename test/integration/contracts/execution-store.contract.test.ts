@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { mayStartAttempt } from '../../../shared/executor/attempt-claim';
 import type { Execution } from '../../../shared/executor/execution';
 import type { ExecutionStore } from '../../../shared/ports/execution-store';
 import { DynamoDbExecutionStore } from '../../../shared/stores/dynamodb/dynamodb-execution-store';
@@ -9,55 +10,20 @@ import {
   createUniqueTables,
   useDynamoDb,
 } from '../../support/aws-test-servers';
-
-const STARTED = '2026-11-23T12:00:00.000Z';
-const LEASE_MS = 60_000;
+import {
+  at,
+  CLAIM_CASES,
+  ended,
+  failedWillRetry,
+  LEASE_MS,
+  running,
+  STARTED,
+  seedLatestAttempt,
+} from './execution-store-claims';
 
 /** A run id no other test uses, so that tests sharing a store or a table never meet. */
 function uniqueRunId(): string {
   return `run-${randomUUID()}`;
-}
-
-function at(offsetMs: number): string {
-  return new Date(Date.parse(STARTED) + offsetMs).toISOString();
-}
-
-function running(
-  runId: string,
-  attempt: number,
-  startedAt = STARTED,
-  jobName = 'contract-job',
-): Execution {
-  return {
-    jobName,
-    runId,
-    attempt,
-    maxAttempts: 3,
-    trigger: 'manual',
-    status: 'running',
-    startedAt,
-    leaseExpiresAt: new Date(Date.parse(startedAt) + LEASE_MS).toISOString(),
-  };
-}
-
-function ended(execution: Execution, outcome: Partial<Execution>): Execution {
-  const { leaseExpiresAt: _lease, ...rest } = execution;
-  return {
-    ...rest,
-    status: 'succeeded',
-    completedAt: new Date(Date.parse(execution.startedAt) + 1500).toISOString(),
-    durationMs: 1500,
-    willRetry: false,
-    ...outcome,
-  };
-}
-
-function failedWillRetry(execution: Execution): Execution {
-  return ended(execution, {
-    status: 'failed',
-    willRetry: true,
-    error: { name: 'Error', message: 'db down' },
-  });
 }
 
 /**
@@ -287,6 +253,24 @@ function describeExecutionStoreContract(
       expect(claims).toEqual([{ claimed: true }, { claimed: true }]);
       expect(await store.getRun('contract-nightly', runId)).toEqual([nightly]);
       expect(await store.getRun('contract-hourly', runId)).toEqual([hourly]);
+    });
+
+    describe('claims an attempt exactly when mayStartAttempt allows it', () => {
+      it.each(CLAIM_CASES)('$name: claimed $claims', async ({ latest, candidate, claims }) => {
+        const store = await makeStore();
+        const runId = uniqueRunId();
+        const seeded = latest && { ...latest, runId };
+        await seedLatestAttempt(store, seeded);
+        const stored = (await store.getRun(candidate.jobName, runId)).at(-1);
+
+        const claiming = { ...candidate, runId };
+
+        const claim = await store.start(claiming);
+
+        expect(stored).toEqual(seeded);
+        expect(mayStartAttempt(stored, claiming)).toBe(claims);
+        expect(claim.claimed).toBe(claims);
+      });
     });
   });
 }
