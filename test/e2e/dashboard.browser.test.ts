@@ -311,6 +311,92 @@ describe('the dashboard', { timeout: TEST_TIMEOUT_MS }, () => {
     expect(problems).toEqual([]);
   });
 
+  it('formats the input and keeps what was typed for each job', async () => {
+    const greet = uniqueName('greet');
+    const other = uniqueName('other');
+    const runtime = await startRuntime([
+      defineJob({ name: greet, run: async () => JobResult.success() }),
+      defineJob({ name: other, run: async () => JobResult.success() }),
+    ]);
+    const { page, problems } = await openDashboard(runtime);
+    const input = page.getByTestId('trigger-input');
+
+    await jobRow(page, greet).getByTestId('job-run-now').click();
+    await page.locator(`[data-testid="job-panel"][data-job="${greet}"]`).waitFor();
+    await input.fill('{"who":"Grace"}');
+    await page.getByTestId('trigger-format').click();
+    const formatted = await input.inputValue();
+    await jobRow(page, other).getByTestId('job-title').click();
+    await page.locator(`[data-testid="job-panel"][data-job="${other}"]`).waitFor();
+    const otherJobsInput = await input.inputValue();
+    await jobRow(page, greet).getByTestId('job-title').click();
+    await page.locator(`[data-testid="job-panel"][data-job="${greet}"]`).waitFor();
+
+    expect(formatted).toBe('{\n  "who": "Grace"\n}');
+    expect(otherJobsInput).toBe('');
+    expect(await input.inputValue()).toBe(formatted);
+    expect(problems).toEqual([]);
+  });
+
+  it("fills in the last run's input, and Escape closes a run's drawer", async () => {
+    const greet = uniqueName('greet');
+    const runtime = await startRuntime([
+      defineJob({
+        name: greet,
+        input: z.object({ who: z.string() }),
+        run: async (ctx) => JobResult.success(`hello ${ctx.input.who}`),
+      }),
+    ]);
+    const { page, problems } = await openDashboard(runtime);
+    await triggerFromPage(page, greet, '{"who":"Ada"}');
+    const runId = (await page.getByTestId('trigger-run-link').textContent()) ?? '';
+    const runRow = page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`);
+    await runRow.and(page.locator('[data-status="succeeded"]')).waitFor({
+      timeout: RUN_TIMEOUT_MS,
+    });
+    const input = page.getByTestId('trigger-input');
+
+    await input.fill('');
+    await page.getByTestId('trigger-use-last-input').click();
+    const lastInput = await input.inputValue();
+    await runRow.getByTestId('run-open').click();
+    await page.locator(`[data-testid="run-drawer"][data-run-id="${runId}"]`).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('run-drawer').waitFor({ state: 'hidden' });
+
+    expect(lastInput).toBe('{\n  "who": "Ada"\n}');
+    expect(new URL(page.url()).hash).toBe(`#/jobs/${greet}`);
+    expect(problems).toEqual([]);
+  });
+
+  it('loads older runs a page at a time', async () => {
+    const tick = uniqueName('tick');
+    const runtime = await startRuntime([
+      defineJob({ name: tick, run: async () => JobResult.success() }),
+    ]);
+    // One more run than the history's page of 20.
+    for (let count = 0; count < 21; count++) {
+      const response = await fetch(`${runtime.url}/jobs/${tick}/runs`, { method: 'POST' });
+      expect(response.status).toBe(202);
+    }
+    const { page, problems } = await openDashboard(runtime);
+    await page.goto(`${runtime.url}/#/jobs/${tick}`);
+    const status = page.getByTestId('history-status');
+    const more = page.getByTestId('history-more');
+    await expect
+      .poll(async () => (await more.isVisible()) && (await status.textContent()), {
+        timeout: RUN_TIMEOUT_MS,
+      })
+      .toBe('20 runs shown');
+
+    await more.click();
+    await expect.poll(() => status.textContent()).toBe('21 runs shown, all there are');
+
+    expect(await page.getByTestId('run-row').count()).toBe(21);
+    expect(await more.isHidden()).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
   it('shows job text and error text as text, never as HTML', async () => {
     const html = uniqueName('html');
     const markup = '<img src="x" onerror="window.injected = true"><b>bold</b>';
