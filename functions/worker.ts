@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { oneOffSchedulerOnFirstUse } from '../shared/delivery/one-off-scheduler-on-first-use';
 import { conventionalQueueLocator } from '../shared/delivery/queue-locator';
+import { sqsClientOnFirstUse } from '../shared/delivery/sqs-client-on-first-use';
 import type { AnyJobDefinition } from '../shared/job/job-definition';
 import { lambdaHandler, lambdaObservability } from '../shared/lambda/lambda-handler';
 import { powertoolsRunMetrics } from '../shared/metrics/powertools-run-metrics';
@@ -22,7 +22,7 @@ export function jobWorkerHandler(jobName: string, job: AnyJobDefinition) {
     names,
     tables,
     dynamoDbClient: new DynamoDBClient({}),
-    sqsClient: new SQSClient({}),
+    sqsClient: sqsClientOnFirstUse(),
     queues,
     ...(oneOff ? { oneOffScheduler: oneOffSchedulerOnFirstUse({ ...oneOff, queues }) } : {}),
     ...(retentionDays !== undefined ? { retentionDays } : {}),

@@ -1,4 +1,3 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '../clock/system-clock';
 import { EnqueueError, InvalidRunRequestError, NonRetriableError } from '../errors';
 import type { RunRequest } from '../executor/run-request';
@@ -8,9 +7,10 @@ import { WORKER_ENVIRONMENT } from '../worker/worker-environment';
 import type { OneOffScheduler } from './one-off-scheduler';
 import type { QueueLocator } from './queue-locator';
 import { enqueuedRunMessageBody } from './run-message';
+import type { SqsSender } from './sqs-client-on-first-use';
 
 export interface SqsEnqueuerOptions {
-  readonly sqsClient: SQSClient;
+  readonly sqsClient: SqsSender;
   /** Where each job's queue is. */
   readonly queues: QueueLocator;
   /** @default - the system clock */
@@ -41,7 +41,7 @@ const REFUSED_MESSAGE_ERRORS = new Set([
  * the queue (`DelaySeconds`); a later one is handed to the one-off scheduler.
  */
 export class SqsEnqueuer implements Enqueuer {
-  private readonly sqsClient: SQSClient;
+  private readonly sqsClient: SqsSender;
   private readonly queues: QueueLocator;
   private readonly clock: Clock;
   private readonly oneOff: OneOffScheduler | undefined;
@@ -90,6 +90,7 @@ export class SqsEnqueuer implements Enqueuer {
   ): Promise<void> {
     const queue = this.queues.queueFor(request.jobName);
     try {
+      const { SendMessageCommand } = await import('@aws-sdk/client-sqs');
       await this.sqsClient.send(
         new SendMessageCommand({
           QueueUrl: queue.url,

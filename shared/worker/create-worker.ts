@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { OneOffScheduler } from '../delivery/one-off-scheduler';
 import type { QueueLocator } from '../delivery/queue-locator';
+import type { SqsSender } from '../delivery/sqs-client-on-first-use';
 import { SqsEnqueuer } from '../delivery/sqs-enqueuer';
 import type { Execution } from '../executor/execution';
 import { createExecutor, type Executor } from '../executor/executor';
@@ -25,7 +25,8 @@ export interface WorkerOptions {
   readonly names: ResourceNames;
   readonly tables: TableNames;
   readonly dynamoDbClient: DynamoDBClient;
-  readonly sqsClient: SQSClient;
+  /** A client, or `sqsClientOnFirstUse()` where the SQS code should load only when needed. */
+  readonly sqsClient: SqsSender;
   /** Where each job's queue is, for `ctx.enqueue()`. */
   readonly queues: QueueLocator;
   /** For enqueues more than 15 minutes ahead. @default - such enqueues fail with the reason */

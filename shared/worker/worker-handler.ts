@@ -1,10 +1,6 @@
-import {
-  ChangeMessageVisibilityBatchCommand,
-  type ChangeMessageVisibilityBatchRequestEntry,
-  DeleteMessageBatchCommand,
-  type MessageAttributeValue,
-  SendMessageCommand,
-  type SQSClient,
+import type {
+  ChangeMessageVisibilityBatchRequestEntry,
+  MessageAttributeValue,
 } from '@aws-sdk/client-sqs';
 import type {
   Context,
@@ -15,6 +11,7 @@ import type {
 } from 'aws-lambda';
 import { queueUrlFromArn } from '../delivery/queue-locator';
 import { parseRunMessage, type RunMessage, runRequestFrom } from '../delivery/run-message';
+import type { SqsSender } from '../delivery/sqs-client-on-first-use';
 import { HistoryWriteError, InvalidRunMessageError, RunBusyError } from '../errors';
 import type { Execution } from '../executor/execution';
 import type { Executor } from '../executor/executor';
@@ -32,7 +29,7 @@ export interface WorkerDependencies {
    * Changes the visibility of messages to retry after a backoff, and sends runs that are done
    * trying to their queue's dead-letter queue.
    */
-  readonly sqsClient: SQSClient;
+  readonly sqsClient: SqsSender;
   /**
    * The app's names, which say which job a queue feeds (a message that names another job is
    * refused, and recorded under the queue's own job).
@@ -332,7 +329,7 @@ function dispositionOf(
  * ended and tries again, and the queue's receive limit moves it in the end.
  */
 async function deadLetter(
-  sqsClient: SQSClient,
+  sqsClient: SqsSender,
   queueUrlForArn: (arn: string) => string,
   record: SQSRecord,
   disposition: Extract<Disposition, { kind: 'deadLetter' }>,
@@ -344,6 +341,7 @@ async function deadLetter(
   const runId = {
     [DEAD_LETTER_ATTRIBUTES.runId]: { DataType: 'String', StringValue: disposition.runId },
   };
+  const { SendMessageCommand } = await import('@aws-sdk/client-sqs');
   const send = (attributes: Record<string, MessageAttributeValue>) =>
     sqsClient.send(
       new SendMessageCommand({
@@ -412,11 +410,12 @@ function recycleSandbox(recycle: () => void, lingering: number, logger: Logger):
 
 /** Deletes the records' messages, which Lambda would have deleted from the batch's response. */
 async function deleteMessages(
-  sqsClient: SQSClient,
+  sqsClient: SqsSender,
   queueUrlForArn: (arn: string) => string,
   records: readonly SQSRecord[],
   logger: Logger,
 ): Promise<void> {
+  const { DeleteMessageBatchCommand } = await import('@aws-sdk/client-sqs');
   const byQueue = new Map<string, SQSRecord[]>();
   for (const record of records) {
     const url = queueUrlForArn(record.eventSourceARN);
@@ -451,11 +450,12 @@ async function deleteMessages(
 }
 
 async function changeVisibility(
-  sqsClient: SQSClient,
+  sqsClient: SqsSender,
   queueUrlForArn: (arn: string) => string,
   changes: readonly { record: SQSRecord; seconds: number }[],
   logger: Logger,
 ): Promise<void> {
+  const { ChangeMessageVisibilityBatchCommand } = await import('@aws-sdk/client-sqs');
   const byQueue = new Map<string, ChangeMessageVisibilityBatchRequestEntry[]>();
   for (const { record, seconds } of changes) {
     const url = queueUrlForArn(record.eventSourceARN);

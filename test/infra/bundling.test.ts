@@ -5,6 +5,7 @@ import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { Metafile } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bundleFunctions } from '../../infra/bundling';
 import { ServerlessJobs } from '../../infra/serverless-jobs';
@@ -224,6 +225,38 @@ describe('bundleFunctions', () => {
     BUILD_TIMEOUT_MS,
   );
 
+  it(
+    "keeps the SQS and Scheduler clients out of a worker's start: they load on first send",
+    async () => {
+      const dir = await jobProject(['alpha']);
+      const bundles = bundleFunctions({
+        projectRoot: REPO_ROOT,
+        outDir: join(dir, 'out'),
+        workers: [{ id: 'shard-00', jobs: [job(dir, 'alpha')] }],
+      });
+      const [workers] = bundles.metafiles;
+      const outputs = workers?.outputs ?? {};
+      const entry = Object.keys(outputs).find((file) => file.endsWith('/alpha.mjs')) ?? '';
+
+      const loadedAtStart = reachable(outputs, entry, ['import-statement']);
+      const loadedSometime = reachable(outputs, entry, ['import-statement', 'dynamic-import']);
+
+      const clients = /node_modules\/@aws-sdk\/client-(sqs|scheduler)\//;
+      const packagesIn = (files: Set<string>) =>
+        new Set(
+          [...files].flatMap((file) =>
+            Object.keys(outputs[file]?.inputs ?? {}).flatMap((input) => {
+              const match = clients.exec(input);
+              return match ? [match[1]] : [];
+            }),
+          ),
+        );
+      expect(packagesIn(loadedAtStart)).toEqual(new Set());
+      expect(packagesIn(loadedSometime)).toEqual(new Set(['sqs', 'scheduler']));
+    },
+    BUILD_TIMEOUT_MS,
+  );
+
   it('refuses a job name that is not a valid file name, or one bundled twice', () => {
     const outDir = join(REPO_ROOT, '.cache', `test-bundling-${randomUUID()}`);
     projects.push(outDir);
@@ -291,3 +324,19 @@ describe('ServerlessJobs bundling by itself', () => {
     BUILD_TIMEOUT_MS,
   );
 });
+
+/** The output files `entry` loads through imports of the given kinds, itself included. */
+function reachable(
+  outputs: Metafile['outputs'],
+  entry: string,
+  kinds: readonly string[],
+): Set<string> {
+  const found = new Set<string>();
+  const visit = (file: string) => {
+    if (found.has(file) || !outputs[file]) return;
+    found.add(file);
+    for (const { path, kind } of outputs[file].imports) if (kinds.includes(kind)) visit(path);
+  };
+  visit(entry);
+  return found;
+}
