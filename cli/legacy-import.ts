@@ -1,4 +1,5 @@
 import { parse as parseCsv } from 'csv-parse/sync';
+import * as z from 'zod/mini';
 import { type AlertConfig, alertConfigSchema } from '../shared/alerts/alert-config';
 import { JobsError, ScheduleExpressionError } from '../shared/errors';
 import { MAX_JOB_NAME_LENGTH } from '../shared/job/job-name';
@@ -11,27 +12,12 @@ import { jobFilePath, type RenderedSchedule, renderJobSource } from './job-templ
 export type LegacyExportFormat = 'csv' | 'json';
 
 /** One row of the legacy `c_Job` table, as an export gives it. */
-export interface LegacyJobRow {
+export type LegacyJobRow = Readonly<z.output<typeof legacyRowSchema>> & {
   /** The row's position among the export's rows, from 1 (a CSV header is not counted). */
   readonly row: number;
   /** The line of a CSV export the row starts on (the header is line 1); undefined for JSON. */
   readonly line?: number;
-  readonly id?: string;
-  readonly jobName: string;
-  /** 5-field Unix cron; empty when the legacy job had none. */
-  readonly cronExpression: string;
-  readonly storedProcName: string;
-  /** @default true - when the export leaves IsActive empty or has no such column */
-  readonly isActive: boolean;
-  /** @default false - when the export leaves EmailOnFailure empty or has no such column */
-  readonly emailOnFailure: boolean;
-  /** From an `EmailRecipients` column (c_JobAlertRecipient joined in), split on `;` and `,`. */
-  readonly emailRecipients: readonly string[];
-  readonly lastRun?: string;
-  readonly nextRun?: string;
-  readonly lastResult?: string;
-  readonly failureCount?: string;
-}
+};
 
 export interface ConvertLegacyJobsOptions {
   /**
@@ -99,7 +85,7 @@ export class LegacyImportError extends JobsError {
   override name = 'LegacyImportError';
 }
 
-type Column = Exclude<keyof LegacyJobRow, 'row' | 'line'>;
+type Column = keyof typeof legacyRowSchema.shape;
 
 // Header names are matched ignoring case, spaces and underscores: "JobName", "job_name", "Job Name".
 const COLUMNS: Readonly<Record<string, Column>> = {
@@ -170,6 +156,80 @@ export const LEGACY_EXPORT_COLUMNS: readonly LegacyExportColumn[] = COLUMN_MEANI
 );
 const TRUE_WORDS = new Set(['1', 'true', 'yes', 'y', 't']);
 const FALSE_WORDS = new Set(['0', 'false', 'no', 'n', 'f']);
+
+/** A cell as text: a string (trimmed), a number or a boolean; empty when the cell is. */
+const cellText = z.pipe(
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.undefined()], {
+    error: (issue) => `must be text or a number, got ${describeJson(issue.input)}`,
+  }),
+  z.transform((value) => (value === null || value === undefined ? '' : String(value).trim())),
+);
+
+/** A cell that may be empty, left out of the row when it is. */
+const optionalText = z.optional(
+  z.pipe(
+    cellText,
+    z.transform((text: string) => (text === '' ? undefined : text)),
+  ),
+);
+
+/** An on/off cell: 1/0, true/false, yes/no, or `fallback` when empty. */
+const flag = (fallback: boolean) =>
+  z.pipe(
+    cellText,
+    z.transform((text: string, ctx) => {
+      const word = text.toLowerCase();
+      if (word === '') return fallback;
+      if (TRUE_WORDS.has(word)) return true;
+      if (FALSE_WORDS.has(word)) return false;
+      ctx.issues.push({
+        code: 'custom',
+        input: text,
+        message: `is "${word}", which is neither on (1, true, yes) nor off (0, false, no); check that the export's columns line up with its header`,
+      });
+      return z.NEVER;
+    }),
+  );
+
+// Addresses as an Outlook-style list: "a@x.com; b@x.com" or "Ann <a@x.com>, b@x.com"; in JSON,
+// an array of them too.
+const recipients = z.pipe(
+  z.pipe(
+    z.transform((value: unknown) => (Array.isArray(value) ? value : [value])),
+    z.array(cellText),
+  ),
+  z.transform((parts: string[]) => {
+    const seen = new Set<string>();
+    const addresses: string[] = [];
+    for (const part of parts.flatMap((cell) => cell.split(/[;,]/))) {
+      const address = (/<([^>]*)>/.exec(part)?.[1] ?? part).trim();
+      const key = address.toLowerCase();
+      if (address === '' || seen.has(key)) continue;
+      seen.add(key);
+      addresses.push(address);
+    }
+    return addresses;
+  }),
+);
+
+/** A row's cells, by column. */
+const legacyRowSchema = z.object({
+  id: optionalText,
+  jobName: cellText,
+  /** 5-field Unix cron; empty when the legacy job had none. */
+  cronExpression: cellText,
+  storedProcName: cellText,
+  /** @default true - when the export leaves IsActive empty or has no such column */
+  isActive: flag(true),
+  /** @default false - when the export leaves EmailOnFailure empty or has no such column */
+  emailOnFailure: flag(false),
+  /** From an `EmailRecipients` column (c_JobAlertRecipient joined in), split on `;` and `,`. */
+  emailRecipients: recipients,
+  lastRun: optionalText,
+  nextRun: optionalText,
+  lastResult: optionalText,
+  failureCount: optionalText,
+});
 const MAX_RECIPIENTS = 50;
 const MAX_DISPLAY_NAME_LENGTH = 128;
 const MAX_DESCRIPTION_LENGTH = 2000;
@@ -632,63 +692,23 @@ function checkColumns(
 }
 
 function rowFrom(cells: ReadonlyMap<Column, Cell>, source: RowSource): LegacyJobRow {
-  const text = (column: Column) => textOf(cells.get(column), column, source);
-  const optional = (column: Column) => {
-    const value = text(column);
-    return value === '' ? {} : { [column]: value };
-  };
+  // Every column, an absent one as undefined: the schema says what an empty cell means.
+  const columns = Object.keys(legacyRowSchema.shape) as Column[];
+  const parsed = legacyRowSchema.safeParse(
+    Object.fromEntries(columns.map((column) => [column, cells.get(column)])),
+  );
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${COLUMN_HEADERS[issue.path[0] as Column]} on ${source.where} ${issue.message}`,
+    );
+    throw new LegacyImportError(problems.join('; '));
+  }
+  const fields = Object.entries(parsed.data).filter(([, value]) => value !== undefined);
   return {
     row: source.row,
     ...(source.line === undefined ? {} : { line: source.line }),
-    ...optional('id'),
-    jobName: text('jobName'),
-    cronExpression: text('cronExpression'),
-    storedProcName: text('storedProcName'),
-    isActive: flagOf(cells.get('isActive'), 'isActive', true, source),
-    emailOnFailure: flagOf(cells.get('emailOnFailure'), 'emailOnFailure', false, source),
-    emailRecipients: recipientsOf(cells.get('emailRecipients'), source),
-    ...optional('lastRun'),
-    ...optional('nextRun'),
-    ...optional('lastResult'),
-    ...optional('failureCount'),
+    ...(Object.fromEntries(fields) as z.output<typeof legacyRowSchema>),
   };
-}
-
-function textOf(value: Cell, column: Column, source: RowSource): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value.trim();
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw new LegacyImportError(
-    `${COLUMN_HEADERS[column]} on ${source.where} must be text or a number, got ${describeJson(value)}`,
-  );
-}
-
-function flagOf(value: Cell, column: Column, fallback: boolean, source: RowSource): boolean {
-  if (typeof value === 'boolean') return value;
-  const word = textOf(value, column, source).toLowerCase();
-  if (word === '') return fallback;
-  if (TRUE_WORDS.has(word)) return true;
-  if (FALSE_WORDS.has(word)) return false;
-  throw new LegacyImportError(
-    `${COLUMN_HEADERS[column]} on ${source.where} is "${word}", which is neither on (1, true, yes) nor off (0, false, no); check that the export's columns line up with its header`,
-  );
-}
-
-// Addresses as an Outlook-style list: "a@x.com; b@x.com" or "Ann <a@x.com>, b@x.com".
-function recipientsOf(value: Cell, source: RowSource): string[] {
-  const parts = Array.isArray(value)
-    ? value.map((item) => textOf(item as Cell, 'emailRecipients', source))
-    : textOf(value, 'emailRecipients', source).split(/[;,]/);
-  const seen = new Set<string>();
-  const addresses: string[] = [];
-  for (const part of parts) {
-    const address = (/<([^>]*)>/.exec(part)?.[1] ?? part).trim();
-    const key = address.toLowerCase();
-    if (address === '' || seen.has(key)) continue;
-    seen.add(key);
-    addresses.push(address);
-  }
-  return addresses;
 }
 
 function lineAndColumn(text: string, position: number): string {

@@ -220,6 +220,18 @@ describe('parseLegacyExport', () => {
         'JobName on row 1 (index 0) must be text or a number, got an object',
       ],
       [
+        'a JSON recipient that is an object',
+        'json',
+        '[{ "JobName": "A", "CronExpression": "0 2 * * *", "StoredProcName": "x", "EmailRecipients": ["a@example.com", { "to": "b" }] }]',
+        'EmailRecipients on row 1 (index 0) must be text or a number, got an object',
+      ],
+      [
+        'a JSON row with two cells at fault, naming both',
+        'json',
+        '[{ "JobName": ["A"], "CronExpression": "0 2 * * *", "StoredProcName": "x", "IsActive": "maybe" }]',
+        'JobName on row 1 (index 0) must be text or a number, got an array; IsActive on row 1 (index 0) is "maybe"',
+      ],
+      [
         'JSON rows that have no CronExpression at all',
         'json',
         '[{ "JobName": "A", "StoredProcName": "x" }]',
