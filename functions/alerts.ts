@@ -11,20 +11,22 @@ import { SecretsManagerWebhookResolver } from '../shared/alerts/notifiers/webhoo
 import type { AnyJobDefinition } from '../shared/job/job-definition';
 import { lambdaHandler, lambdaObservability } from '../shared/lambda/lambda-handler';
 import { dynamoDbAlertStores } from '../shared/stores/dynamodb/dynamodb-alert-stores';
+import { SDK_RETRY_SETTINGS } from '../shared/support/sdk-retry-settings';
 
 /** The alerts function's handler, for the executions table's stream; built once per container. */
 export function alertsHandler(jobs: readonly AnyJobDefinition[]) {
   const { alertConfigTable, appName, emailSender, ...links } = readAlertsEnvironment();
   const observability = lambdaObservability({ serviceName: 'jobs-alerts' });
-  const webhookUrls = new SecretsManagerWebhookResolver({
-    secretsClient: new SecretsManagerClient({}),
-    appName,
-  });
+  const secretsClient = new SecretsManagerClient({});
+  const webhookUrls = new SecretsManagerWebhookResolver({ secretsClient, appName });
   const email = emailSender
     ? new SesEmailNotifier({ sesClient: new SESv2Client({}), fromAddress: emailSender })
     : emailNotConfigured(observability.logger);
   const alerts = createAlerts({
-    ...dynamoDbAlertStores({ client: new DynamoDBClient({}), tableName: alertConfigTable }),
+    ...dynamoDbAlertStores({
+      client: new DynamoDBClient(SDK_RETRY_SETTINGS),
+      tableName: alertConfigTable,
+    }),
     notifiers: [email, new SlackNotifier({ webhookUrls }), new TeamsNotifier({ webhookUrls })],
     jobs,
     logger: observability.logger,

@@ -5,6 +5,7 @@ import { createCustomResourceHandler } from '../shared/deploy/custom-resource';
 import { type KeepPausedPorts, keepPausedSchedules } from '../shared/deploy/keep-paused-schedules';
 import { lambdaHandler, lambdaObservability } from '../shared/lambda/lambda-handler';
 import { DynamoDbJobStateStore } from '../shared/stores/dynamodb/dynamodb-job-state-store';
+import { SDK_RETRY_SETTINGS } from '../shared/support/sdk-retry-settings';
 import { readWorkerEnvironment } from '../shared/worker/worker-environment';
 
 /**
@@ -19,11 +20,11 @@ export function keepPausedHandler() {
     const { names, tables } = readWorkerEnvironment();
     return {
       jobStateStore: new DynamoDbJobStateStore({
-        client: new DynamoDBClient({}),
+        client: new DynamoDBClient(SDK_RETRY_SETTINGS),
         tableName: tables.jobState,
       }),
       scheduleControl: new SchedulerScheduleControl({
-        schedulerClient: new SchedulerClient({}),
+        schedulerClient: new SchedulerClient(SDK_RETRY_SETTINGS),
         groupName: names.scheduleGroup,
         scheduleNameFor: (jobName) => names.job(jobName),
       }),

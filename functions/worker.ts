@@ -5,6 +5,7 @@ import { sqsClientOnFirstUse } from '../shared/delivery/sqs-client-on-first-use'
 import type { AnyJobDefinition } from '../shared/job/job-definition';
 import { lambdaHandler, lambdaObservability } from '../shared/lambda/lambda-handler';
 import { powertoolsRunMetrics } from '../shared/metrics/powertools-run-metrics';
+import { SDK_RETRY_SETTINGS } from '../shared/support/sdk-retry-settings';
 import { createWorker } from '../shared/worker/create-worker';
 import { readJobWorkerEnvironment } from '../shared/worker/worker-environment';
 
@@ -21,7 +22,7 @@ export function jobWorkerHandler(jobName: string, job: AnyJobDefinition) {
     jobs: [job],
     names,
     tables,
-    dynamoDbClient: new DynamoDBClient({}),
+    dynamoDbClient: new DynamoDBClient(SDK_RETRY_SETTINGS),
     sqsClient: sqsClientOnFirstUse(),
     queues,
     ...(oneOff ? { oneOffScheduler: oneOffSchedulerOnFirstUse({ ...oneOff, queues }) } : {}),

@@ -22,7 +22,8 @@ export {
   type DynamoDbExecutionStoreOptions,
 } from './stores/dynamodb/dynamodb-execution-store';
 export { DynamoDbJobStateStore } from './stores/dynamodb/dynamodb-job-state-store';
-export { SDK_RETRY_SETTINGS, type WriteRetryPolicy } from './stores/dynamodb/retry-writes';
+export type { WriteRetryPolicy } from './stores/dynamodb/retry-writes';
+export { SDK_RETRY_SETTINGS } from './support/sdk-retry-settings';
 export { createWorker, type Worker, type WorkerOptions } from './worker/create-worker';
 export { type RetryBackoffOptions, retryDelaySeconds } from './worker/retry-backoff';
 export {

@@ -1,3 +1,4 @@
+import { SDK_RETRY_SETTINGS } from '../support/sdk-retry-settings';
 import type { OneOffScheduler, SchedulerOneOffSchedulerOptions } from './one-off-scheduler';
 
 /**
@@ -14,7 +15,10 @@ export function oneOffSchedulerOnFirstUse(
       import('@aws-sdk/client-scheduler'),
       import('./one-off-scheduler'),
     ]);
-    return new SchedulerOneOffScheduler({ ...options, schedulerClient: new SchedulerClient({}) });
+    return new SchedulerOneOffScheduler({
+      ...options,
+      schedulerClient: new SchedulerClient(SDK_RETRY_SETTINGS),
+    });
   };
   return {
     async schedule(run) {

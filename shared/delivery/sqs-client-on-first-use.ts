@@ -1,4 +1,5 @@
 import type { SQSClient, SQSClientConfig } from '@aws-sdk/client-sqs';
+import { SDK_RETRY_SETTINGS } from '../support/sdk-retry-settings';
 
 /** What the worker and the enqueuer need of an SQS client. */
 export type SqsSender = Pick<SQSClient, 'send'>;
@@ -8,7 +9,7 @@ export type SqsSender = Pick<SQSClient, 'send'>;
  * sends only to enqueue, retry later or dead-letter, so most invocations never need it, and
  * loading it would cost every cold start (bench/lambda-bundle.bench.ts).
  */
-export function sqsClientOnFirstUse(config: SQSClientConfig = {}): SqsSender {
+export function sqsClientOnFirstUse(config: SQSClientConfig = SDK_RETRY_SETTINGS): SqsSender {
   let client: Promise<SQSClient> | undefined;
   const send = async (...args: Parameters<SQSClient['send']>) => {
     client ??= import('@aws-sdk/client-sqs')

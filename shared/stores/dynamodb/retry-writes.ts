@@ -20,15 +20,6 @@ export interface WriteRetryPolicy {
 }
 
 /**
- * The AWS SDK's own retry, for every client the runtime creates (`new DynamoDBClient({
- * ...SDK_RETRY_SETTINGS })`, and likewise SQS and Scheduler). The SDK tells throttling from
- * transient errors (timeouts, the network, 5xx answers) and retries both with backoff; in
- * adaptive mode it also slows the client's own sending while the service throttles it, which a
- * retry loop around single calls cannot do. Five attempts ride out a short spell.
- */
-export const SDK_RETRY_SETTINGS = { maxAttempts: 5, retryMode: 'adaptive' } as const;
-
-/**
  * Whether a failed DynamoDB write may succeed if tried again later: what the SDK itself retries
  * (its own classification, so the two cannot disagree), and TransactionConflictException, which
  * it does not: a write that met a transaction on the same item goes through once the
@@ -45,7 +36,7 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 /**
  * Runs `write`, trying again with exponential backoff and full jitter while it fails with a
- * retryable error. This is on top of the SDK's retries (SDK_RETRY_SETTINGS), not instead of
+ * retryable error. This is on top of the SDK's retries (SDK_RETRY_SETTINGS, shared/support), not instead of
  * them: a write still throttled when the SDK gives up (its attempts spent, or its retry quota
  * for the container empty) is tried again here, since losing a run's outcome costs more than
  * waiting for it; and a transaction conflict, which the SDK does not retry, is too. A write that can never succeed

@@ -8,16 +8,13 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { UnstorableRecordError } from '../../../shared/errors';
-import {
-  isRetryableError,
-  retryWrite,
-  SDK_RETRY_SETTINGS,
-} from '../../../shared/stores/dynamodb/retry-writes';
+import { isRetryableError, retryWrite } from '../../../shared/stores/dynamodb/retry-writes';
 import {
   isPermanentWriteError,
   isStartKeyOf,
   translateQueryError,
 } from '../../../shared/stores/dynamodb/store-errors';
+import { SDK_RETRY_SETTINGS } from '../../../shared/support/sdk-retry-settings';
 import { EXECUTIONS_TABLE } from '../../../shared/tables/table-definitions';
 
 const metadata = { $metadata: { httpStatusCode: 400 } };
