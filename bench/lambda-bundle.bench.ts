@@ -524,13 +524,21 @@ async function main(): Promise<void> {
       'bundled worker / the reference',
       bundledMs / referenceMs,
       'x',
-      'target: < 1.67x (100 ms against a 60 ms reference)',
+      "the example jobs' schemas in zod's classic API, which costs by itself the line below",
     );
     report(
       "import, 'bundle', the jobs' schemas in zod/mini",
       miniMs,
       'ms',
       `${miniKb.toFixed(0)} KB loaded; ${(bundledMs - miniMs).toFixed(1)} ms less than with zod`,
+    );
+    // The runtime's own cost, with the job's schemas in the zod API the runtime itself uses:
+    // what Powertools, middy and the runtime add to a job's start (issue 15's target).
+    report(
+      'the same worker / the reference',
+      miniMs / referenceMs,
+      'x',
+      'target: ≤ 1.2x (the runtime, middy and Powertools over a bare client)',
     );
 
     // 3. Each piece on its own: its size and its import time, shared code included each time.
