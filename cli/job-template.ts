@@ -77,7 +77,8 @@ export interface JobSourceParts {
   readonly docComment: readonly string[];
   readonly displayName: string;
   readonly description: string;
-  readonly schedule?: RenderedSchedule;
+  /** @default - no schedule: the job runs on demand only */
+  readonly schedule?: RenderedSchedule | undefined;
   /** Writes `paused: true`: the job starts paused. @default false */
   readonly paused?: boolean;
   readonly body: JobBody;

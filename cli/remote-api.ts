@@ -59,7 +59,7 @@ export async function connectRemoteApi(options: RemoteApiOptions): Promise<JobsA
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       headers: { ...request.headers, host: url.host },
-      ...(request.body !== undefined ? { body: request.body } : {}),
+      body: request.body,
     });
     // fetch sets host itself, to the same value that was signed.
     const { host: _host, ...headers } = signed.headers;

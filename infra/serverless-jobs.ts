@@ -1,4 +1,5 @@
 import { CfnResource, type Environment, type Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { JobsError } from '../shared/errors';
@@ -164,7 +165,7 @@ export class ServerlessJobs extends Construct {
       ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
       alerts: {
         code: code.alerts,
-        executionsTable: this.dataStack.executionsTable,
+        executionsTable: tableInterface(this.dataStack.executionsTable),
         ...(props.alertEmailSender !== undefined ? { emailSender: props.alertEmailSender } : {}),
         ...(props.dashboardUrl !== undefined ? { dashboardUrl: props.dashboardUrl } : {}),
         ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
@@ -194,6 +195,19 @@ export class ServerlessJobs extends Construct {
       return stack;
     });
   }
+}
+
+/**
+ * `table` as the ITable that CDK's event sources take. A Table is one, through TableBase, but
+ * aws-cdk-lib types its tableStreamArn `string | undefined` where ITable has `?: string`, which
+ * exactOptionalPropertyTypes tells apart (aws/aws-cdk#37996): the compiler needs the check.
+ */
+function tableInterface(table: dynamodb.Table): dynamodb.ITable {
+  const value: unknown = table;
+  if (value instanceof dynamodb.TableBase) return value;
+  throw new JobsError(
+    `The table ${table.node.path} must be a DynamoDB TableBase, as every Table is`,
+  );
 }
 
 function stackCapacityProblems(stack: Stack): string[] {

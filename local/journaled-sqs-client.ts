@@ -232,7 +232,7 @@ export function sendInputOf(entry: QueuedEntry, queueUrl: string, now: number): 
               name,
               {
                 DataType: value.DataType,
-                ...(value.StringValue !== undefined ? { StringValue: value.StringValue } : {}),
+                StringValue: value.StringValue,
                 ...(value.BinaryValue !== undefined
                   ? { BinaryValue: Buffer.from(value.BinaryValue, 'base64') }
                   : {}),

@@ -169,7 +169,7 @@ export class QueuePoller {
           name,
           {
             dataType: value.DataType ?? 'String',
-            ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),
+            stringValue: value.StringValue,
           },
         ]),
       ),

@@ -106,7 +106,7 @@ function describeError(error: unknown): Record<string, unknown> {
   return {
     name: error.name,
     message: error.message,
-    ...(error.stack !== undefined ? { stack: error.stack } : {}),
+    stack: error.stack,
     ...(error.cause !== undefined ? { cause: describeError(error.cause) } : {}),
   };
 }

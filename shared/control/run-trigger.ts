@@ -22,7 +22,7 @@ export interface RunTriggerOptions {
 export interface TriggerOptions {
   readonly input?: unknown;
   /** Requests with the same key are one run, however often they are sent. */
-  readonly idempotencyKey?: string;
+  readonly idempotencyKey?: string | undefined;
   /** The IAM principal or local user asking. */
   readonly triggeredBy?: string;
   /** @default 'api' */
@@ -72,8 +72,8 @@ export class RunTrigger {
       runId,
       // As sent, not as parsed: the worker parses it again, with the job's defaults.
       ...(options.input !== undefined ? { input: options.input } : {}),
-      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
-      ...(triggeredBy !== undefined ? { triggeredBy } : {}),
+      idempotencyKey,
+      triggeredBy,
     };
     runMessageBody(request);
     await this.options.enqueuer.enqueue({ request });
@@ -111,7 +111,7 @@ export class RunTrigger {
       runId: retryRunId,
       retryOf: runId,
       ...(latest.input !== undefined ? { input: latest.input } : {}),
-      ...(options.triggeredBy !== undefined ? { triggeredBy: options.triggeredBy } : {}),
+      triggeredBy: options.triggeredBy,
     };
     runMessageBody(request);
     await this.options.enqueuer.enqueue({ request });

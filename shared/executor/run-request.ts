@@ -12,15 +12,15 @@ export interface RunRequest {
    * The run this request belongs to; set by whoever enqueued it so that redeliveries share it.
    * @default - derived from `idempotencyKey`, or new
    */
-  readonly runId?: string;
+  readonly runId?: string | undefined;
   /** ISO time a schedule tick was due. */
-  readonly scheduledTime?: string;
+  readonly scheduledTime?: string | undefined;
   /**
    * Requests with the same key (per job) are one run: a second one is recorded as a skipped
    * duplicate. Schedule ticks default to the schedule's name and scheduled time.
    */
-  readonly idempotencyKey?: string;
-  readonly triggeredBy?: string;
-  readonly retryOf?: string;
-  readonly parent?: { readonly jobName: string; readonly runId: string };
+  readonly idempotencyKey?: string | undefined;
+  readonly triggeredBy?: string | undefined;
+  readonly retryOf?: string | undefined;
+  readonly parent?: { readonly jobName: string; readonly runId: string } | undefined;
 }

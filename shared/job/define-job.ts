@@ -212,11 +212,14 @@ function buildDefinition(options: unknown, inferredName: string | undefined): An
     overlap: valid.overlap ?? 'allow',
     paused: valid.paused ?? false,
     inputSchema: valid.input,
+    // Rule by rule: a rule given as undefined takes its default, as an absent one does.
     alerts: Object.freeze({
-      onFailure: true,
-      onSuccess: false,
-      onDeadLetter: true,
-      ...valid.alerts,
+      onFailure: valid.alerts?.onFailure ?? true,
+      onSuccess: valid.alerts?.onSuccess ?? false,
+      onDeadLetter: valid.alerts?.onDeadLetter ?? true,
+      ...(valid.alerts?.onDurationOverMs !== undefined
+        ? { onDurationOverMs: valid.alerts.onDurationOverMs }
+        : {}),
     }),
     enqueues: Object.freeze([
       ...new Set(

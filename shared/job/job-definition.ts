@@ -56,7 +56,7 @@ export type EnqueueDeclaration = string | { readonly name: string | undefined };
 
 /** The input a target job takes: its definition's, or anything for a job named by a string. */
 export type EnqueueInputOf<TTarget> = TTarget extends {
-  readonly inputSchema?: StandardSchemaV1<unknown, infer TInput>;
+  readonly inputSchema?: StandardSchemaV1<unknown, infer TInput> | undefined;
 }
   ? TInput
   : unknown;
@@ -162,8 +162,8 @@ export interface JobDefinition<TInput = unknown, TDeps = unknown> {
   /** Undefined only when the name could not be read from the file name (see `defineJob`). */
   readonly name: string | undefined;
   readonly displayName: string | undefined;
-  readonly description?: string;
-  readonly schedule?: ScheduleExpression;
+  readonly description?: string | undefined;
+  readonly schedule?: ScheduleExpression | undefined;
   readonly queue: QueueClass;
   readonly retries: number;
   readonly timeoutSeconds: number;
@@ -171,12 +171,12 @@ export interface JobDefinition<TInput = unknown, TDeps = unknown> {
   readonly overlap: OverlapPolicy;
   /** Whether the job starts paused (see `JobOptions.paused`). */
   readonly paused: boolean;
-  readonly inputSchema?: StandardSchemaV1<unknown, TInput>;
+  readonly inputSchema?: StandardSchemaV1<unknown, TInput> | undefined;
   readonly alerts: Required<Omit<AlertRules, 'onDurationOverMs'>> &
     Pick<AlertRules, 'onDurationOverMs'>;
   /** Names of the jobs this one may enqueue. */
   readonly enqueues: readonly string[];
-  readonly deps?: () => TDeps | Promise<TDeps>;
+  readonly deps?: (() => TDeps | Promise<TDeps>) | undefined;
   readonly run: (ctx: JobContext<TInput, TDeps>) => Promise<JobRunResult> | JobRunResult;
 }
 

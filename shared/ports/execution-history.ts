@@ -2,9 +2,9 @@ import type { Execution } from '../executor/execution';
 
 export interface PageRequest {
   /** @default 20 */
-  readonly limit?: number;
-  /** The `nextCursor` of the previous page. */
-  readonly cursor?: string;
+  readonly limit?: number | undefined;
+  /** The `nextCursor` of the previous page. @default - the first page */
+  readonly cursor?: string | undefined;
 }
 
 export interface Page<T> {

@@ -98,7 +98,7 @@ export function createRunSweep(dependencies: RunSweepDependencies): RunSweep {
           ...runOf(open),
           status: finding.settled.status,
           willRetry: finding.settled.willRetry === true,
-          ...(finding.settled.retryBy !== undefined ? { retryBy: finding.settled.retryBy } : {}),
+          retryBy: finding.settled.retryBy,
         });
         if (onSettled) {
           await onSettled(finding.settled).catch((error: unknown) => {

@@ -42,7 +42,7 @@ type HasLooseName<TDefinition> = true extends (
 
 /** What a job's `deps` factory returns, awaited. */
 export type TestDepsOf<TDefinition> = TDefinition extends {
-  readonly deps?: () => infer TDeps;
+  readonly deps?: (() => infer TDeps) | undefined;
 }
   ? Awaited<TDeps>
   : unknown;

@@ -4,7 +4,7 @@ import * as z from 'zod';
 import { startLocalRuntime } from '../../local/local-runtime';
 import type { LocalRuntime } from '../../local/local-runtime-types';
 import { defineJob } from '../../shared/job/define-job';
-import type { AnyNamedJobDefinition } from '../../shared/job/job-definition';
+import type { AnyJobDefinition, AnyNamedJobDefinition } from '../../shared/job/job-definition';
 import { JobResult } from '../../shared/job/job-result';
 import { silentLogger } from '../../shared/logging/silent-logger';
 import { eventually } from '../support/eventually';
@@ -16,8 +16,9 @@ import { eventually } from '../support/eventually';
 const E2E_TIMEOUT_MS = 60_000;
 const FINAL = new Set(['succeeded', 'failed', 'timed_out', 'cancelled', 'skipped', 'rejected']);
 
-function named<T extends { name?: string }>(definition: T): AnyNamedJobDefinition {
-  return definition as unknown as AnyNamedJobDefinition;
+function named(definition: AnyJobDefinition): AnyNamedJobDefinition {
+  if (definition.name === undefined) throw new Error('Give each job of this test a name');
+  return definition as AnyNamedJobDefinition;
 }
 
 const tally = named(

@@ -11,7 +11,7 @@ import type { LocalRuntime } from '../../local/local-runtime-types';
 import type { RunsPage } from '../../shared/api/api-resources';
 import { ManualClock } from '../../shared/clock/manual-clock';
 import { defineJob } from '../../shared/job/define-job';
-import type { AnyNamedJobDefinition } from '../../shared/job/job-definition';
+import type { AnyJobDefinition, AnyNamedJobDefinition } from '../../shared/job/job-definition';
 import { JobResult } from '../../shared/job/job-result';
 import { silentLogger } from '../../shared/logging/silent-logger';
 import { DynamoDbExecutionStore } from '../../shared/stores/dynamodb/dynamodb-execution-store';
@@ -25,8 +25,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function named<T extends { name?: string }>(definition: T): AnyNamedJobDefinition {
-  return definition as unknown as AnyNamedJobDefinition;
+function named(definition: AnyJobDefinition): AnyNamedJobDefinition {
+  if (definition.name === undefined) throw new Error('Give each job of this test a name');
+  return definition as AnyNamedJobDefinition;
 }
 
 async function start(

@@ -51,11 +51,7 @@ function pastOneOffJob(): JobSource {
 }
 
 function duplicateOfOnDemandJob(): JobSource {
-  return {
-    ...onDemandJob(),
-    file: '/project/functions/jobs/other.job.ts',
-    relativeFile: undefined,
-  };
+  return { definition: onDemandJob().definition, file: '/project/functions/jobs/other.job.ts' };
 }
 
 describe('ServerlessJobs validation at synth', { timeout: SYNTH_TIMEOUT_MS }, () => {

@@ -315,7 +315,7 @@ describe(`DynamoDbExecutionStore's day lists over their buckets, on ${awsTestSer
     const pages: Execution[][] = [];
     let cursor: string | undefined;
     do {
-      const page = await list({ limit, ...(cursor !== undefined ? { cursor } : {}) });
+      const page = await list({ limit, cursor });
       pages.push([...page.items]);
       cursor = page.nextCursor;
       if (pages.length > 100) throw new Error('the list never ended');

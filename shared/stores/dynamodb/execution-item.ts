@@ -100,11 +100,11 @@ function storableAttempt(attempt: Writable<Execution>): Writable<Execution> {
     };
     replaced.add('metadata');
   }
-  if (message !== attempt.message) {
+  if (message !== undefined && message !== attempt.message) {
     storable.message = message;
     replaced.add('message');
   }
-  if (error !== attempt.error) {
+  if (error !== undefined && error !== attempt.error) {
     storable.error = error;
     replaced.add('error');
   }

@@ -27,8 +27,10 @@ function apiWithRun(states: readonly (RunDetails | undefined)[]) {
   return { api: fakeApi({ triggerRun, getRun }), triggerRun, getRun };
 }
 
-const running = (attempt: number) =>
-  execution({ runId: RUN_ID, attempt, status: 'running', durationMs: undefined });
+const running = (attempt: number) => {
+  const { durationMs: _, ...started } = execution({ runId: RUN_ID, attempt, status: 'running' });
+  return started;
+};
 const failed = (attempt: number, willRetry: boolean) =>
   execution({
     runId: RUN_ID,

@@ -150,7 +150,7 @@ describe('the alerts stream handler', () => {
   it('skips running attempts, removals by TTL and records without a new image', async () => {
     const { evaluator } = fakeEvaluator();
     const handler = createAlertsStreamHandler({ evaluator });
-    const running = attempt({ attempt: 2, status: 'running', completedAt: undefined });
+    const { completedAt: _, ...running } = attempt({ attempt: 2, status: 'running' });
 
     const response = await handler(
       batch(

@@ -40,6 +40,17 @@ describe('defineJob defaults', () => {
     });
   });
 
+  it('gives an alert rule set to undefined its default, as if it were left out', () => {
+    const job = defineJob({
+      name: 'plain',
+      // @ts-expect-error -- the types forbid undefined, but a JavaScript job file can pass it
+      alerts: { onFailure: undefined, onDeadLetter: undefined },
+      run: noop,
+    });
+
+    expect(job.alerts).toEqual({ onFailure: true, onSuccess: false, onDeadLetter: true });
+  });
+
   it('uses the name as the display name when none is given', () => {
     const job = defineJob({ name: 'daily-report', run: noop });
 

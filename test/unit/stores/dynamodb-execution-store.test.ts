@@ -608,7 +608,7 @@ describe('DynamoDbExecutionStore.listRuns', () => {
     const first = await store.listRuns('daily-report', { limit: 1 });
     const second = await store.listRuns('daily-report', {
       limit: 1,
-      ...(first.nextCursor !== undefined ? { cursor: first.nextCursor } : {}),
+      cursor: first.nextCursor,
     });
 
     expect(first.nextCursor).toEqual(expect.any(String));
