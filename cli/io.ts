@@ -1,3 +1,5 @@
+import { projectRootOf } from './project-root';
+
 /** Where a command writes: `process.stdout` and `process.stderr` fit, and so does a test's buffer. */
 export interface Writer {
   write(text: string): unknown;
@@ -13,8 +15,10 @@ export interface CliIo {
   /** Progress, warnings and errors. */
   readonly stderr: Writer;
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** The project root: where `functions/jobs/` is, and where relative paths start. */
+  /** The working folder, where relative paths given on the command line start. */
   readonly cwd: string;
+  /** The project's root, where `functions/jobs/` and `cdk.json` are (see `projectRootOf`). */
+  readonly projectRoot: string;
   /** Milliseconds since the epoch; relative times ("3 minutes ago") are counted from it. */
   now(): number;
   /** Waits between polls of a run. */
@@ -28,6 +32,7 @@ export function processIo(): CliIo {
     stderr: process.stderr,
     env: process.env,
     cwd: process.cwd(),
+    projectRoot: projectRootOf(process.cwd()),
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };

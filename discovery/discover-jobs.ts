@@ -61,7 +61,7 @@ export async function discoverJobs(options: DiscoverJobsOptions = {}): Promise<D
       {
         file: relativeTo(jobsDir),
         // The absolute path too: with the default project root, "here" is the working directory.
-        message: `there is no jobs folder at ${jobsDir}; create it and add a job file, e.g. ${relativeTo(jobsDir)}/daily-report.job.ts, or pass the project's root as projectRoot`,
+        message: `there is no jobs folder at ${jobsDir}; create it and add a job file, e.g. ${relativeTo(jobsDir)}/daily-report.job.ts, or run from the project's folder (the one with cdk.json; discoverJobs() takes it as projectRoot)`,
       },
     ]);
   }

@@ -39,6 +39,7 @@ async function validationLines(projectRoot: string): Promise<string> {
       stderr: writer,
       env: process.env,
       cwd: projectRoot,
+      projectRoot,
       now: () => Date.now(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     },

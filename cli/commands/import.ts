@@ -97,7 +97,7 @@ export async function importLegacyJobs(
     }),
   );
 
-  const existing = existingJobFiles(io.cwd);
+  const existing = existingJobFiles(io.projectRoot);
   const written: ImportedJob[] = [];
   const leftAlone: { job: ImportedJob; path: string }[] = [];
   for (const job of result.jobs) {
@@ -106,7 +106,7 @@ export async function importLegacyJobs(
       leftAlone.push({ job, path: clash });
       continue;
     }
-    if (!options.dryRun && !(await writeNewFile(join(io.cwd, job.path), job.source))) {
+    if (!options.dryRun && !(await writeNewFile(join(io.projectRoot, job.path), job.source))) {
       leftAlone.push({ job, path: job.path });
       continue;
     }
@@ -120,7 +120,10 @@ export async function importLegacyJobs(
     const configs = Object.fromEntries(
       alertConfigs.map(({ jobName, config }) => [jobName, config]),
     );
-    await writeFile(join(io.cwd, ALERT_CONFIG_FILE), `${JSON.stringify(configs, null, 2)}\n`);
+    await writeFile(
+      join(io.projectRoot, ALERT_CONFIG_FILE),
+      `${JSON.stringify(configs, null, 2)}\n`,
+    );
   }
 
   writeLines(

@@ -72,15 +72,15 @@ export async function createJob(
     throw error;
   }
 
-  const file = join(io.cwd, path);
-  const jobsDir = join(io.cwd, DEFAULT_JOBS_DIR);
+  const file = join(io.projectRoot, path);
+  const jobsDir = join(io.projectRoot, DEFAULT_JOBS_DIR);
   const sameName = existingJobFile(jobsDir, basename(file));
   if (sameName !== undefined) {
     throw new CliError(
-      `${relative(io.cwd, sameName).split('\\').join('/')} already exists, and job names must be unique: pick another name, or edit that file.`,
+      `${relative(io.projectRoot, sameName).split('\\').join('/')} already exists, and job names must be unique: pick another name, or edit that file.`,
     );
   }
-  const taken = new ResourceNames(await appName(io.cwd)).collisions([
+  const taken = new ResourceNames(await appName(io.projectRoot)).collisions([
     { name, ...(schedule !== undefined ? { schedule } : {}) },
   ]);
   if (taken.length > 0) {

@@ -34,12 +34,12 @@ export async function validateJobs(context: CommandContext, options: JsonOption)
   let jobs: readonly DiscoveredJob[] = [];
   let warnings: readonly string[] = [];
   try {
-    ({ jobs, warnings } = await discoverJobs({ projectRoot: io.cwd }));
+    ({ jobs, warnings } = await discoverJobs({ projectRoot: io.projectRoot }));
   } catch (error) {
     if (!isDiscoveryError(error)) throw error;
     problems.push(...error.problems.flatMap(byField));
   }
-  if (jobs.length > 0) problems.push(...(await deploymentProblems(jobs, io.cwd)));
+  if (jobs.length > 0) problems.push(...(await deploymentProblems(jobs, io.projectRoot)));
 
   if (options.json) {
     writeJson(io.stdout, {

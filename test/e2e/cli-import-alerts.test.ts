@@ -72,6 +72,7 @@ async function jobs(...argv: string[]) {
     stderr: { write: (text: string) => (stderr += text) },
     env: {},
     cwd: project,
+    projectRoot: project,
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };

@@ -84,6 +84,7 @@ async function jobsInProcess(...argv: string[]) {
     stderr: { write: (text: string) => (stderr += text) },
     env: {},
     cwd: REPOSITORY_ROOT,
+    projectRoot: REPOSITORY_ROOT,
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };

@@ -24,7 +24,7 @@ export interface MemoryIo extends CliIo {
 
 /** I/O in memory, with a clock that `sleep` moves forward instead of waiting. */
 export function memoryIo(
-  options: { cwd?: string; env?: Record<string, string>; now?: string } = {},
+  options: { cwd?: string; projectRoot?: string; env?: Record<string, string>; now?: string } = {},
 ): MemoryIo {
   let stdout = '';
   let stderr = '';
@@ -35,6 +35,7 @@ export function memoryIo(
     stderr: { write: (text: string) => (stderr += text) },
     env: options.env ?? {},
     cwd: options.cwd ?? '/project',
+    projectRoot: options.projectRoot ?? options.cwd ?? '/project',
     now: () => now,
     sleep: async (ms) => {
       sleeps.push(ms);
