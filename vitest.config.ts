@@ -1,6 +1,8 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
 const UNIT_TESTS = 'test/unit/**/*.test.ts';
+// A job's own tests, beside it (functions/jobs/x.test.ts): discovery and bundling skip them.
+const JOB_TESTS = 'functions/**/*.test.ts';
 
 export default defineConfig({
   test: {
@@ -24,11 +26,14 @@ export default defineConfig({
       },
       {
         extends: true,
+        // Each in its own worker, as a user's tests may change globals without undoing it.
+        test: { name: 'jobs', include: [JOB_TESTS] },
+      },
+      {
+        extends: true,
         test: {
           name: 'other',
-          // Tests under test/, and a job's own tests beside it (functions/jobs/x.test.ts), which
-          // discovery and bundling skip: they take only *.job.ts files.
-          include: ['test/**/*.test.ts', 'functions/**/*.test.ts'],
+          include: ['test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, UNIT_TESTS],
         },
       },
