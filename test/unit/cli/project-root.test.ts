@@ -25,7 +25,15 @@ describe('the project root of a folder', () => {
     expect(projectRootOf(project)).toBe(project);
   });
 
-  it('is the folder itself when no folder above it has cdk.json', async () => {
+  it('is the nearest folder with a jobs folder, for a project without cdk.json inside another', async () => {
+    await writeFile(join(project, 'cdk.json'), '{}');
+    const inner = join(project, 'examples', 'shop');
+    await mkdir(join(inner, 'functions', 'jobs'), { recursive: true });
+
+    expect(projectRootOf(join(inner, 'functions', 'jobs'))).toBe(inner);
+  });
+
+  it('is the folder itself when no folder above it has cdk.json or a jobs folder', async () => {
     const folder = join(project, 'somewhere');
     await mkdir(folder);
 
