@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { userInfo } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
+import { transform } from 'esbuild';
 import { type ApiHandler, MAX_REQUEST_BODY_BYTES } from '../shared/api/api-request';
 import { bodyTooLargeResponse } from '../shared/api/request-body';
 import { silentLogger } from '../shared/logging/silent-logger';
@@ -19,6 +20,12 @@ export interface ApiServerOptions {
    * not own: the dashboard. @default - none
    */
   readonly staticDir?: string;
+  /**
+   * TypeScript modules the dashboard imports from the runtime, by the path they are served at:
+   * each is served as JavaScript (esbuild strips its types), so that the page and the server
+   * share one definition rather than a copy. Only these are served. @default - none
+   */
+  readonly browserModules?: Readonly<Record<string, string>>;
   /** Who local requests are recorded as coming from. @default `local:<OS user name>` */
   readonly principal?: string;
   readonly logger?: Logger;
@@ -74,7 +81,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const isApi = API_PREFIXES.some(
       (prefix) => url.pathname === prefix || url.pathname.startsWith(`${prefix}/`),
     );
-    if (!isApi && options.staticDir && (request.method === 'GET' || request.method === 'HEAD')) {
+    const isRead = request.method === 'GET' || request.method === 'HEAD';
+    const browserModule = options.browserModules?.[url.pathname];
+    if (isRead && browserModule) {
+      await serveBrowserModule(browserModule, response);
+      return;
+    }
+    if (!isApi && options.staticDir && isRead) {
       await serveStatic(options.staticDir, url.pathname, response);
       return;
     }
@@ -181,6 +194,19 @@ async function serveStatic(root: string, pathname: string, response: ServerRespo
   } catch {
     sendJson(response, 404, { error: 'not_found', message: `Nothing is served at ${pathname}` });
   }
+}
+
+async function serveBrowserModule(file: string, response: ServerResponse) {
+  const { code } = await transform(await readFile(file, 'utf8'), {
+    loader: 'ts',
+    format: 'esm',
+    target: 'es2022',
+  });
+  response.writeHead(200, {
+    'content-type': CONTENT_TYPES['.js'] ?? 'text/javascript',
+    'cache-control': 'no-store',
+  });
+  response.end(code);
 }
 
 function sendJson(response: ServerResponse, statusCode: number, body: unknown): void {

@@ -2,7 +2,6 @@ import { setMaxListeners } from 'node:events';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DEFAULT_JOBS_DIR, discoverJobs } from '../discovery/discover-jobs';
@@ -31,6 +30,7 @@ import { dynamoDbAlertStores } from '../shared/stores/dynamodb/dynamodb-alert-st
 import { createWorker } from '../shared/worker/create-worker';
 import type { RetryBackoffOptions } from '../shared/worker/retry-backoff';
 import { startApiServer } from './api-server';
+import { DASHBOARD_DIR, DASHBOARD_SHARED_MODULES } from './dashboard-files';
 import { type DataFolderLock, lockDataFolder } from './data-folder-lock';
 import { startEmbeddedDynamoDb } from './embedded-dynamodb';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, startEmbeddedSqs } from './embedded-sqs';
@@ -53,9 +53,6 @@ import { MessageJournal } from './message-journal';
 import { type BatchHandler, QueuePoller } from './queue-poller';
 
 export type { LocalJob, LocalRuntime, LocalRuntimeOptions } from './local-runtime-types';
-
-/** The dashboard's static files, served at `/`. */
-export const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), 'dashboard');
 
 /**
  * Receive loops per queue, at most: long polls cost little while idle, and with fewer the
@@ -284,6 +281,7 @@ export async function startLocalRuntime(
       handler: (request) => apiHandler(request),
       port: options.port ?? portFromEnvironment(),
       staticDir: DASHBOARD_DIR,
+      browserModules: DASHBOARD_SHARED_MODULES,
       logger,
     });
     stops.push(() => server.stop());

@@ -1,7 +1,6 @@
 import { systemClock } from '../clock/system-clock';
 import { runMessageBody } from '../delivery/run-message';
 import { RunNotFoundError, RunStateConflictError } from '../errors';
-import type { ExecutionStatus } from '../executor/execution';
 import type { JobRegistry } from '../executor/job-registry';
 import { newRunId, runIdForKey } from '../executor/run-id';
 import type { RunRequest } from '../executor/run-request';
@@ -9,6 +8,7 @@ import { parseJobInput } from '../job/parse-input';
 import type { Clock } from '../ports/clock';
 import type { Enqueuer } from '../ports/enqueuer';
 import type { ExecutionStore } from '../ports/execution-store';
+import { isRetryable } from './retryable';
 
 export interface RunTriggerOptions {
   readonly jobs: JobRegistry;
@@ -28,13 +28,6 @@ export interface TriggerOptions {
   /** @default 'api' */
   readonly trigger?: 'api' | 'manual';
 }
-
-const RETRYABLE_STATUSES: ReadonlySet<ExecutionStatus> = new Set([
-  'failed',
-  'timed_out',
-  'cancelled',
-  'rejected',
-]);
 
 /**
  * "Trigger now" and "retry", for the API and the CLI: both check what they can up front (the
@@ -93,7 +86,7 @@ export class RunTrigger {
     const job = this.options.jobs.require(jobName);
     const latest = (await this.options.history.getRun(job.name, runId)).at(-1);
     if (!latest) throw new RunNotFoundError(job.name, runId);
-    if (!RETRYABLE_STATUSES.has(latest.status) || latest.willRetry) {
+    if (!isRetryable(latest)) {
       const why = latest.willRetry ? 'will be retried automatically' : `is ${latest.status}`;
       throw new RunStateConflictError(
         `Run "${runId}" of job "${job.name}" ${why}; only a run that failed, timed out, was cancelled or was rejected can be retried. Trigger a new run instead.`,

@@ -1,13 +1,13 @@
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startApiServer } from '../../../local/api-server';
+import { DASHBOARD_DIR, DASHBOARD_SHARED_MODULES } from '../../../local/dashboard-files';
 import type { ApiRequest, ApiResponse } from '../../../shared/api/api-request';
 import { unreadableBodyResponse } from '../../../shared/api/request-body';
-
-const DASHBOARD_DIR = resolve(import.meta.dirname, '..', '..', '..', 'local', 'dashboard');
+import { RETRYABLE_STATUSES } from '../../../shared/control/retryable';
 
 const servers: { stop(): Promise<void> }[] = [];
 const folders: string[] = [];
@@ -167,6 +167,32 @@ describe('the local API server’s static files', () => {
     expect(await index.text()).toBe('<!doctype html>');
     expect(nested.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(await nested.text()).toBe('export const list = [];');
+  });
+
+  // A browser resolves `../../shared/control/retryable.js` from `/run-status.js` to
+  // `/shared/control/retryable.js` (RFC 3986: `..` above the root stays at the root).
+  it('serves the runtime modules the dashboard imports, each where its relative import reaches', async () => {
+    const server = await startApiServer({
+      port: 0,
+      handler: async () => ({ statusCode: 404, headers: {}, body: '' }),
+      staticDir: DASHBOARD_DIR,
+      browserModules: DASHBOARD_SHARED_MODULES,
+    });
+    servers.push(server);
+    const statusModule = new URL(
+      '../../shared/control/retryable.js',
+      `${server.url}/run-status.js`,
+    );
+
+    const response = await fetch(statusModule);
+    const served = (await import(
+      `data:text/javascript,${encodeURIComponent(await response.text())}`
+    )) as { RETRYABLE_STATUSES: unknown };
+
+    expect(statusModule.pathname).toBe('/shared/control/retryable.js');
+    expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(served.RETRYABLE_STATUSES).toEqual(RETRYABLE_STATUSES);
+    expect((await fetch(`${server.url}/shared/control/run-trigger.js`)).status).toBe(404);
   });
 
   it('serves nothing outside its folder', async () => {
