@@ -34,7 +34,7 @@ export const connectApi: ConnectApi = async (target, io) => {
   checkUrl(baseUrl);
   const unreachableHint =
     target.url === undefined
-      ? 'The local runtime is not running: start it with `npm run dev` (in another terminal), or pass --url <url> for an API elsewhere, or --remote <stack> for a deployed app.'
+      ? 'The local runtime is not running here: start it with `npm run dev` (in another terminal); if it runs on another port, set PORT to it here too; or pass --url <url> for an API elsewhere, or --remote <stack> for a deployed app.'
       : 'Check --url, or start the local runtime with `npm run dev`.';
   return new HttpJobsApi(baseUrl, fetchTransport({ baseUrl, unreachableHint }));
 };

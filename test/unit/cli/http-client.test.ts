@@ -150,7 +150,7 @@ describe('the HTTP client', () => {
 
     expect(code).toBe(1);
     expect(stderr).toBe(
-      `error: Cannot reach the API at http://localhost:${port} (connection refused). The local runtime is not running: start it with \`npm run dev\` (in another terminal), or pass --url <url> for an API elsewhere, or --remote <stack> for a deployed app.\n`,
+      `error: Cannot reach the API at http://localhost:${port} (connection refused). The local runtime is not running here: start it with \`npm run dev\` (in another terminal); if it runs on another port, set PORT to it here too; or pass --url <url> for an API elsewhere, or --remote <stack> for a deployed app.\n`,
     );
   });
 
