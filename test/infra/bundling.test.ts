@@ -58,13 +58,16 @@ async function folderDigest(folder: string): Promise<Record<string, string>> {
 const job = (dir: string, name: string) => ({ name, file: join(dir, 'jobs', `${name}.job.ts`) });
 
 /** Bundles the jobs as one shard, shard-00, and returns that shard's code folder. */
-function bundleOneShard(dir: string, names: readonly string[]): string {
-  const bundles = bundleFunctions({
+function bundleShard(dir: string, names: readonly string[]) {
+  return bundleFunctions({
     projectRoot: REPO_ROOT,
     outDir: join(dir, 'out'),
     workers: [{ id: 'shard-00', jobs: names.map((name) => job(dir, name)) }],
   });
-  return bundles.workerDir('shard-00');
+}
+
+function bundleOneShard(dir: string, names: readonly string[]): string {
+  return bundleShard(dir, names).workerDir('shard-00');
 }
 
 /** Imports a job's entry in a fresh node, as Lambda would, and says what it loaded. */
@@ -211,11 +214,7 @@ describe('bundleFunctions', () => {
     "builds the run sweeper's code without any job file, and it starts",
     async () => {
       const dir = await jobProject(['alpha']);
-      const bundles = bundleFunctions({
-        projectRoot: REPO_ROOT,
-        outDir: join(dir, 'out'),
-        workers: [{ id: 'shard-00', jobs: [job(dir, 'alpha')] }],
-      });
+      const bundles = bundleShard(dir, ['alpha']);
 
       const started = startWorker(join(bundles.sweepDir, 'index.mjs'), 'alpha');
 
@@ -229,11 +228,7 @@ describe('bundleFunctions', () => {
     "keeps the SQS and Scheduler clients out of a worker's start: they load on first send",
     async () => {
       const dir = await jobProject(['alpha']);
-      const bundles = bundleFunctions({
-        projectRoot: REPO_ROOT,
-        outDir: join(dir, 'out'),
-        workers: [{ id: 'shard-00', jobs: [job(dir, 'alpha')] }],
-      });
+      const bundles = bundleShard(dir, ['alpha']);
       const [workers] = bundles.metafiles;
       const outputs = workers?.outputs ?? {};
       const entry = Object.keys(outputs).find((file) => file.endsWith('/alpha.mjs')) ?? '';
