@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { metricsNamespace } from '../../shared/naming/resource-names';
 import { acknowledge, FUNCTION_REASONS, nagArn } from '../acknowledge';
 import { firstBreachAlarm } from '../alarms';
 import { grantSwitchSchedules } from '../grants';
@@ -75,7 +76,7 @@ export class PauseKeeper extends Construct {
     const errors = new logs.MetricFilter(this, 'ErrorLines', {
       logGroup,
       filterPattern: logs.FilterPattern.stringValue('$.level', '=', 'ERROR'),
-      metricNamespace: `Jobs/${names.appName}`,
+      metricNamespace: metricsNamespace(names.appName),
       metricName: 'PauseKeeperErrors',
       metricValue: '1',
     });

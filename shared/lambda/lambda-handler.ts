@@ -5,6 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { powertoolsLogger } from '../logging/powertools-logger';
+import { metricsNamespace } from '../naming/resource-names';
 import type { Logger } from '../ports/logger';
 
 /** What a function logs and measures with: one per container, shared by every invocation. */
@@ -27,11 +28,6 @@ export interface LambdaObservabilityOptions {
     readonly appName: string;
     readonly dimensions: Readonly<Record<string, string>>;
   };
-}
-
-/** The CloudWatch namespace of an app's metrics. */
-export function metricsNamespace(appName: string): string {
-  return `Jobs/${appName}`;
 }
 
 /** The logger, and the metrics if asked for, of one function: built once per container. */

@@ -271,3 +271,8 @@ export interface NameCollision {
   readonly first: PhysicalName;
   readonly second: PhysicalName;
 }
+
+/** The CloudWatch namespace of an app's metrics: the runs' metrics and its alarms' own. */
+export function metricsNamespace(appName: string): string {
+  return `Jobs/${appName}`;
+}
