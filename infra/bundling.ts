@@ -198,6 +198,9 @@ export function bundleFunctions(options: BundleOptions): Bundles {
     sourcesContent: false,
     legalComments: 'none',
     banner: { js: REQUIRE_BANNER },
+    // The jobs given here are discovery's, which loaded every job file and so checked its
+    // schedules: the functions skip those checks as they start (shared/schedule/checked-at-synth.ts).
+    define: { JOBS_SCHEDULES_CHECKED_AT_SYNTH: 'true' },
     external: options.awsSdk === 'runtime' ? AWS_SDK_PACKAGES : [],
     logLevel: 'error',
   };

@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
 import { ScheduleExpressionError } from '../errors';
+import { schedulesCheckedAtSynth } from './checked-at-synth';
 import {
   AWS_CRON_FIELDS,
   type CronField,
@@ -22,7 +23,7 @@ export class CronExpression implements ScheduleExpression {
   readonly kind = 'cron';
   readonly expression: string;
   readonly timezone: string;
-  private readonly evaluator: Cron;
+  private evaluatorOnce: Cron | undefined;
   private readonly minutes: ReadonlySet<number>;
   private readonly hours: ReadonlySet<number>;
 
@@ -36,12 +37,8 @@ export class CronExpression implements ScheduleExpression {
     this.timezone = zonedClock.timezone;
     this.minutes = fields[0]?.values ?? new Set();
     this.hours = fields[1]?.values ?? new Set();
-    this.evaluator = new Cron(toCronerPattern(fields), {
-      timezone: this.timezone,
-      mode: '7-part',
-      alternativeWeekdays: true,
-      domAndDow: true,
-    });
+    // Built now, so that a pattern the cron library rejects fails here, unless synth checked it.
+    if (!schedulesCheckedAtSynth) this.evaluator();
   }
 
   /** Parses 5-field Unix cron or `cron(...)` with Scheduler's 6 fields. */
@@ -85,7 +82,7 @@ export class CronExpression implements ScheduleExpression {
     let cursor = after;
     let dropped = 0;
     while (times.length < count && dropped < MAX_DROPPED_CANDIDATES) {
-      const next = this.evaluator.nextRun(cursor);
+      const next = this.evaluator().nextRun(cursor);
       if (!next) break;
       cursor = next;
       if (this.firesAt(next.getTime())) times.push(next);
@@ -96,6 +93,16 @@ export class CronExpression implements ScheduleExpression {
 
   toString(): string {
     return this.expression;
+  }
+
+  private evaluator(): Cron {
+    this.evaluatorOnce ??= new Cron(toCronerPattern(this.fields), {
+      timezone: this.timezone,
+      mode: '7-part',
+      alternativeWeekdays: true,
+      domAndDow: true,
+    });
+    return this.evaluatorOnce;
   }
 
   /**

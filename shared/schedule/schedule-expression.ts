@@ -1,5 +1,6 @@
 import { ScheduleExpressionError } from '../errors';
 import { AtExpression } from './at-expression';
+import { schedulesCheckedAtSynth } from './checked-at-synth';
 import { CronExpression } from './cron-expression';
 import { RateExpression } from './rate-expression';
 import { ZonedClock } from './time-zone';
@@ -107,7 +108,12 @@ export const ScheduleExpression = {
 };
 
 function zonedClockFor(timezone: unknown): ZonedClock {
-  const clock = typeof timezone === 'string' ? ZonedClock.of(timezone) : undefined;
+  const clock =
+    typeof timezone !== 'string'
+      ? undefined
+      : schedulesCheckedAtSynth
+        ? ZonedClock.ofCheckedName(timezone)
+        : ZonedClock.of(timezone);
   if (!clock) {
     throw new ScheduleExpressionError(
       String(timezone),

@@ -59,6 +59,14 @@ export class ZonedClock {
     }
   }
 
+  /**
+   * The clock for a zone name checked before, with no check now: for the Lambda bundles, whose
+   * job files discovery checked at synth.
+   */
+  static ofCheckedName(timezone: string): ZonedClock {
+    return new ZonedClock(timezone);
+  }
+
   private constructor(readonly timezone: string) {}
 
   private formatter(): Intl.DateTimeFormat {

@@ -71,10 +71,10 @@ function bundleOneShard(dir: string, names: readonly string[]): string {
 }
 
 /** Imports a job's entry in a fresh node, as Lambda would, and says what it loaded. */
-function startWorker(entryFile: string, jobName: string) {
+function startWorker(entryFile: string, jobName: string, alsoReport: readonly string[] = []) {
   const script = `
     const worker = await import(${JSON.stringify(pathToFileURL(entryFile).href)});
-    process.stdout.write(JSON.stringify({ loaded: globalThis.loadedJobs ?? [], handler: typeof worker.handler }));
+    process.stdout.write(JSON.stringify({ loaded: globalThis.loadedJobs ?? [], handler: typeof worker.handler, ${alsoReport.join(', ')} }));
   `;
   const result = spawnSync(process.execPath, ['--input-type=module', '--eval', script], {
     env: {
@@ -251,6 +251,42 @@ describe('bundleFunctions', () => {
     },
     BUILD_TIMEOUT_MS,
   );
+
+  it(
+    "starts a worker without loading Node's web streams, which middy imports for a mode we do not use",
+    async () => {
+      const dir = await jobProject(['alpha']);
+      const folder = bundleOneShard(dir, ['alpha']);
+
+      const started = startWorker(join(folder, 'alpha.mjs'), 'alpha', [
+        "webStreams: process.moduleLoadList.some((name) => name.includes('webstreams/readablestream'))",
+      ]);
+
+      expect(started.stderr).toBe('');
+      expect(JSON.parse(started.stdout)).toMatchObject({ handler: 'function', webStreams: false });
+    },
+    BUILD_TIMEOUT_MS,
+  );
+
+  it('gives middy a ReadableStream that stands in for every use middy makes of it', async () => {
+    // The bundles resolve middy's `node:stream/web` to a class that only answers `instanceof`
+    // (infra/esbuild-runner.mjs): enough while middy does nothing else with it.
+    const middy = await readFile(
+      join(REPO_ROOT, 'node_modules', '@middy', 'core', 'index.js'),
+      'utf8',
+    );
+    const uses = middy
+      .split('\n')
+      .filter((line) => /\bReadableStream\b/.test(line))
+      .map((line) => line.trim());
+
+    expect(uses.length).toBeGreaterThan(1);
+    for (const use of uses) {
+      expect(use).toMatch(
+        /^import \{ ReadableStream \} from "node:stream\/web";$|instanceof ReadableStream\b|"handler response not a ReadableStream"/,
+      );
+    }
+  });
 
   it('refuses a job name that is not a valid file name, or one bundled twice', () => {
     const outDir = join(REPO_ROOT, '.cache', `test-bundling-${randomUUID()}`);
