@@ -24,6 +24,9 @@ import { bundleFunctions } from '../infra/bundling';
 import { median, report } from './report';
 
 const SAMPLES = Number(process.env.SAMPLES ?? 9);
+// The node that imports the bundles: this one, or another, such as the Node 24 that Lambda's
+// nodejs24.x runs: BENCH_NODE=$(npx -y node@24 -p process.execPath) npm run bench:lambda
+const NODE = process.env.BENCH_NODE ?? process.execPath;
 const REPO_ROOT = resolve(import.meta.dirname, '..');
 const WORK_DIR = join(REPO_ROOT, '.cache', `bench-lambda-${randomUUID()}`);
 const JOB = {
@@ -140,15 +143,11 @@ process.stdout.write(JSON.stringify(profile));
 `;
 
 function runChild(script: string, file: string, nodeOptions: readonly string[] = []): string {
-  const result = spawnSync(
-    process.execPath,
-    [...nodeOptions, '--input-type=module', '--eval', script],
-    {
-      env: { ...LAMBDA_ENV, BENCH_MODULE: pathToFileURL(file).href },
-      encoding: 'utf8',
-      maxBuffer: 256 * 1024 * 1024,
-    },
-  );
+  const result = spawnSync(NODE, [...nodeOptions, '--input-type=module', '--eval', script], {
+    env: { ...LAMBDA_ENV, BENCH_MODULE: pathToFileURL(file).href },
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (result.status !== 0) {
     throw new Error(`node failed to import ${file}:\n${result.stderr || result.error?.message}`);
   }
@@ -171,6 +170,10 @@ function loadTimes(
     }
   }
   return new Map([...samples].map(([file, values]) => [file, median(values)]));
+}
+
+function nodeVersion(): string {
+  return spawnSync(NODE, ['--version'], { encoding: 'utf8' }).stdout.trim();
 }
 
 const kb = async (file: string) => (await stat(file)).size / 1024;
@@ -257,6 +260,20 @@ const PIECES: Readonly<Record<string, { label: string; source: string }>> = {
     label: 'zod, one object schema',
     source:
       "import { z } from 'zod';\nexport const schema = z.object({ day: z.iso.date().optional(), to: z.array(z.email()).min(1) });",
+  },
+  'zod-mini': {
+    label: 'zod/mini, the same schema',
+    source:
+      "import * as z from 'zod/mini';\nexport const schema = z.object({ day: z.optional(z.iso.date()), to: z.array(z.email()).check(z.minLength(1)) });",
+  },
+  'powertools-metrics': {
+    label: "new Metrics() from '@aws-lambda-powertools/metrics'",
+    source:
+      "import { Metrics } from '@aws-lambda-powertools/metrics';\nexport const metrics = new Metrics({ namespace: 'Jobs/app' });",
+  },
+  empty: {
+    label: 'an empty module (what any import costs here)',
+    source: 'export const nothing = 0;',
   },
   middy: {
     label: "middy() from '@middy/core'",
@@ -459,8 +476,18 @@ async function main(): Promise<void> {
     bundlePieces(entries, piecesDir, true);
     const pieceFile = (name: string) => join(piecesDir, `${name}.mjs`);
     const reference = pieceFile('dynamodb-client');
+    // The same bare client split into chunks as the functions are, so that the SDK's rarely used
+    // parts (credential providers, SSO, STS) load on demand: what the bundler would give it.
+    const splitReferenceDir = join(WORK_DIR, 'split-reference');
+    bundlePieces(
+      { 'dynamodb-client': entries['dynamodb-client'] ?? '' },
+      splitReferenceDir,
+      true,
+      true,
+    );
+    const splitReference = join(splitReferenceDir, 'dynamodb-client.mjs');
 
-    const times = loadTimes([bundled, runtime, reference, mini]);
+    const times = loadTimes([bundled, runtime, reference, mini, splitReference]);
     const withSourceMaps = loadTimes([bundled, runtime], ['--enable-source-maps']);
     const bundledMs = times.get(bundled) ?? 0;
     const runtimeMs = times.get(runtime) ?? 0;
@@ -468,7 +495,7 @@ async function main(): Promise<void> {
     const miniMs = times.get(mini) ?? 0;
 
     process.stdout.write(
-      `\nWorker of ${JOB.name} (with send-email) from a bundle of the ${SHARD.jobs.length} example jobs, median of ${SAMPLES} fresh processes\n`,
+      `\nWorker of ${JOB.name} (with send-email) from a bundle of the ${SHARD.jobs.length} example jobs, median of ${SAMPLES} fresh processes of node ${nodeVersion()}\n`,
     );
     report(
       "code loaded at start, awsSdk: 'bundle'",
@@ -539,6 +566,19 @@ async function main(): Promise<void> {
       miniMs / referenceMs,
       'x',
       'target: ≤ 1.2x (the runtime, middy and Powertools over a bare client)',
+    );
+    const splitReferenceMs = times.get(splitReference) ?? 0;
+    report(
+      'import, new DynamoDBClient({}) alone, split as the functions are',
+      splitReferenceMs,
+      'ms',
+      'its credential providers load on demand',
+    );
+    report(
+      'the same worker / that bare client',
+      miniMs / splitReferenceMs,
+      'x',
+      `${(miniMs - splitReferenceMs).toFixed(1)} ms: zod, Powertools, middy and the runtime`,
     );
 
     // 3. Each piece on its own: its size and its import time, shared code included each time.
