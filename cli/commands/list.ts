@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
 import { commandLine } from '../arguments';
 import type { CommandContext, JsonOption } from '../command-context';
-import { describeSchedule, describeState, table } from '../format';
+import { describeSchedule, describeState, relativeTime, table } from '../format';
 import { writeJson, writeLines } from '../io';
 
-/** `jobctl list`: every job, with its schedule, queue and whether it is paused. */
+/** `jobctl list`: every job, with its schedule, queue, pause state, next run and last run. */
 export function addListCommand(program: Command, context: CommandContext): void {
   program
     .command('list')
-    .description('list the jobs, with their schedules, queues and pause state')
+    .description('list the jobs, with their schedules, queues, pause state, next and last runs')
     .option('--json', "print the API's JSON ({ jobs: [...] }) instead of a table")
     .action((options: JsonOption) => listJobs(context, options));
 }
@@ -32,10 +32,14 @@ export async function listJobs(context: CommandContext, options: JsonOption): Pr
     describeSchedule(job.schedule),
     job.queue,
     describeState(job, now),
+    job.nextRunAt === null ? '-' : relativeTime(job.nextRunAt, now),
+    job.lastRun === null
+      ? 'never ran'
+      : `${job.lastRun.status} ${relativeTime(job.lastRun.startedAt, now)}`,
   ]);
   const paused = jobs.filter((job) => job.paused).length;
   writeLines(io.stdout, [
-    ...table(['NAME', 'SCHEDULE', 'QUEUE', 'STATE'], rows),
+    ...table(['NAME', 'SCHEDULE', 'QUEUE', 'STATE', 'NEXT RUN', 'LAST RUN'], rows),
     '',
     `${jobs.length} ${jobs.length === 1 ? 'job' : 'jobs'}${paused > 0 ? `, ${paused} paused` : ''}`,
   ]);

@@ -27,8 +27,9 @@ export async function loadJobs() {
       } catch (error) {
         if (isUnreachable(error)) throw error;
         errors.set(summary.name, errorMessage(error));
+        // The list's brief last run lacks what the panel reads from a run (its input).
         /** @type {ListedJob} */
-        const listed = { ...summary, nextFireTimes: [] };
+        const listed = { ...summary, lastRun: null, nextFireTimes: [] };
         return listed;
       }
     }),

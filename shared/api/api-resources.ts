@@ -1,4 +1,4 @@
-import type { Execution } from '../executor/execution';
+import type { Execution, ExecutionStatus } from '../executor/execution';
 import type { OverlapPolicy, QueueClass } from '../job/job-definition';
 import type { ScheduleExpression } from '../schedule/schedule-expression';
 
@@ -17,6 +17,24 @@ export interface JobSummary {
   readonly pausedBy?: string;
   /** ISO time. */
   readonly pausedAt?: string;
+  /**
+   * When the schedule next fires, ISO; null for an on-demand job, a past `at`, or a paused job,
+   * whose schedule fires no run until it is resumed.
+   */
+  readonly nextRunAt: string | null;
+  /** The job's latest run, as its latest attempt; null when it never ran. */
+  readonly lastRun: LastRun | null;
+}
+
+/** A run in brief, as `GET /jobs` lists each job's latest. */
+export interface LastRun {
+  readonly runId: string;
+  /** The latest attempt's status: `running` while it runs, `failed` even when a retry is due. */
+  readonly status: ExecutionStatus;
+  /** ISO time the latest attempt started. */
+  readonly startedAt: string;
+  /** Absent while the attempt runs. */
+  readonly durationMs?: number;
 }
 
 /** A job as `GET /jobs/{name}` shows it. */
@@ -25,10 +43,10 @@ export interface JobDetails extends JobSummary {
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
   readonly overlap: OverlapPolicy;
-  /** The next 5 times the schedule fires, ISO; empty for an on-demand job or a past `at`. */
+  /** The next 5 times the schedule fires, ISO, paused or not; empty for an on-demand job or a past `at`. */
   readonly nextFireTimes: readonly string[];
-  /** The latest attempt of the job's latest run; absent when it never ran. */
-  readonly lastRun?: Execution;
+  /** The latest attempt of the job's latest run, in full; null when it never ran. */
+  readonly lastRun: Execution | null;
 }
 
 /** A page of runs, each as its latest attempt, newest first. */
@@ -42,6 +60,10 @@ export interface RunsPage {
 export interface RunDetails {
   readonly runId: string;
   readonly jobName: string;
+  /** The run's status: its latest attempt's. */
+  readonly status: ExecutionStatus;
+  /** Whether a failed latest attempt will be retried. */
+  readonly willRetry: boolean;
   readonly attempts: readonly Execution[];
 }
 

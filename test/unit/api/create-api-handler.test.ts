@@ -10,6 +10,7 @@ import type { Execution } from '../../../shared/executor/execution';
 import { JobRegistry } from '../../../shared/executor/job-registry';
 import { runIdForKey } from '../../../shared/executor/run-id';
 import { defineJob } from '../../../shared/job/define-job';
+import type { AnyJobDefinition } from '../../../shared/job/job-definition';
 import { JobResult } from '../../../shared/job/job-result';
 import { MemoryLogger } from '../../../shared/logging/memory-logger';
 import type { EnqueuedRun } from '../../../shared/ports/enqueuer';
@@ -115,9 +116,9 @@ function execution(overrides: Partial<Execution> & Pick<Execution, 'runId'>): Ex
   };
 }
 
-function setup(options: { history?: ExecutionHistory } = {}) {
+function setup(options: { history?: ExecutionHistory; jobs?: readonly AnyJobDefinition[] } = {}) {
   const clock = new ManualClock(NOW);
-  const jobs = JobRegistry.from([sendEmail, nightlyReport]);
+  const jobs = JobRegistry.from(options.jobs ?? [sendEmail, nightlyReport]);
   const store = new InMemoryExecutionStore();
   const jobStateStore = new InMemoryJobStateStore(() => clock.now());
   const enqueued: EnqueuedRun[] = [];
@@ -162,9 +163,18 @@ describe('GET /health', () => {
 });
 
 describe('GET /jobs', () => {
-  it('lists every job by name, with its schedule and pause state', async () => {
-    const { call, jobStateStore } = setup();
+  it('lists every job by name, with its schedule, pause state, next run and last run', async () => {
+    const { call, jobStateStore, store } = setup();
     await jobStateStore.setPaused('send-email', true, 'bob');
+    await store.record(execution({ runId: 'run-1', startedAt: '2026-11-22T02:00:00.000Z' }));
+    await store.record(
+      execution({
+        runId: 'run-2',
+        status: 'failed',
+        startedAt: '2026-11-23T02:00:00.000Z',
+        durationMs: 1500,
+      }),
+    );
 
     const response = await call('GET', '/jobs');
 
@@ -184,6 +194,13 @@ describe('GET /jobs', () => {
           },
           queue: 'batch',
           paused: false,
+          nextRunAt: '2026-11-24T02:00:00.000Z',
+          lastRun: {
+            runId: 'run-2',
+            status: 'failed',
+            startedAt: '2026-11-23T02:00:00.000Z',
+            durationMs: 1500,
+          },
         },
         {
           name: 'send-email',
@@ -192,9 +209,54 @@ describe('GET /jobs', () => {
           paused: true,
           pausedBy: 'bob',
           pausedAt: NOW,
+          nextRunAt: null,
+          lastRun: null,
         },
       ],
     });
+  });
+
+  it('gives a paused job no next run, where its details still list when the schedule fires', async () => {
+    const { call, jobStateStore } = setup();
+    await jobStateStore.setPaused('nightly-report', true, 'bob');
+
+    const list = await call('GET', '/jobs');
+    const details = await call('GET', '/jobs/nightly-report');
+
+    expect(list.json.jobs[0]).toMatchObject({
+      name: 'nightly-report',
+      paused: true,
+      nextRunAt: null,
+    });
+    expect(details.json).toMatchObject({ nextRunAt: null, paused: true });
+    expect(details.json.nextFireTimes[0]).toBe('2026-11-24T02:00:00.000Z');
+  });
+
+  it('reads the jobs of a large app a few at a time, and lists them all', async () => {
+    const jobs = Array.from({ length: 40 }, (_, index) =>
+      defineJob({
+        name: `job-${String(index).padStart(2, '0')}`,
+        run: async () => JobResult.success(),
+      }),
+    );
+    let reading = 0;
+    let mostAtOnce = 0;
+    const history = new (class extends FakeExecutionHistory {
+      override async listRuns(jobName: string, page?: PageRequest): Promise<Page<Execution>> {
+        reading++;
+        mostAtOnce = Math.max(mostAtOnce, reading);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        reading--;
+        return super.listRuns(jobName, page);
+      }
+    })(new InMemoryExecutionStore());
+    const { call } = setup({ jobs, history });
+
+    const response = await call('GET', '/jobs');
+
+    expect(response.json.jobs).toHaveLength(40);
+    expect(mostAtOnce).toBeGreaterThan(1);
+    expect(mostAtOnce).toBeLessThanOrEqual(16);
   });
 });
 
@@ -234,7 +296,7 @@ describe('GET /jobs/{name}', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json.nextFireTimes).toEqual([]);
     expect(response.json).not.toHaveProperty('schedule');
-    expect(response.json).not.toHaveProperty('lastRun');
+    expect(response.json).toMatchObject({ nextRunAt: null, lastRun: null });
   });
 
   it('answers 404 for an unknown job, suggesting the closest name', async () => {
@@ -431,7 +493,7 @@ describe('GET /jobs/{name}/runs', () => {
 });
 
 describe('GET /jobs/{name}/runs/{runId}', () => {
-  it('shows every attempt of the run, oldest first', async () => {
+  it('shows every attempt of the run, oldest first, and the run’s status at the top', async () => {
     const { call, store } = setup();
     await store.record(execution({ runId: 'run-1', status: 'failed', willRetry: true }));
     await store.record(execution({ runId: 'run-1', attempt: 2 }));
@@ -442,6 +504,8 @@ describe('GET /jobs/{name}/runs/{runId}', () => {
     expect(response.json).toMatchObject({
       runId: 'run-1',
       jobName: 'nightly-report',
+      status: 'succeeded',
+      willRetry: false,
       attempts: [
         { attempt: 1, status: 'failed' },
         { attempt: 2, status: 'succeeded' },

@@ -96,7 +96,14 @@ export async function cli(
 }
 
 export function summary(overrides: Partial<JobSummary> & Pick<JobSummary, 'name'>): JobSummary {
-  return { displayName: overrides.name, queue: 'default', paused: false, ...overrides };
+  return {
+    displayName: overrides.name,
+    queue: 'default',
+    paused: false,
+    nextRunAt: null,
+    lastRun: null,
+    ...overrides,
+  };
 }
 
 export const NIGHTLY_SCHEDULE: NonNullable<JobSummary['schedule']> = {
@@ -117,6 +124,8 @@ export function details(overrides: Partial<JobDetails> & Pick<JobDetails, 'name'
     memoryMb: 256,
     overlap: 'allow',
     nextFireTimes: [],
+    nextRunAt: null,
+    lastRun: null,
     ...overrides,
   };
 }
@@ -138,8 +147,15 @@ export function execution(overrides: Partial<Execution> & Pick<Execution, 'runId
 
 export function runDetails(attempts: readonly Execution[]): RunDetails {
   const [first] = attempts;
-  if (!first) throw new Error('a run has at least one attempt');
-  return { runId: first.runId, jobName: first.jobName, attempts };
+  const latest = attempts.at(-1);
+  if (!first || !latest) throw new Error('a run has at least one attempt');
+  return {
+    runId: first.runId,
+    jobName: first.jobName,
+    status: latest.status,
+    willRetry: latest.willRetry === true,
+    attempts,
+  };
 }
 
 export function page(runs: readonly Execution[], nextCursor?: string): RunsPage {

@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { cli, fakeApi, NIGHTLY_SCHEDULE, summary } from './cli-harness';
 
 const JOBS = [
-  summary({ name: 'nightly-report', schedule: NIGHTLY_SCHEDULE, queue: 'batch' }),
+  summary({
+    name: 'nightly-report',
+    schedule: NIGHTLY_SCHEDULE,
+    queue: 'batch',
+    nextRunAt: '2026-11-24T02:00:00.000Z',
+    lastRun: {
+      runId: 'run-1',
+      status: 'failed',
+      startedAt: '2026-11-23T02:00:00.000Z',
+      durationMs: 4200,
+    },
+  }),
   summary({
     name: 'poll-orders',
     schedule: {
@@ -20,7 +31,7 @@ const JOBS = [
 ];
 
 describe('jobs list', () => {
-  it('prints the jobs as aligned columns, with who paused a job and when', async () => {
+  it('prints the jobs as aligned columns: who paused a job and when, the next run and the last', async () => {
     const api = fakeApi({ listJobs: async () => JOBS });
 
     const { code, stdout, stderr } = await cli(['list'], { api });
@@ -29,10 +40,10 @@ describe('jobs list', () => {
     expect(stderr).toBe('');
     expect(stdout).toBe(
       [
-        'NAME            SCHEDULE                   QUEUE     STATE',
-        'nightly-report  0 2 * * * (Europe/London)  batch     active',
-        'poll-orders     every 15 minutes           default   paused by local:alice 3 hours ago',
-        'send-email      on demand                  critical  active',
+        'NAME            SCHEDULE                   QUEUE     STATE                              NEXT RUN     LAST RUN',
+        'nightly-report  0 2 * * * (Europe/London)  batch     active                             in 14 hours  failed 10 hours ago',
+        'poll-orders     every 15 minutes           default   paused by local:alice 3 hours ago  -            never ran',
+        'send-email      on demand                  critical  active                             -            never ran',
         '',
         '3 jobs, 1 paused',
         '',
