@@ -17,6 +17,8 @@ export interface JobsApi {
   getJob(name: string): Promise<JobDetails>;
   triggerRun(name: string, body: TriggerRunBody): Promise<{ readonly runId: string }>;
   getRun(name: string, runId: string): Promise<RunDetails>;
+  /** Starts a new run of a failed run, with its input. */
+  retryRun(name: string, runId: string): Promise<{ readonly runId: string }>;
   listRuns(name: string, page?: RunsPageRequest): Promise<RunsPage>;
   pause(name: string): Promise<PauseResult>;
   resume(name: string): Promise<PauseResult>;
@@ -84,6 +86,10 @@ export class HttpJobsApi implements JobsApi {
 
   getRun(name: string, runId: string): Promise<RunDetails> {
     return this.request('GET', `/jobs/${segment(name)}/runs/${segment(runId)}`);
+  }
+
+  retryRun(name: string, runId: string): Promise<{ readonly runId: string }> {
+    return this.request('POST', `/jobs/${segment(name)}/runs/${segment(runId)}/retry`);
   }
 
   listRuns(name: string, page: RunsPageRequest = {}): Promise<RunsPage> {

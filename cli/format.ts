@@ -1,5 +1,5 @@
 import type { JobSummary } from '../shared/api/api-resources';
-import type { Execution } from '../shared/executor/execution';
+import type { Execution, ExecutionError } from '../shared/executor/execution';
 import type { ScheduleExpression } from '../shared/schedule/schedule-expression';
 
 /**
@@ -159,4 +159,24 @@ export function singleLine(text: string, max = 120): string {
   const more = first.length < text.trimEnd().length;
   if (first.length > max) return `${first.slice(0, max - 1)}…`;
   return more ? `${first} …` : first;
+}
+
+/**
+ * The error as Node prints one: `Name: message`, its stack (the first `frames` lines of it, or
+ * all), and its causes.
+ */
+export function describeError(
+  error: ExecutionError,
+  frames = Number.POSITIVE_INFINITY,
+  depth = 0,
+): string[] {
+  const stack = (error.stack ?? '')
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .slice(0, frames)
+    .map((line) => `    ${line.trim()}`);
+  const lines = [`${depth === 0 ? '' : 'Caused by: '}${error.name}: ${error.message}`, ...stack];
+  return error.cause && depth < 5
+    ? [...lines, ...describeError(error.cause, frames, depth + 1)]
+    : lines;
 }

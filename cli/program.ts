@@ -12,7 +12,9 @@ import { addNewCommand } from './commands/new';
 import { addNextCommand } from './commands/next';
 import { addPauseCommand } from './commands/pause';
 import { addResumeCommand } from './commands/resume';
+import { addRetryCommand } from './commands/retry';
 import { addRunCommand } from './commands/run';
+import { addShowCommand } from './commands/show';
 import { addValidateCommand } from './commands/validate';
 import { CliError } from './errors';
 import type { CliIo } from './io';
@@ -104,6 +106,8 @@ export function createProgram(context: CommandContext): Command {
   addInfoCommand(program, context);
   addRunCommand(program, context);
   addHistoryCommand(program, context);
+  addShowCommand(program, context);
+  addRetryCommand(program, context);
   addPauseCommand(program, context);
   addAlertsCommand(program, context);
   addResumeCommand(program, context);

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import type { RunDetails } from '../../shared/api/api-resources';
-import type { Execution, ExecutionError } from '../../shared/executor/execution';
+import type { Execution } from '../../shared/executor/execution';
 import { parseJsonOption, wholeNumber } from '../arguments';
 import type { CommandContext, JsonOption } from '../command-context';
 import { ApiResponseError, CliError, CliUsageError } from '../errors';
-import { describeExecution, duration } from '../format';
+import { describeError, describeExecution, duration } from '../format';
 import { writeJson, writeLines } from '../io';
 
 export interface RunOptions extends JsonOption {
@@ -135,20 +135,9 @@ function describeOutcome(run: RunDetails, last: Execution): string[] {
   ];
   if (last.skipReason) lines.push(`Skipped: ${last.skipReason}`);
   if (last.message) lines.push(`Message: ${last.message}`);
-  if (last.error) lines.push(...describeError(last.error));
+  if (last.error) lines.push(...describeError(last.error, STACK_FRAMES));
   const metadata = Object.entries(last.metadata ?? {});
   if (metadata.length > 0) lines.push('Metadata:');
   for (const [key, value] of metadata) lines.push(`  ${key}: ${JSON.stringify(value)}`);
   return lines;
-}
-
-/** The error as Node prints one: `Name: message`, some of its stack, and its causes. */
-function describeError(error: ExecutionError, depth = 0): string[] {
-  const frames = (error.stack ?? '')
-    .split('\n')
-    .filter((line) => /^\s+at /.test(line))
-    .slice(0, STACK_FRAMES)
-    .map((line) => `    ${line.trim()}`);
-  const lines = [`${depth === 0 ? '' : 'Caused by: '}${error.name}: ${error.message}`, ...frames];
-  return error.cause && depth < 5 ? [...lines, ...describeError(error.cause, depth + 1)] : lines;
 }

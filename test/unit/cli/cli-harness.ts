@@ -58,6 +58,7 @@ export function fakeApi(methods: Partial<JobsApi> = {}): JobsApi {
     getJob: unexpected('getJob'),
     triggerRun: unexpected('triggerRun'),
     getRun: unexpected('getRun'),
+    retryRun: unexpected('retryRun'),
     listRuns: unexpected('listRuns'),
     pause: unexpected('pause'),
     resume: unexpected('resume'),
