@@ -6,11 +6,10 @@ import { createApi } from '../shared/api/create-api';
 import { conventionalQueueLocator } from '../shared/delivery/queue-locator';
 import { SchedulerScheduleControl } from '../shared/delivery/scheduler-schedule-control';
 import { SqsEnqueuer } from '../shared/delivery/sqs-enqueuer';
+import { appHealthChecks } from '../shared/health/app-health-checks';
 import type { AnyJobDefinition } from '../shared/job/job-definition';
 import { lambdaHandler, lambdaObservability } from '../shared/lambda/lambda-handler';
-import { DynamoDbAlertConfigStore } from '../shared/stores/dynamodb/dynamodb-alert-config-store';
-import { DynamoDbExecutionStore } from '../shared/stores/dynamodb/dynamodb-execution-store';
-import { DynamoDbJobStateStore } from '../shared/stores/dynamodb/dynamodb-job-state-store';
+import { dynamoDbApiStores } from '../shared/stores/dynamodb/dynamodb-api-stores';
 import { SDK_RETRY_SETTINGS } from '../shared/support/sdk-retry-settings';
 import { readWorkerEnvironment } from '../shared/worker/worker-environment';
 
@@ -18,20 +17,20 @@ import { readWorkerEnvironment } from '../shared/worker/worker-environment';
 export function apiHandler(jobs: readonly AnyJobDefinition[]) {
   const { names, tables, location, recurringScheduleGroup } = readWorkerEnvironment();
   const observability = lambdaObservability({ serviceName: 'jobs-api' });
-  const client = new DynamoDBClient(SDK_RETRY_SETTINGS);
+  const dynamoDbClient = new DynamoDBClient(SDK_RETRY_SETTINGS);
+  const sqsClient = new SQSClient(SDK_RETRY_SETTINGS);
   const queues = conventionalQueueLocator({ names, location });
   const api = createApi({
     jobs,
-    history: new DynamoDbExecutionStore({ client, tableName: tables.executions }),
-    jobStateStore: new DynamoDbJobStateStore({ client, tableName: tables.jobState }),
-    alertConfigStore: new DynamoDbAlertConfigStore({ client, tableName: tables.alertConfig }),
-    enqueuer: new SqsEnqueuer({ sqsClient: new SQSClient(SDK_RETRY_SETTINGS), queues }),
+    ...dynamoDbApiStores(dynamoDbClient, tables),
+    enqueuer: new SqsEnqueuer({ sqsClient, queues }),
+    healthChecks: appHealthChecks({ dynamoDbClient, sqsClient, tables, queues }),
     ...(recurringScheduleGroup && {
-      scheduleControl: new SchedulerScheduleControl({
-        schedulerClient: new SchedulerClient(SDK_RETRY_SETTINGS),
-        groupName: recurringScheduleGroup,
-        scheduleNameFor: (jobName) => names.job(jobName),
-      }),
+      scheduleControl: SchedulerScheduleControl.ofApp(
+        new SchedulerClient(SDK_RETRY_SETTINGS),
+        recurringScheduleGroup,
+        names,
+      ),
     }),
     logger: observability.logger,
   });

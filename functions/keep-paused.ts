@@ -23,11 +23,11 @@ export function keepPausedHandler() {
         client: new DynamoDBClient(SDK_RETRY_SETTINGS),
         tableName: tables.jobState,
       }),
-      scheduleControl: new SchedulerScheduleControl({
-        schedulerClient: new SchedulerClient(SDK_RETRY_SETTINGS),
-        groupName: names.scheduleGroup,
-        scheduleNameFor: (jobName) => names.job(jobName),
-      }),
+      scheduleControl: SchedulerScheduleControl.ofApp(
+        new SchedulerClient(SDK_RETRY_SETTINGS),
+        names.scheduleGroup,
+        names,
+      ),
     };
   };
   const { logger } = observability;

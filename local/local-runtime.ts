@@ -21,6 +21,7 @@ import type { RunMessage } from '../shared/delivery/run-message';
 import { SqsEnqueuer } from '../shared/delivery/sqs-enqueuer';
 import { JobsError } from '../shared/errors';
 import { JobRegistry } from '../shared/executor/job-registry';
+import { appHealthChecks } from '../shared/health/app-health-checks';
 import type { AnyJobDefinition, AnyNamedJobDefinition } from '../shared/job/job-definition';
 import { powertoolsLogger } from '../shared/logging/powertools-logger';
 import { nameCollisionProblems } from '../shared/naming/name-collisions';
@@ -272,6 +273,7 @@ export async function startLocalRuntime(
         jobStateStore,
         alertConfigStore: alertStores.alertConfigStore,
         enqueuer,
+        healthChecks: appHealthChecks({ dynamoDbClient, sqsClient, tables, queues }),
         clock,
         logger,
       });

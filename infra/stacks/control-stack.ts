@@ -225,7 +225,21 @@ function grantApiAccess(role: iam.Role, names: ResourceNames, stack: Stack): voi
       resources: [tableArn(names.tables.alertConfig)],
     }),
   );
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'HealthCheckTables',
+      actions: ['dynamodb:DescribeTable'],
+      resources: Object.values(names.tables).map(tableArn),
+    }),
+  );
   const { allowed, denied } = jobQueuePatterns(stack, names);
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'HealthCheckQueues',
+      actions: ['sqs:GetQueueAttributes'],
+      resources: allowed,
+    }),
+  );
   role.addToPolicy(
     new iam.PolicyStatement({
       sid: 'TriggerAndRetry',

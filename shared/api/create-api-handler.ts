@@ -14,12 +14,14 @@ import {
 import { RunNotFoundError, UnknownJobError } from '../errors';
 import type { Execution } from '../executor/execution';
 import type { JobRegistry } from '../executor/job-registry';
+import { runHealthChecks } from '../health/run-health-checks';
 import type { AnyNamedJobDefinition } from '../job/job-definition';
 import { MAX_JOB_NAME_LENGTH } from '../job/job-name';
 import { silentLogger } from '../logging/silent-logger';
 import type { AlertConfigStore } from '../ports/alert-config-store';
 import type { Clock } from '../ports/clock';
 import type { ExecutionHistory } from '../ports/execution-history';
+import type { HealthCheck } from '../ports/health-check';
 import type { JobState, JobStateStore } from '../ports/job-state-store';
 import type { Logger } from '../ports/logger';
 import type { ScheduleExpression } from '../schedule/schedule-expression';
@@ -51,6 +53,8 @@ export interface ApiDependencies {
   readonly runTrigger: Pick<RunTrigger, 'trigger' | 'retry'>;
   /** Where each job's alert config is read, replaced (PUT) and merged into (PATCH). */
   readonly alertConfigStore: Pick<AlertConfigStore, 'get' | 'put'>;
+  /** What `GET /health` asks: the tables and queues. @default - none: `/health` says it answers */
+  readonly healthChecks?: readonly HealthCheck[];
   /** Dates `nextFireTimes`. @default systemClock */
   readonly clock?: Clock;
   /** Where unexpected errors (answered with 500) are logged. @default - a logger that drops everything */
@@ -114,7 +118,11 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
   };
 
   const handlers: { readonly [Key in ApiRouteKey]: RouteHandler<Key> } = {
-    'GET /health': async () => jsonResponse(200, { status: 'ok' }),
+    'GET /health': async () => {
+      const report = await runHealthChecks(deps.healthChecks ?? []);
+      if (report.status !== 'ok') logger.warn('A health check failed', { checks: report.checks });
+      return jsonResponse(report.status === 'ok' ? 200 : 503, report);
+    },
     'GET /jobs': async () => {
       const sorted = jobs.all().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       // Three reads a job: an app of 600 jobs must not open 1,800 connections at once.

@@ -7,6 +7,7 @@ import type { Clock } from '../ports/clock';
 import type { Enqueuer } from '../ports/enqueuer';
 import type { ExecutionHistory } from '../ports/execution-history';
 import type { ExecutionStore } from '../ports/execution-store';
+import type { HealthChecksOfJobs } from '../ports/health-check';
 import type { JobStateStore } from '../ports/job-state-store';
 import type { Logger } from '../ports/logger';
 import type { ScheduleControl } from '../ports/schedule-control';
@@ -27,6 +28,8 @@ export interface ApiOptions {
    * @default - only the job state changes (the worker skips the paused job's ticks)
    */
   readonly scheduleControl?: ScheduleControl;
+  /** What `GET /health` asks of an app of these jobs (`appHealthChecks`). @default - nothing */
+  readonly healthChecks?: HealthChecksOfJobs;
   /** @default systemClock */
   readonly clock?: Clock;
   /** @default - logs nothing */
@@ -57,6 +60,7 @@ export function createApi(options: ApiOptions): ApiHandler {
       enqueuer: options.enqueuer,
       ...(clock ? { clock } : {}),
     }),
+    ...(options.healthChecks ? { healthChecks: options.healthChecks(jobs.names()) } : {}),
     ...(clock ? { clock } : {}),
     ...(logger ? { logger } : {}),
   });

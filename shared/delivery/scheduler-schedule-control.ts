@@ -5,6 +5,7 @@ import {
   UpdateScheduleCommand,
   type UpdateScheduleInput,
 } from '@aws-sdk/client-scheduler';
+import type { ResourceNames } from '../naming/resource-names';
 import type { ScheduleControl } from '../ports/schedule-control';
 
 export interface SchedulerScheduleControlOptions {
@@ -21,6 +22,15 @@ export class SchedulerScheduleControl implements ScheduleControl {
 
   constructor(options: SchedulerScheduleControlOptions) {
     this.options = options;
+  }
+
+  /** The app's recurring schedules, in `groupName`, named as `ResourceNames` names them. */
+  static ofApp(schedulerClient: SchedulerClient, groupName: string, names: ResourceNames) {
+    return new SchedulerScheduleControl({
+      schedulerClient,
+      groupName,
+      scheduleNameFor: (jobName) => names.job(jobName),
+    });
   }
 
   async setEnabled(jobName: string, enabled: boolean): Promise<boolean> {

@@ -123,6 +123,34 @@ describe('ControlStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
       });
     });
 
+    it('may describe the three tables and read the queues’ attributes, for GET /health', () => {
+      const template = controlTemplate();
+
+      // IAM authorizes DescribeTable against the table's ARN and GetQueueAttributes against the
+      // queue's: both name the resource, not a wildcard over the account.
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('^ApiFunctionRole') }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Allow',
+              Action: 'dynamodb:DescribeTable',
+              Resource: [
+                arn('dynamodb', 'table/acme_executions'),
+                arn('dynamodb', 'table/acme_job-state'),
+                arn('dynamodb', 'table/acme_alert-config'),
+              ],
+            }),
+            Match.objectLike({
+              Effect: 'Allow',
+              Action: 'sqs:GetQueueAttributes',
+              Resource: arn('sqs', 'acme_*'),
+            }),
+          ]),
+        },
+      });
+    });
+
     it("may never send to a dead-letter queue: the jobs' and alerts' acme_*_dlq, and acme_scheduler-dlq", () => {
       const template = controlTemplate();
 

@@ -15,6 +15,7 @@ import { JobResult } from '../../../shared/job/job-result';
 import { MemoryLogger } from '../../../shared/logging/memory-logger';
 import type { EnqueuedRun } from '../../../shared/ports/enqueuer';
 import type { ExecutionHistory, Page, PageRequest } from '../../../shared/ports/execution-history';
+import type { HealthCheck } from '../../../shared/ports/health-check';
 import { InMemoryAlertConfigStore } from '../../../shared/stores/in-memory-alert-config-store';
 import { InMemoryExecutionStore } from '../../../shared/stores/in-memory-execution-store';
 import { InMemoryJobStateStore } from '../../../shared/stores/in-memory-job-state-store';
@@ -116,7 +117,13 @@ function execution(overrides: Partial<Execution> & Pick<Execution, 'runId'>): Ex
   };
 }
 
-function setup(options: { history?: ExecutionHistory; jobs?: readonly AnyJobDefinition[] } = {}) {
+function setup(
+  options: {
+    history?: ExecutionHistory;
+    jobs?: readonly AnyJobDefinition[];
+    healthChecks?: readonly HealthCheck[];
+  } = {},
+) {
   const clock = new ManualClock(NOW);
   const jobs = JobRegistry.from(options.jobs ?? [sendEmail, nightlyReport]);
   const store = new InMemoryExecutionStore();
@@ -136,6 +143,7 @@ function setup(options: { history?: ExecutionHistory; jobs?: readonly AnyJobDefi
       history: store,
       clock,
     }),
+    ...(options.healthChecks ? { healthChecks: options.healthChecks } : {}),
     clock,
     logger,
   });
@@ -151,14 +159,46 @@ function setup(options: { history?: ExecutionHistory; jobs?: readonly AnyJobDefi
 }
 
 describe('GET /health', () => {
-  it('answers ok as JSON', async () => {
+  it('answers ok as JSON, with no checks when it was given none', async () => {
     const { call } = setup();
 
     const response = await call('GET', '/health');
 
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('application/json');
-    expect(response.json).toEqual({ status: 'ok' });
+    expect(response.json).toEqual({ status: 'ok', checks: {} });
+  });
+
+  it('answers 200 with each check when every one answers, and 503 naming the one that does not', async () => {
+    const healthy = setup({ healthChecks: [{ name: 'executions', check: async () => {} }] });
+    const failing = setup({
+      healthChecks: [
+        { name: 'executions', check: async () => {} },
+        {
+          name: 'queue:send-email',
+          check: async () => {
+            throw Object.assign(new Error('The specified queue does not exist.'), {
+              name: 'QueueDoesNotExist',
+            });
+          },
+        },
+      ],
+    });
+
+    const ok = await healthy.call('GET', '/health');
+    const notOk = await failing.call('GET', '/health');
+
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json).toEqual({ status: 'ok', checks: { executions: 'ok' } });
+    expect(notOk.statusCode).toBe(503);
+    expect(notOk.json).toEqual({
+      status: 'failing',
+      checks: {
+        executions: 'ok',
+        'queue:send-email': 'QueueDoesNotExist: The specified queue does not exist.',
+      },
+    });
+    expect(failing.logger.entries.map((entry) => entry.message)).toContain('A health check failed');
   });
 });
 
