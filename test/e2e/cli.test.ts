@@ -255,7 +255,7 @@ describe('npx jobctl against the local runtime', { timeout: E2E_TIMEOUT_MS }, ()
 
       expect(paused.code).toBe(0);
       expect(listed.stdout).toMatch(
-        new RegExp(`^${REPORT} .* paused by local:\\S+ just now$`, 'm'),
+        new RegExp(`^${REPORT} .* paused by local:\\S+ just now +- +(never ran|\\w+ .+)$`, 'm'),
       );
       expect(resumed.code).toBe(0);
       const { jobs: after } = JSON.parse(relisted.stdout) as { jobs: JobSummary[] };

@@ -101,6 +101,8 @@ describe(`the API on ${awsTestServerNames.dynamoDb}`, () => {
     expect(run.json).toEqual({
       runId: triggered.json.runId,
       jobName: 'greet',
+      status: 'succeeded',
+      willRetry: false,
       attempts: [expect.objectContaining({ attempt: 1, status: 'succeeded' })],
     });
   });
@@ -118,12 +120,16 @@ describe(`the API on ${awsTestServerNames.dynamoDb}`, () => {
         displayName: 'greet',
         queue: 'default',
         paused: false,
+        nextRunAt: null,
+        lastRun: null,
       },
       expect.objectContaining({
         name: 'import-ledger',
         paused: true,
         pausedBy: ALICE,
         pausedAt: '2026-11-23T12:00:00.000Z',
+        // Paused: its schedule fires nothing until it is resumed.
+        nextRunAt: null,
       }),
     ]);
   });
