@@ -1,11 +1,14 @@
 import type { Command } from 'commander';
+import { discoverJobs } from '../../discovery/index';
 import type { JobDetails } from '../../shared/api/api-resources';
+import { UnknownJobError } from '../../shared/errors';
 import {
   type ScheduleExpression as Schedule,
   ScheduleExpression,
 } from '../../shared/schedule/schedule-expression';
 import { wholeNumber } from '../arguments';
 import type { CommandContext, JsonOption } from '../command-context';
+import { ApiUnreachableError } from '../errors';
 import { describeSchedule, relativeTime, table, zonedIso, zonedParts } from '../format';
 import { writeJson, writeLines } from '../io';
 
@@ -45,7 +48,7 @@ export async function showNextFireTimes(
   options: NextOptions,
 ): Promise<void> {
   const { io } = context;
-  const job = await (await context.api()).getJob(name);
+  const job = await jobOrItsFile(context, name);
   const count = options.count ?? DEFAULT_NEXT_COUNT;
   const timeZone = job.schedule?.timezone ?? 'UTC';
   const times = nextFireTimes(job, count, io.now());
@@ -56,7 +59,7 @@ export async function showNextFireTimes(
       jobName: job.name,
       schedule: job.schedule ?? null,
       timezone: job.schedule ? timeZone : null,
-      paused: job.paused,
+      paused: job.paused ?? null,
       fireTimes,
     });
     return;
@@ -78,7 +81,7 @@ export async function showNextFireTimes(
   });
   writeLines(io.stdout, [
     `Next ${fireTimes.length === 1 ? 'fire time' : `${fireTimes.length} fire times`} of ${job.name}, ${describeSchedule(job.schedule)}, in ${timeZone}:`,
-    ...(job.paused
+    ...(job.paused === true
       ? [`(paused: these ticks are skipped until ${context.commandLine('resume', job.name)})`]
       : []),
     '',
@@ -86,11 +89,46 @@ export async function showNextFireTimes(
   ]);
 }
 
+/** What `next` needs of a job: the API's details, or its job file's when no server answers. */
+type ScheduledJob = Pick<JobDetails, 'name' | 'nextFireTimes'> & {
+  readonly schedule?: Pick<Schedule, 'kind' | 'expression' | 'timezone' | 'source'>;
+  /** Unknown (undefined) when read from the job file: the pause state is the server's. */
+  readonly paused?: boolean;
+};
+
+/**
+ * The job as the API shows it; when no server answers, as its job file defines it, so that
+ * `next` works before `npm run dev` starts (the pause state is then unknown, and said so).
+ */
+async function jobOrItsFile(context: CommandContext, name: string): Promise<ScheduledJob> {
+  const api = await context.api();
+  try {
+    return await api.getJob(name);
+  } catch (error) {
+    if (!(error instanceof ApiUnreachableError)) throw error;
+    const { jobs } = await discoverJobs({ projectRoot: context.io.projectRoot });
+    const found = jobs.find((job) => job.definition.name === name)?.definition;
+    if (!found)
+      throw new UnknownJobError(
+        name,
+        jobs.map((job) => job.definition.name),
+      );
+    context.io.stderr.write(
+      `No server answered at ${api.description}: the fire times come from ${name}'s job file, and whether it is paused is not known.\n`,
+    );
+    return {
+      name,
+      nextFireTimes: [],
+      ...(found.schedule ? { schedule: found.schedule } : {}),
+    };
+  }
+}
+
 /**
  * The API's fire times when it listed enough of them; more are computed here from the same
  * schedule, which lists them as Scheduler fires them (gaps skipped, repeated hours once).
  */
-function nextFireTimes(job: JobDetails, count: number, now: number): string[] {
+function nextFireTimes(job: ScheduledJob, count: number, now: number): string[] {
   if (job.nextFireTimes.length >= count || !job.schedule) {
     return job.nextFireTimes.slice(0, count);
   }
@@ -105,7 +143,7 @@ function nextFireTimes(job: JobDetails, count: number, now: number): string[] {
   return [...job.nextFireTimes, ...more.map((time) => time.toISOString())];
 }
 
-function scheduleOf(schedule: NonNullable<JobDetails['schedule']>): Schedule | undefined {
+function scheduleOf(schedule: NonNullable<ScheduledJob['schedule']>): Schedule | undefined {
   try {
     switch (schedule.kind) {
       case 'cron':
