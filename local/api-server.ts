@@ -8,6 +8,7 @@ import { type ApiHandler, MAX_REQUEST_BODY_BYTES } from '../shared/api/api-reque
 import { bodyTooLargeResponse } from '../shared/api/request-body';
 import { silentLogger } from '../shared/logging/silent-logger';
 import type { Logger } from '../shared/ports/logger';
+import { refusalOf } from './request-origin';
 
 export interface ApiServerOptions {
   readonly handler: ApiHandler;
@@ -77,6 +78,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const refusal = refusalOf(request, (server.address() as AddressInfo).port);
+    if (refusal !== undefined) {
+      logger.warn('The local API server refused a request from another site', {
+        host: request.headers.host,
+        origin: request.headers.origin,
+        path: request.url,
+      });
+      sendJson(response, 403, { error: 'forbidden', message: refusal });
+      return;
+    }
     const url = new URL(request.url ?? '/', 'http://localhost');
     const isApi = API_PREFIXES.some(
       (prefix) => url.pathname === prefix || url.pathname.startsWith(`${prefix}/`),

@@ -69,6 +69,7 @@ export interface RunDetails {
 
 export type ApiErrorCode =
   | 'bad_request'
+  | 'forbidden'
   | 'not_found'
   | 'method_not_allowed'
   | 'conflict'

@@ -207,3 +207,86 @@ describe('the local API server’s static files', () => {
     });
   });
 });
+
+/** A request with exactly these headers (fetch would not let a test set Host or Origin). */
+function requestWith(
+  url: string,
+  method: string,
+  path: string,
+  headers: Readonly<Record<string, string>>,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${url}${path}`, { method, headers }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+describe('requests from other web sites', () => {
+  it('refuses a POST from a page of another origin, before it reaches the API', async () => {
+    const { server, requests } = await start();
+
+    const answer = await requestWith(server.url, 'POST', '/jobs/greet/runs', {
+      origin: 'https://evil.example',
+    });
+
+    expect(answer.status).toBe(403);
+    expect(JSON.parse(answer.body)).toEqual({
+      error: 'forbidden',
+      message: expect.stringContaining('came from a web page at https://evil.example'),
+    });
+    expect(requests).toEqual([]);
+  });
+
+  it('refuses a request for another host name that resolved to this machine (DNS rebinding)', async () => {
+    const { server, requests } = await start();
+
+    const answer = await requestWith(server.url, 'GET', '/jobs', {
+      host: `rebind.evil.example:${server.port}`,
+    });
+
+    expect(answer.status).toBe(403);
+    expect(JSON.parse(answer.body).message).toContain('host "rebind.evil.example');
+    expect(requests).toEqual([]);
+  });
+
+  it('refuses a page of the same host on another port, and a sandboxed page (Origin: null)', async () => {
+    const { server } = await start();
+
+    const otherPort = await requestWith(server.url, 'POST', '/jobs/greet/runs', {
+      origin: `http://localhost:${server.port + 1}`,
+    });
+    const sandboxed = await requestWith(server.url, 'POST', '/jobs/greet/runs', {
+      origin: 'null',
+    });
+
+    expect([otherPort.status, sandboxed.status]).toEqual([403, 403]);
+  });
+
+  it('answers its own pages, by any loopback name, and tools that send no Origin', async () => {
+    const { server, requests } = await start();
+
+    const answers = await Promise.all([
+      requestWith(server.url, 'POST', '/jobs/greet/runs', {}),
+      requestWith(server.url, 'POST', '/jobs/greet/runs', { origin: server.url }),
+      requestWith(server.url, 'POST', '/jobs/greet/runs', {
+        host: `127.0.0.1:${server.port}`,
+        origin: `http://127.0.0.1:${server.port}`,
+      }),
+      requestWith(server.url, 'POST', '/jobs/greet/runs', {
+        host: `[::1]:${server.port}`,
+        origin: `http://[::1]:${server.port}`,
+      }),
+    ]);
+
+    expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202, 202]);
+    expect(requests).toHaveLength(4);
+  });
+});
