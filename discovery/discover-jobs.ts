@@ -9,6 +9,11 @@ import {
 } from '../shared/job/job-definition';
 import { jobNameFromFile } from '../shared/job/job-name';
 import {
+  type ClockChange,
+  clockChanges,
+  daylightSavingWarnings,
+} from '../shared/schedule/daylight-saving';
+import {
   buildFailureMessages,
   JobBuildError,
   loadJobModules,
@@ -108,7 +113,31 @@ export async function discoverJobs(options: DiscoverJobsOptions = {}): Promise<D
 
   problems.push(...duplicateNames(jobs));
   if (problems.length > 0) throw new JobDiscoveryError(problems);
+  warnings.push(...scheduleWarnings(jobs, new Date()));
   return { jobs, warnings };
+}
+
+/**
+ * Schedules that fall in an hour daylight saving skips or repeats in the coming year, with what
+ * Scheduler does then. Each zone's clock changes are found once, however many jobs use it.
+ */
+function scheduleWarnings(jobs: readonly DiscoveredJob[], now: Date): string[] {
+  const changesByZone = new Map<string, readonly ClockChange[]>();
+  const changesOf = (timezone: string, from: Date) => {
+    let changes = changesByZone.get(timezone);
+    if (!changes) {
+      changes = clockChanges(timezone, from);
+      changesByZone.set(timezone, changes);
+    }
+    return changes;
+  };
+  return jobs.flatMap(({ definition, relativeFile }) =>
+    definition.schedule
+      ? daylightSavingWarnings(definition.schedule, now, changesOf).map(
+          (warning) => `${relativeFile}: ${warning.message}`,
+        )
+      : [],
+  );
 }
 
 /** Every `*.job.ts` below `jobsDir`, skipping dependency and hidden folders, in path order. */

@@ -109,6 +109,32 @@ describe('discoverJobs', { timeout: LOAD_TIMEOUT_MS }, () => {
       expect(warnings).toEqual([]);
     });
 
+    it('warns, but does not fail, when a schedule falls in an hour daylight saving skips or repeats', async () => {
+      const project = await createProject();
+      await project.writeJob(
+        'nightly-sync.job.ts',
+        jobSource("schedule: { cron: '30 1 * * *', timezone: 'Europe/London' },"),
+      );
+      await project.writeJob(
+        'morning-report.job.ts',
+        jobSource("schedule: { cron: '0 7 * * *', timezone: 'Europe/London' },"),
+      );
+
+      const { jobs, warnings } = await discoverJobs({ projectRoot: project.root });
+
+      expect(jobs).toHaveLength(2);
+      // London's clocks change twice a year, both times at 01:00 UTC: whenever this test runs,
+      // the coming year holds one of each.
+      expect(warnings).toEqual([
+        expect.stringMatching(
+          /^functions\/jobs\/nightly-sync\.job\.ts: its schedule "30 1 \* \* \*" \(Europe\/London\) fires in an hour daylight saving (skips|repeats)/,
+        ),
+        expect.stringMatching(/^functions\/jobs\/nightly-sync\.job\.ts: .* (skips|repeats): /),
+      ]);
+      expect(warnings.join('\n')).toContain('does not run it at 01:30 that day');
+      expect(warnings.join('\n')).toContain('runs it once at 01:30, the first time');
+    });
+
     it('warns, but does not fail, when a job is named unlike its file', async () => {
       const project = await createProject();
       await project.writeJob('sync.job.ts', jobSource("name: 'nightly-sync',"));

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 
 // The functions' bundles define JOBS_SCHEDULES_CHECKED_AT_SYNTH (infra/bundling.ts); an
 // undeclared identifier reads the global object, so a global stands in for esbuild's define.
@@ -10,6 +10,11 @@ async function scheduleModule(checkedAtSynth: boolean) {
 
 afterEach(() => {
   vi.unstubAllGlobals();
+});
+
+// Unit files share a worker: later files must not get the modules read with the global set.
+afterAll(() => {
+  vi.resetModules();
 });
 
 describe('schedules in the functions’ bundles, checked at synth', () => {
