@@ -131,13 +131,19 @@ function scheduleWarnings(jobs: readonly DiscoveredJob[], now: Date): string[] {
     }
     return changes;
   };
-  return jobs.flatMap(({ definition, relativeFile }) =>
-    definition.schedule
-      ? daylightSavingWarnings(definition.schedule, now, changesOf).map(
-          (warning) => `${relativeFile}: ${warning.message}`,
-        )
-      : [],
-  );
+  // Apps repeat their schedules: each is checked once.
+  const messagesBySchedule = new Map<string, readonly string[]>();
+  return jobs.flatMap(({ definition, relativeFile }) => {
+    const { schedule } = definition;
+    if (!schedule) return [];
+    const key = `${schedule.expression} ${schedule.timezone}`;
+    let messages = messagesBySchedule.get(key);
+    if (!messages) {
+      messages = daylightSavingWarnings(schedule, now, changesOf).map(({ message }) => message);
+      messagesBySchedule.set(key, messages);
+    }
+    return messages.map((message) => `${relativeFile}: ${message}`);
+  });
 }
 
 /** Every `*.job.ts` below `jobsDir`, skipping dependency and hidden folders, in path order. */

@@ -75,23 +75,44 @@ export function daylightSavingWarnings(
   changesOf: (timezone: string, from: Date) => readonly ClockChange[] = clockChanges,
 ): DaylightSavingWarning[] {
   if (!(schedule instanceof CronExpression) || schedule.timezone === 'UTC') return [];
+  const minutes = schedule.fields[0]?.values;
   const hours = schedule.fields[1]?.values;
-  if (hours === undefined || hours.size === 24) return [];
+  if (minutes === undefined || hours === undefined || hours.size === 24) return [];
   // The same fields read in UTC: its times are the cron's wall-clock times, as naive epoch ms.
-  const wallClockTimes = CronExpression.parse(schedule.source, ZonedClock.ofCheckedName('UTC'));
+  let wallClockTimes: CronExpression | undefined;
   const warnings: DaylightSavingWarning[] = [];
   const warned = new Set<ClockChange['kind']>();
   for (const change of changesOf(schedule.timezone, from)) {
     if (warned.has(change.kind)) continue;
-    const times = wallClockTimes
-      .nextFireTimes({ count: 60, after: new Date(change.wallFrom - 1) })
-      .filter((time) => time.getTime() < change.wallTo)
-      .map((time) => time.toISOString().slice(11, 16));
+    // Most schedules have no minute of the hour in the change's: those need no cron evaluation.
+    if (!hasTimeWithin(change, hours, minutes)) continue;
+    wallClockTimes ??= CronExpression.parse(schedule.source, ZonedClock.ofCheckedName('UTC'));
+    // One time at a time: the next after the hour may be days later.
+    const times: string[] = [];
+    let cursor = new Date(change.wallFrom - 1);
+    for (;;) {
+      const [next] = wallClockTimes.nextFireTimes({ count: 1, after: cursor });
+      if (next === undefined || next.getTime() >= change.wallTo) break;
+      times.push(next.toISOString().slice(11, 16));
+      cursor = next;
+    }
     if (times.length === 0) continue;
     warned.add(change.kind);
     warnings.push({ change, times, message: describe(schedule, change, times) });
   }
   return warnings;
+}
+
+function hasTimeWithin(
+  change: ClockChange,
+  hours: ReadonlySet<number>,
+  minutes: ReadonlySet<number>,
+): boolean {
+  for (let wall = change.wallFrom; wall < change.wallTo; wall += 60_000) {
+    const time = new Date(wall);
+    if (hours.has(time.getUTCHours()) && minutes.has(time.getUTCMinutes())) return true;
+  }
+  return false;
 }
 
 function describe(
