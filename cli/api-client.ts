@@ -7,6 +7,7 @@ import type {
   RunsPage,
 } from '../shared/api/api-resources';
 import type { PauseResult } from '../shared/control/job-control';
+import type { CancelAccepted } from '../shared/control/run-cancel';
 import { ApiResponseError, ApiUnreachableError } from './errors';
 
 /** The REST API as the commands use it; tests pass a fake. */
@@ -19,6 +20,8 @@ export interface JobsApi {
   getRun(name: string, runId: string): Promise<RunDetails>;
   /** Starts a new run of a failed run, with its input. */
   retryRun(name: string, runId: string): Promise<{ readonly runId: string }>;
+  /** Asks a running run to stop. */
+  cancelRun(name: string, runId: string): Promise<CancelAccepted>;
   listRuns(name: string, page?: RunsPageRequest): Promise<RunsPage>;
   pause(name: string): Promise<PauseResult>;
   resume(name: string): Promise<PauseResult>;
@@ -90,6 +93,10 @@ export class HttpJobsApi implements JobsApi {
 
   retryRun(name: string, runId: string): Promise<{ readonly runId: string }> {
     return this.request('POST', `/jobs/${segment(name)}/runs/${segment(runId)}/retry`);
+  }
+
+  cancelRun(name: string, runId: string): Promise<CancelAccepted> {
+    return this.request('POST', `/jobs/${segment(name)}/runs/${segment(runId)}/cancel`);
   }
 
   listRuns(name: string, page: RunsPageRequest = {}): Promise<RunsPage> {

@@ -4,6 +4,7 @@ import type { JobsApi } from './api-client';
 import { commandLine } from './arguments';
 import type { CommandContext } from './command-context';
 import { addAlertsCommand } from './commands/alerts';
+import { addCancelCommand } from './commands/cancel';
 import { addHistoryCommand } from './commands/history';
 import { addImportCommand } from './commands/import';
 import { addInfoCommand } from './commands/info';
@@ -108,6 +109,7 @@ export function createProgram(context: CommandContext): Command {
   addHistoryCommand(program, context);
   addShowCommand(program, context);
   addRetryCommand(program, context);
+  addCancelCommand(program, context);
   addPauseCommand(program, context);
   addAlertsCommand(program, context);
   addResumeCommand(program, context);

@@ -118,6 +118,14 @@ export class JobTimeoutError extends JobsError {
 /** A run was stopped from outside (shutdown, cancellation) before it finished. */
 export class RunCancelledError extends JobsError {
   override name = 'RunCancelledError';
+
+  constructor(
+    message: string,
+    /** Who cancelled it, when someone did; absent for a shutdown, whose run is retried. */
+    readonly cancelledBy?: string,
+  ) {
+    super(message);
+  }
 }
 
 /**

@@ -61,12 +61,15 @@ export function describeRun(
       `Attempt ${attempt.attempt} of ${attempt.maxAttempts}: ${describeExecution(attempt)}`,
       `  started ${attempt.startedAt} (${relativeTime(attempt.startedAt, now)})${attempt.codeVersion ? `, code ${attempt.codeVersion}` : ''}`,
     );
+    if (attempt.cancelledBy) lines.push(`  cancelled by ${attempt.cancelledBy}`);
     if (attempt.error) lines.push(...describeError(attempt.error).map((line) => `  ${line}`));
     for (const [key, value] of Object.entries(attempt.metadata ?? {})) {
       lines.push(`  ${key}: ${JSON.stringify(value)}`);
     }
   }
-  if (['failed', 'timed_out', 'cancelled'].includes(run.status) && !run.willRetry) {
+  if (run.status === 'running' || run.willRetry) {
+    lines.push('', `Stop it: ${commandLine('cancel', run.jobName, run.runId)}`);
+  } else if (['failed', 'timed_out', 'cancelled'].includes(run.status)) {
     lines.push('', `Run it again with its input: ${commandLine('retry', run.jobName, run.runId)}`);
   }
   return lines;

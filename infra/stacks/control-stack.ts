@@ -213,6 +213,14 @@ function grantApiAccess(role: iam.Role, names: ResourceNames, stack: Stack): voi
   );
   role.addToPolicy(
     new iam.PolicyStatement({
+      // A cancel request is two attributes of the run's item, written under a condition.
+      sid: 'CancelRuns',
+      actions: ['dynamodb:UpdateItem'],
+      resources: [tableArn(names.tables.executions)],
+    }),
+  );
+  role.addToPolicy(
+    new iam.PolicyStatement({
       sid: 'PauseAndResume',
       actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       resources: [tableArn(names.tables.jobState)],

@@ -11,6 +11,7 @@ export const API_ROUTES = [
   { method: 'GET', path: '/jobs/{name}/runs' },
   { method: 'GET', path: '/jobs/{name}/runs/{runId}' },
   { method: 'POST', path: '/jobs/{name}/runs/{runId}/retry' },
+  { method: 'POST', path: '/jobs/{name}/runs/{runId}/cancel' },
   { method: 'GET', path: '/jobs/{name}/alerts' },
   { method: 'PUT', path: '/jobs/{name}/alerts' },
   { method: 'PATCH', path: '/jobs/{name}/alerts' },

@@ -4,6 +4,7 @@ import { validAlertConfig } from '../alerts/validate-alert-config';
 import { systemClock } from '../clock/system-clock';
 import { effectiveJobState } from '../control/initial-pause-states';
 import type { JobControl } from '../control/job-control';
+import type { RunCancel } from '../control/run-cancel';
 import type { RunTrigger } from '../control/run-trigger';
 import {
   byteLength,
@@ -51,6 +52,7 @@ export interface ApiDependencies {
   readonly jobStateStore: Pick<JobStateStore, 'get'>;
   readonly jobControl: Pick<JobControl, 'pause' | 'resume'>;
   readonly runTrigger: Pick<RunTrigger, 'trigger' | 'retry'>;
+  readonly runCancel: Pick<RunCancel, 'cancel'>;
   /** Where each job's alert config is read, replaced (PUT) and merged into (PATCH). */
   readonly alertConfigStore: Pick<AlertConfigStore, 'get' | 'put'>;
   /** What `GET /health` asks: the tables and queues. @default - none: `/health` says it answers */
@@ -88,7 +90,8 @@ type MatchedRouteHandler = (
 export function createApiHandler(deps: ApiDependencies): ApiHandler {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? silentLogger;
-  const { jobs, history, jobStateStore, jobControl, runTrigger, alertConfigStore } = deps;
+  const { jobs, history, jobStateStore, jobControl, runTrigger, runCancel, alertConfigStore } =
+    deps;
 
   // Loaded on first use: a static import would put cronstrue (CommonJS, which esbuild cannot
   // tree-shake) into every worker bundle, since job files import the `#shared` barrel.
@@ -183,6 +186,14 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
         request.principal !== undefined ? { triggeredBy: request.principal } : {},
       );
       return accepted(jobName, runId);
+    },
+    'POST /jobs/{name}/runs/{runId}/cancel': async (request, params) => {
+      const cancelled = await runCancel.cancel(
+        params.name,
+        params.runId,
+        request.principal ?? 'an unknown caller',
+      );
+      return jsonResponse(202, cancelled);
     },
     'GET /jobs/{name}/alerts': async (_request, params) => {
       const job = jobs.require(params.name);

@@ -1,4 +1,5 @@
 import { JobControl } from '../control/job-control';
+import { RunCancel } from '../control/run-cancel';
 import { RunTrigger } from '../control/run-trigger';
 import { JobRegistry } from '../executor/job-registry';
 import type { AnyJobDefinition } from '../job/job-definition';
@@ -10,6 +11,7 @@ import type { ExecutionStore } from '../ports/execution-store';
 import type { HealthChecksOfJobs } from '../ports/health-check';
 import type { JobStateStore } from '../ports/job-state-store';
 import type { Logger } from '../ports/logger';
+import type { RunCancellations } from '../ports/run-cancellations';
 import type { ScheduleControl } from '../ports/schedule-control';
 import type { ApiHandler } from './api-request';
 import { createApiHandler } from './create-api-handler';
@@ -18,7 +20,9 @@ import { createApiHandler } from './create-api-handler';
 export interface ApiOptions {
   readonly jobs: JobRegistry | Iterable<AnyJobDefinition>;
   /** Where runs are listed and read, and a run to retry is found. */
-  readonly history: ExecutionHistory & Pick<ExecutionStore, 'getRun'>;
+  readonly history: ExecutionHistory &
+    Pick<ExecutionStore, 'getRun'> &
+    Pick<RunCancellations, 'requestCancel'>;
   readonly jobStateStore: JobStateStore;
   readonly alertConfigStore: AlertConfigStore;
   /** Where started and retried runs are sent: each job's queue. */
@@ -54,6 +58,7 @@ export function createApi(options: ApiOptions): ApiHandler {
       ...(options.scheduleControl ? { scheduleControl: options.scheduleControl } : {}),
       ...(logger ? { logger } : {}),
     }),
+    runCancel: new RunCancel({ jobs, cancellations: history, ...(clock ? { clock } : {}) }),
     runTrigger: new RunTrigger({
       jobs,
       history,

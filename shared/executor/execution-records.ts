@@ -115,6 +115,7 @@ export interface Outcome {
   readonly metadata?: Readonly<Record<string, unknown>>;
   readonly error?: ExecutionError;
   readonly skipReason?: SkipReason;
+  readonly cancelledBy?: string;
   /** False for failures that another attempt cannot fix. */
   readonly retryable: boolean;
 }
@@ -142,6 +143,7 @@ export function finishedExecution(running: Execution, outcome: Outcome, now: num
   }
   if (outcome.error !== undefined) finished.error = outcome.error;
   if (outcome.skipReason !== undefined) finished.skipReason = outcome.skipReason;
+  if (outcome.cancelledBy !== undefined) finished.cancelledBy = outcome.cancelledBy;
   return finished;
 }
 

@@ -60,6 +60,8 @@ export interface Execution {
    */
   readonly retryBy?: string;
   readonly skipReason?: SkipReason;
+  /** For an attempt someone cancelled (`POST …/cancel`): who. It is not retried. */
+  readonly cancelledBy?: string;
   /** For a duplicate delivery: the run it duplicated. */
   readonly duplicateOf?: string;
   /** For a `retry` trigger: the run being retried. */

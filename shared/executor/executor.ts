@@ -7,6 +7,7 @@ import type { Enqueuer } from '../ports/enqueuer';
 import type { ExecutionStore } from '../ports/execution-store';
 import type { JobStateStore } from '../ports/job-state-store';
 import type { Logger } from '../ports/logger';
+import type { RunCancellations } from '../ports/run-cancellations';
 import type { Execution } from './execution';
 import { withHistoryWriteErrors } from './history-writes';
 import { JobRegistry } from './job-registry';
@@ -42,6 +43,10 @@ export interface ExecutorDependencies {
    * @default 2000
    */
   readonly recordingReserveMs?: number;
+  /** Where a running body's cancel request is read. @default - runs cannot be cancelled */
+  readonly cancellations?: Pick<RunCancellations, 'cancelRequestOf'>;
+  /** How often a running body's cancel request is looked for. @default 2000 */
+  readonly cancelPollMs?: number;
 }
 
 /** Runs jobs: the one code path every trigger ends in. */
@@ -96,6 +101,8 @@ export function createExecutor(dependencies: ExecutorDependencies): Executor {
     depsFor: createDepsCache(dependencies.depsOverrides ?? {}),
     recordingReserveMs,
     lingering,
+    ...(dependencies.cancellations ? { cancellations: dependencies.cancellations } : {}),
+    ...(dependencies.cancelPollMs !== undefined ? { cancelPollMs: dependencies.cancelPollMs } : {}),
   });
 
   const runClaimed = async (claimed: ClaimedRun): Promise<Execution> => {

@@ -6,6 +6,7 @@ import { scopedLogger } from '../logging/scoped-logger';
 import type { Clock } from '../ports/clock';
 import type { Enqueuer } from '../ports/enqueuer';
 import type { Logger } from '../ports/logger';
+import type { RunCancellations } from '../ports/run-cancellations';
 import type { Execution } from './execution';
 import { finishedExecution, type Outcome } from './execution-records';
 import type { LingeringBodies } from './lingering-bodies';
@@ -23,6 +24,10 @@ export interface RunJobBodyOptions {
   readonly recordingReserveMs: number;
   /** Where a body that outlives its attempt is kept track of. */
   readonly lingering: LingeringBodies;
+  /** Where cancel requests are read while a body runs. @default - runs cannot be cancelled */
+  readonly cancellations?: Pick<RunCancellations, 'cancelRequestOf'>;
+  /** How often a running body's cancel request is looked for. @default 2000 */
+  readonly cancelPollMs?: number;
 }
 
 /**
@@ -51,11 +56,15 @@ export function createRunJobBody(options: RunJobBodyOptions) {
       controller.abort(new RunCancelledError('The run was cancelled before it finished'));
     if (external?.aborted) cancel();
     else external?.addEventListener('abort', cancel, { once: true });
+    const watch = watchForCancelRequest(state, controller, options);
 
     let outcome: Outcome;
     let body: Promise<unknown> | undefined;
     let bodySettled = false;
     try {
+      // A retry of a run cancelled while it waited ends before its body starts.
+      if (running.attempt > 1) await watch.checkNow();
+      if (controller.signal.aborted) throw controller.signal.reason;
       const deps = await options.depsFor(job);
       const context = buildContext(state, deps, controller.signal, options);
       body = Promise.resolve()
@@ -70,6 +79,7 @@ export function createRunJobBody(options: RunJobBodyOptions) {
       outcome = outcomeOfThrow(thrown, controller.signal);
     } finally {
       timer.cancel();
+      watch.stop();
       external?.removeEventListener('abort', cancel);
     }
     if (body && !bodySettled) {
@@ -83,6 +93,55 @@ export function createRunJobBody(options: RunJobBodyOptions) {
     const finished = finishedExecution(running, outcome, clock.now());
     logOutcome(options.logger, finished);
     return finished;
+  };
+}
+
+/**
+ * Looks for the run's cancel request every `cancelPollMs` while its body runs, and aborts the
+ * body's signal with who cancelled it. A read that fails is logged and tried again next time:
+ * a cancel must never fail a run.
+ */
+function watchForCancelRequest(
+  state: ClaimedRun,
+  controller: AbortController,
+  options: RunJobBodyOptions,
+): { checkNow(): Promise<void>; stop(): void } {
+  const { cancellations, clock, logger } = options;
+  if (!cancellations) return { checkNow: async () => {}, stop: () => {} };
+  const { jobName, runId, attempt } = state.running;
+  const pollMs = options.cancelPollMs ?? 2000;
+  let timer: { cancel(): void } | undefined;
+  let stopped = false;
+  const checkNow = async () => {
+    try {
+      const request = await cancellations.cancelRequestOf(jobName, runId);
+      if (request && !controller.signal.aborted) {
+        controller.abort(
+          new RunCancelledError(`The run was cancelled by ${request.by}`, request.by),
+        );
+      }
+    } catch (error) {
+      logger.warn('Could not read whether the run was cancelled; trying again', {
+        jobName,
+        runId,
+        attempt,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  };
+  const schedule = () => {
+    timer = clock.setTimeout(async () => {
+      await checkNow();
+      if (!stopped && !controller.signal.aborted) schedule();
+    }, pollMs);
+  };
+  schedule();
+  return {
+    checkNow,
+    stop: () => {
+      stopped = true;
+      timer?.cancel();
+    },
   };
 }
 
@@ -232,9 +291,14 @@ function outcomeOfReturn(returned: unknown, logger: Logger): Outcome {
 function outcomeOfThrow(thrown: unknown, signal: AbortSignal): Outcome {
   if (signal.aborted && thrown === signal.reason) {
     const error = serializeError(thrown);
-    return thrown instanceof JobTimeoutError
-      ? { status: 'timed_out', message: error.message, error, retryable: true }
-      : { status: 'cancelled', message: error.message, error, retryable: true };
+    if (thrown instanceof JobTimeoutError) {
+      return { status: 'timed_out', message: error.message, error, retryable: true };
+    }
+    // Someone cancelled it: not retried. A shutdown's run is.
+    const cancelledBy = thrown instanceof RunCancelledError ? thrown.cancelledBy : undefined;
+    return cancelledBy === undefined
+      ? { status: 'cancelled', message: error.message, error, retryable: true }
+      : { status: 'cancelled', message: error.message, error, cancelledBy, retryable: false };
   }
   const error = serializeError(thrown);
   return {

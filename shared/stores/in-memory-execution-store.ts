@@ -1,13 +1,20 @@
 import { abandonedAttempt, mayStartAttempt } from '../executor/attempt-claim';
+import { isCancellable } from '../executor/cancellable';
 import type { Execution } from '../executor/execution';
 import type { ClaimResult, ExecutionStore, OpenRunStore } from '../ports/execution-store';
+import type {
+  CancelRequest,
+  CancelRequestResult,
+  RunCancellations,
+} from '../ports/run-cancellations';
 import { sweepTimeOf } from '../sweep/open-runs';
 
 /** Execution history in memory, for the test invoker and benchmarks. */
-export class InMemoryExecutionStore implements ExecutionStore, OpenRunStore {
+export class InMemoryExecutionStore implements ExecutionStore, OpenRunStore, RunCancellations {
   /** Every execution in the order it was first recorded; updated in place on completion. */
   private readonly timeline: Execution[] = [];
   private readonly runs = new Map<string, { attempts: Execution[]; positions: number[] }>();
+  private readonly cancelRequests = new Map<string, CancelRequest>();
 
   async start(execution: Execution): Promise<ClaimResult> {
     const key = runKey(execution.jobName, execution.runId);
@@ -45,6 +52,24 @@ export class InMemoryExecutionStore implements ExecutionStore, OpenRunStore {
 
   async getRun(jobName: string, runId: string): Promise<Execution[]> {
     return [...(this.runs.get(runKey(jobName, runId))?.attempts ?? [])];
+  }
+
+  async requestCancel(
+    jobName: string,
+    runId: string,
+    request: CancelRequest,
+  ): Promise<CancelRequestResult> {
+    const key = runKey(jobName, runId);
+    const latest = this.runs.get(key)?.attempts.at(-1);
+    if (!latest || !isCancellable(latest)) {
+      return latest ? { requested: false, latest } : { requested: false };
+    }
+    if (!this.cancelRequests.has(key)) this.cancelRequests.set(key, request);
+    return { requested: true };
+  }
+
+  async cancelRequestOf(jobName: string, runId: string): Promise<CancelRequest | undefined> {
+    return this.cancelRequests.get(runKey(jobName, runId));
   }
 
   async *openRunsDue(now: string): AsyncIterable<Execution> {

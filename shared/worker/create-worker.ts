@@ -61,6 +61,8 @@ export interface WorkerOptions {
   readonly recycle?: () => void;
   /** Replacements for jobs' `deps`, by job name. */
   readonly depsOverrides?: Readonly<Record<string, unknown>>;
+  /** How often a running body's cancel request is looked for. @default 2000 */
+  readonly cancelPollMs?: number;
 }
 
 export interface Worker {
@@ -106,6 +108,9 @@ export function createWorker(options: WorkerOptions): Worker {
       ...(options.clock ? { clock: options.clock } : {}),
     }),
     enqueuer,
+    // The run's item holds its cancel request, which the API writes.
+    cancellations: executionStore,
+    ...(options.cancelPollMs !== undefined ? { cancelPollMs: options.cancelPollMs } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.codeVersion !== undefined ? { codeVersion: options.codeVersion } : {}),

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { HttpJobsApi, type HttpRequestSpec } from '../../cli/api-client';
 import { createApiHandler } from '../../shared/api/create-api-handler';
 import { JobControl } from '../../shared/control/job-control';
+import { RunCancel } from '../../shared/control/run-cancel';
 import { RunTrigger } from '../../shared/control/run-trigger';
 import { JobRegistry } from '../../shared/executor/job-registry';
 import { defineJob } from '../../shared/job/define-job';
@@ -56,6 +57,7 @@ function apiHandler() {
     }),
     jobStateStore,
     jobControl: new JobControl({ jobs, jobStateStore }),
+    runCancel: new RunCancel({ jobs, cancellations: history }),
     runTrigger: new RunTrigger({
       jobs,
       history,

@@ -123,6 +123,23 @@ describe('ControlStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
       });
     });
 
+    it('may update runs in acme_executions, to record cancel requests, and nothing else there', () => {
+      const template = controlTemplate();
+
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('^ApiFunctionRole') }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Allow',
+              Action: 'dynamodb:UpdateItem',
+              Resource: arn('dynamodb', 'table/acme_executions'),
+            }),
+          ]),
+        },
+      });
+    });
+
     it('may describe the three tables and read the queues’ attributes, for GET /health', () => {
       const template = controlTemplate();
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { createApiHandler } from '../../shared/api/create-api-handler';
 import { ManualClock } from '../../shared/clock/manual-clock';
 import { JobControl } from '../../shared/control/job-control';
+import { RunCancel } from '../../shared/control/run-cancel';
 import { RunTrigger } from '../../shared/control/run-trigger';
 import { createExecutor } from '../../shared/executor/executor';
 import { JobRegistry } from '../../shared/executor/job-registry';
@@ -56,6 +57,7 @@ async function setup() {
     jobControl: new JobControl({ jobs, jobStateStore }),
     alertConfigStore: new DynamoDbAlertConfigStore({ client, tableName: tables.alertConfig }),
     runTrigger: new RunTrigger({ jobs, enqueuer, history: executionStore, clock }),
+    runCancel: new RunCancel({ jobs, cancellations: executionStore, clock }),
     clock,
   });
   const call = async (method: string, path: string, body?: unknown) => {

@@ -16,6 +16,11 @@ import type { Execution, ExecutionStatus } from '../../executor/execution';
 import type { Clock } from '../../ports/clock';
 import type { ExecutionHistory, Page, PageRequest } from '../../ports/execution-history';
 import type { ClaimResult, ExecutionStore, OpenRunStore } from '../../ports/execution-store';
+import type {
+  CancelRequest,
+  CancelRequestResult,
+  RunCancellations,
+} from '../../ports/run-cancellations';
 import { sweepTimeOf } from '../../sweep/open-runs';
 import {
   EXECUTIONS_TABLE,
@@ -89,6 +94,9 @@ const LATEST_ATTEMPT_ATTRIBUTES: Partial<Record<LatestAttemptField, string>> = {
   attempt: 'latestAttempt',
 };
 const DEFAULT_PAGE_SIZE = 20;
+/** A run's cancel request, beside its attempts in the run's item. */
+const CANCEL_REQUESTED_BY = 'cancelRequestedBy';
+const CANCEL_REQUESTED_AT = 'cancelRequestedAt';
 // A list queries every bucket of a day side by side.
 const MAX_RECENT_INDEX_BUCKETS = 64;
 
@@ -106,7 +114,9 @@ const MAX_PAGE_SIZE = 100;
  * writes: the conditional update that claims its attempt, and the update with its outcome. Each
  * write also keeps the run's place in the open-runs index, which the sweep reads.
  */
-export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory, OpenRunStore {
+export class DynamoDbExecutionStore
+  implements ExecutionStore, ExecutionHistory, OpenRunStore, RunCancellations
+{
   private readonly documents: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly retentionSeconds: number;
@@ -269,6 +279,61 @@ export class DynamoDbExecutionStore implements ExecutionStore, ExecutionHistory,
     ).catch((error: unknown) => {
       throw translateStoreError(error, this.tableName);
     });
+  }
+
+  /** One conditional write: the request holds only while the run runs or a retry is due. */
+  async requestCancel(
+    jobName: string,
+    runId: string,
+    request: CancelRequest,
+  ): Promise<CancelRequestResult> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { jobName, runId },
+          // The first request stands: who cancelled is who asked first.
+          UpdateExpression: 'SET #by = if_not_exists(#by, :by), #at = if_not_exists(#at, :at)',
+          ConditionExpression: '#status = :running OR #willRetry = :true',
+          ExpressionAttributeNames: {
+            '#by': CANCEL_REQUESTED_BY,
+            '#at': CANCEL_REQUESTED_AT,
+            '#status': 'status',
+            '#willRetry': 'willRetry',
+          },
+          ExpressionAttributeValues: {
+            ':by': request.by,
+            ':at': request.at,
+            ':running': 'running',
+            ':true': true,
+          },
+        }),
+      );
+      return { requested: true };
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw translateStoreError(error, this.tableName);
+    }
+    const latest = (await this.getRun(jobName, runId)).at(-1);
+    return latest ? { requested: false, latest } : { requested: false };
+  }
+
+  /** Read while a run's body runs, every few seconds: eventually consistent, two attributes. */
+  async cancelRequestOf(jobName: string, runId: string): Promise<CancelRequest | undefined> {
+    try {
+      const { Item } = await this.documents.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { jobName, runId },
+          ProjectionExpression: '#by, #at',
+          ExpressionAttributeNames: { '#by': CANCEL_REQUESTED_BY, '#at': CANCEL_REQUESTED_AT },
+        }),
+      );
+      const by = Item?.[CANCEL_REQUESTED_BY];
+      const at = Item?.[CANCEL_REQUESTED_AT];
+      return typeof by === 'string' && typeof at === 'string' ? { by, at } : undefined;
+    } catch (error) {
+      throw translateStoreError(error, this.tableName);
+    }
   }
 
   async getRun(jobName: string, runId: string): Promise<Execution[]> {

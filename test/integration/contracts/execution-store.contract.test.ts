@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mayStartAttempt } from '../../../shared/executor/attempt-claim';
 import type { Execution } from '../../../shared/executor/execution';
 import type { ExecutionStore } from '../../../shared/ports/execution-store';
+import type { RunCancellations } from '../../../shared/ports/run-cancellations';
 import { DynamoDbExecutionStore } from '../../../shared/stores/dynamodb/dynamodb-execution-store';
 import { InMemoryExecutionStore } from '../../../shared/stores/in-memory-execution-store';
 import {
@@ -275,7 +276,95 @@ function describeExecutionStoreContract(
   });
 }
 
+/**
+ * The cancel requests both stores keep with a run (`RunCancellations`): recorded only while the
+ * run can still be stopped, the first asker kept, and read back as the worker reads them.
+ */
+function describeRunCancellationsContract(
+  name: string,
+  makeStore: () => Promise<ExecutionStore & RunCancellations>,
+): void {
+  describe(`${name}, as every RunCancellations behaves`, () => {
+    const ALICE = { by: 'alice', at: '2026-11-23T12:00:05.000Z' };
+
+    it('records a cancel request of a running run, and reads it back', async () => {
+      const store = await makeStore();
+      const runId = uniqueRunId();
+      await store.start(running(runId, 1));
+
+      const result = await store.requestCancel('contract-job', runId, ALICE);
+
+      expect(result).toEqual({ requested: true });
+      expect(await store.cancelRequestOf('contract-job', runId)).toEqual(ALICE);
+    });
+
+    it('records one for a run waiting for its retry', async () => {
+      const store = await makeStore();
+      const runId = uniqueRunId();
+      await store.start(running(runId, 1));
+      await store.complete(failedWillRetry(running(runId, 1)));
+
+      expect(await store.requestCancel('contract-job', runId, ALICE)).toEqual({ requested: true });
+    });
+
+    it('keeps the first request: who cancelled is who asked first', async () => {
+      const store = await makeStore();
+      const runId = uniqueRunId();
+      await store.start(running(runId, 1));
+
+      await store.requestCancel('contract-job', runId, ALICE);
+      await store.requestCancel('contract-job', runId, {
+        by: 'bob',
+        at: '2026-11-23T12:00:09.000Z',
+      });
+
+      expect(await store.cancelRequestOf('contract-job', runId)).toEqual(ALICE);
+    });
+
+    it('refuses a run that has ended, saying how, and one that does not exist', async () => {
+      const store = await makeStore();
+      const runId = uniqueRunId();
+      await store.start(running(runId, 1));
+      const succeeded = ended(running(runId, 1), {});
+      await store.complete(succeeded);
+
+      const ended_ = await store.requestCancel('contract-job', runId, ALICE);
+      const unknown = await store.requestCancel('contract-job', uniqueRunId(), ALICE);
+
+      expect(ended_).toEqual({ requested: false, latest: succeeded });
+      expect(unknown).toEqual({ requested: false });
+      expect(await store.cancelRequestOf('contract-job', runId)).toBeUndefined();
+    });
+
+    it('leaves the run’s attempts as they were', async () => {
+      const store = await makeStore();
+      const runId = uniqueRunId();
+      await store.start(running(runId, 1));
+
+      await store.requestCancel('contract-job', runId, ALICE);
+
+      expect(await store.getRun('contract-job', runId)).toEqual([running(runId, 1)]);
+    });
+  });
+}
+
 const dynamoDb = useDynamoDb();
+
+describeRunCancellationsContract(
+  'InMemoryExecutionStore',
+  async () => new InMemoryExecutionStore(),
+);
+
+describeRunCancellationsContract(
+  `DynamoDbExecutionStore on ${awsTestServerNames.dynamoDb}`,
+  async () => {
+    const tables = await createUniqueTables(dynamoDb.current);
+    return new DynamoDbExecutionStore({
+      client: dynamoDb.current.createClient(),
+      tableName: tables.executions,
+    });
+  },
+);
 
 describeExecutionStoreContract('InMemoryExecutionStore', async () => new InMemoryExecutionStore());
 

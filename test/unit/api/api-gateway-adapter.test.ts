@@ -4,6 +4,7 @@ import { apiGatewayHandler } from '../../../shared/api/api-gateway-adapter';
 import type { ApiRequest, ApiResponse } from '../../../shared/api/api-request';
 import { createApiHandler } from '../../../shared/api/create-api-handler';
 import { JobControl } from '../../../shared/control/job-control';
+import { RunCancel } from '../../../shared/control/run-cancel';
 import { RunTrigger } from '../../../shared/control/run-trigger';
 import { JobRegistry } from '../../../shared/executor/job-registry';
 import { defineJob } from '../../../shared/job/define-job';
@@ -179,6 +180,7 @@ describe('apiGatewayHandler', () => {
         jobStateStore,
         jobControl: new JobControl({ jobs, jobStateStore }),
         alertConfigStore: new InMemoryAlertConfigStore(),
+        runCancel: new RunCancel({ jobs, cancellations: new InMemoryExecutionStore() }),
         runTrigger: new RunTrigger({
           jobs,
           history,
@@ -211,6 +213,7 @@ describe('apiGatewayHandler', () => {
         jobStateStore,
         jobControl: new JobControl({ jobs, jobStateStore }),
         alertConfigStore: new InMemoryAlertConfigStore(),
+        runCancel: new RunCancel({ jobs, cancellations: new InMemoryExecutionStore() }),
         runTrigger: new RunTrigger({ jobs, history, enqueuer: { enqueue: async () => {} } }),
       }),
     );

@@ -5,6 +5,7 @@ import type { ApiRequest } from '../../../shared/api/api-request';
 import { createApiHandler } from '../../../shared/api/create-api-handler';
 import { ManualClock } from '../../../shared/clock/manual-clock';
 import { JobControl } from '../../../shared/control/job-control';
+import { RunCancel } from '../../../shared/control/run-cancel';
 import { RunTrigger } from '../../../shared/control/run-trigger';
 import { conventionalQueueLocator } from '../../../shared/delivery/queue-locator';
 import { SqsEnqueuer } from '../../../shared/delivery/sqs-enqueuer';
@@ -47,6 +48,7 @@ function setup(options: { history?: Partial<ExecutionHistory>; enqueuer?: Enqueu
     jobStateStore,
     jobControl: new JobControl({ jobs, jobStateStore }),
     alertConfigStore: new InMemoryAlertConfigStore(),
+    runCancel: new RunCancel({ jobs, cancellations: store, clock }),
     runTrigger: new RunTrigger({
       jobs,
       enqueuer: options.enqueuer ?? { enqueue: async (run) => void enqueued.push(run) },

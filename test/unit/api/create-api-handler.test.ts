@@ -4,6 +4,7 @@ import type { ApiRequest } from '../../../shared/api/api-request';
 import { createApiHandler } from '../../../shared/api/create-api-handler';
 import { ManualClock } from '../../../shared/clock/manual-clock';
 import { JobControl } from '../../../shared/control/job-control';
+import { RunCancel } from '../../../shared/control/run-cancel';
 import { RunTrigger } from '../../../shared/control/run-trigger';
 import { InvalidCursorError } from '../../../shared/errors';
 import type { Execution } from '../../../shared/executor/execution';
@@ -137,6 +138,7 @@ function setup(
     jobStateStore,
     jobControl: new JobControl({ jobs, jobStateStore }),
     alertConfigStore,
+    runCancel: new RunCancel({ jobs, cancellations: store, clock }),
     runTrigger: new RunTrigger({
       jobs,
       enqueuer: { enqueue: async (run) => void enqueued.push(run) },
@@ -566,6 +568,55 @@ describe('GET /jobs/{name}/runs/{runId}', () => {
   });
 });
 
+describe('POST /jobs/{name}/runs/{runId}/cancel', () => {
+  const running = (runId: string) => {
+    const { completedAt: _ended, ...started } = execution({ runId, status: 'running' });
+    return started;
+  };
+
+  it('records who asks a running run to stop, and answers 202', async () => {
+    const { call, store } = setup();
+    await store.start(running('run-1'));
+
+    const response = await call('POST', '/jobs/nightly-report/runs/run-1/cancel', {
+      principal: 'arn:aws:iam::123456789012:user/alice',
+    });
+
+    expect(response.statusCode).toBe(202);
+    expect(response.json).toEqual({
+      jobName: 'nightly-report',
+      runId: 'run-1',
+      cancelledBy: 'arn:aws:iam::123456789012:user/alice',
+    });
+    expect(await store.cancelRequestOf('nightly-report', 'run-1')).toEqual({
+      by: 'arn:aws:iam::123456789012:user/alice',
+      at: NOW,
+    });
+  });
+
+  it('answers 409 for a run that has ended, saying how it ended', async () => {
+    const { call, store } = setup();
+    await store.record(execution({ runId: 'run-2' }));
+
+    const response = await call('POST', '/jobs/nightly-report/runs/run-2/cancel');
+
+    expect(response.statusCode).toBe(409);
+    expect(response.json.message).toBe(
+      'Run "run-2" of job "nightly-report" has ended (succeeded); only a running run, or one waiting for its retry, can be cancelled.',
+    );
+  });
+
+  it('answers 404 for a run the job never had, and for an unknown job', async () => {
+    const { call } = setup();
+
+    const noRun = await call('POST', '/jobs/nightly-report/runs/run-9/cancel');
+    const noJob = await call('POST', '/jobs/nightly-reprot/runs/run-9/cancel');
+
+    expect([noRun.statusCode, noJob.statusCode]).toEqual([404, 404]);
+    expect(noJob.json.message).toContain('nightly-report');
+  });
+});
+
 describe('POST /jobs/{name}/runs/{runId}/retry', () => {
   it('enqueues a retry of a failed run with its input and answers 202', async () => {
     const { call, store, enqueued } = setup();
@@ -939,6 +990,7 @@ describe('a job declared paused: true', () => {
       jobStateStore,
       jobControl: new JobControl({ jobs, jobStateStore }),
       alertConfigStore: new InMemoryAlertConfigStore(),
+      runCancel: new RunCancel({ jobs, cancellations: new InMemoryExecutionStore() }),
       runTrigger: new RunTrigger({
         jobs,
         enqueuer: { enqueue: async () => {} },

@@ -59,6 +59,7 @@ export function fakeApi(methods: Partial<JobsApi> = {}): JobsApi {
     triggerRun: unexpected('triggerRun'),
     getRun: unexpected('getRun'),
     retryRun: unexpected('retryRun'),
+    cancelRun: unexpected('cancelRun'),
     listRuns: unexpected('listRuns'),
     pause: unexpected('pause'),
     resume: unexpected('resume'),

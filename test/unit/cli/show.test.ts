@@ -125,3 +125,42 @@ describe('jobctl retry', () => {
     expect(stderr).toContain(message);
   });
 });
+
+describe('jobctl cancel', () => {
+  it('asks the run to stop and says what follows', async () => {
+    const asked: string[] = [];
+    const api = fakeApi({
+      cancelRun: async (name, runId) => {
+        asked.push(`${name}/${runId}`);
+        return { jobName: name, runId, cancelledBy: 'local:alice' };
+      },
+    });
+
+    const { code, stdout } = await cli(['cancel', 'nightly-report', 'run-7'], { api });
+
+    expect(code).toBe(0);
+    expect(asked).toEqual(['nightly-report/run-7']);
+    expect(stdout).toBe(
+      [
+        'Asked run run-7 of nightly-report to stop, as local:alice: its worker aborts it within seconds, and it ends cancelled, not retried.',
+        'See it end: npx jobctl show nightly-report run-7',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('exits 1 with the API’s reason when the run has ended', async () => {
+    const message =
+      'Run "run-7" of job "nightly-report" has ended (succeeded); only a running run, or one waiting for its retry, can be cancelled.';
+    const api = fakeApi({
+      cancelRun: async () => {
+        throw new ApiResponseError(409, { error: 'conflict', message }, '');
+      },
+    });
+
+    const { code, stderr } = await cli(['cancel', 'nightly-report', 'run-7'], { api });
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(message);
+  });
+});

@@ -367,6 +367,152 @@ describe('timeouts and cancellation', () => {
   });
 });
 
+describe('a run someone cancels', () => {
+  function cancellable(jobs: AnyJobDefinition[], cancelPollMs = 2000) {
+    const parts = setup(jobs);
+    const { executionStore, clock, logger } = parts;
+    const executor = createExecutor({
+      jobs,
+      executionStore,
+      jobStateStore: parts.jobStateStore,
+      enqueuer: { enqueue: async () => {} },
+      clock,
+      logger,
+      cancellations: executionStore,
+      cancelPollMs,
+    });
+    const cancel = (jobName: string, runId: string, by = 'arn:aws:iam::123456789012:user/alice') =>
+      executionStore.requestCancel(jobName, runId, { by, at: new Date(clock.now()).toISOString() });
+    return { ...parts, executor, cancel };
+  }
+
+  /** Lets the executor's timer callbacks and their reads settle. */
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+  it('aborts the body’s signal within a poll, saying who cancelled it, and does not retry it', async () => {
+    const started = deferred<string>();
+    let reason: unknown;
+    const { executor, clock, cancel } = cancellable([
+      job({
+        name: 'long',
+        retries: 3,
+        timeout: '15 minutes',
+        run: (ctx) =>
+          new Promise<undefined>((_, reject) => {
+            ctx.signal.addEventListener('abort', () => {
+              reason = ctx.signal.reason;
+              reject(ctx.signal.reason);
+            });
+            started.resolve(ctx.runId);
+          }),
+      }),
+    ]);
+
+    const running = executor.execute(manual('long'));
+    const runId = await started.promise;
+    await cancel('long', runId);
+    clock.advance(1999);
+    await settle();
+    const before = await Promise.race([running, Promise.resolve('pending')]);
+    clock.advance(1);
+    const execution = await running;
+
+    expect(before).toBe('pending');
+    expect(execution).toMatchObject({
+      status: 'cancelled',
+      cancelledBy: 'arn:aws:iam::123456789012:user/alice',
+      willRetry: false,
+      message: 'The run was cancelled by arn:aws:iam::123456789012:user/alice',
+      error: { name: 'RunCancelledError' },
+    });
+    expect((reason as Error).message).toBe(execution.message);
+  });
+
+  it('ends a body that ignores its signal at once, recorded as cancelled', async () => {
+    const started = deferred<string>();
+    const { executor, clock, cancel } = cancellable([
+      job({
+        name: 'stubborn',
+        run: (ctx) => new Promise<undefined>(() => started.resolve(ctx.runId)),
+      }),
+    ]);
+
+    const running = executor.execute(manual('stubborn'));
+    await cancel('stubborn', await started.promise);
+    clock.advance(2000);
+    const execution = await running;
+
+    expect(execution).toMatchObject({ status: 'cancelled', willRetry: false });
+  });
+
+  it('ends the retry of a run cancelled while it waited, before its body starts', async () => {
+    let bodies = 0;
+    const { executor, executionStore, cancel } = cancellable([
+      job({
+        name: 'flaky',
+        retries: 2,
+        run: async () => {
+          bodies++;
+          throw new Error('upstream down');
+        },
+      }),
+    ]);
+    const first = await executor.execute(manual('flaky'));
+    await cancel('flaky', first.runId, 'local:bob');
+
+    const retry = await executor.execute(manual('flaky', { runId: first.runId }));
+
+    expect(first.willRetry).toBe(true);
+    expect(bodies).toBe(1);
+    expect(retry).toMatchObject({ attempt: 2, status: 'cancelled', cancelledBy: 'local:bob' });
+    expect((await executionStore.getRun('flaky', first.runId)).map((a) => a.status)).toEqual([
+      'failed',
+      'cancelled',
+    ]);
+  });
+
+  it('keeps running when the cancel request cannot be read, and says so', async () => {
+    const started = deferred();
+    const release = deferred();
+    const { executionStore, clock, logger, jobStateStore } = setup([]);
+    const jobs = [
+      job({
+        name: 'steady',
+        run: async () => {
+          started.resolve();
+          await release.promise;
+          return JobResult.success('done');
+        },
+      }),
+    ];
+    const executor = createExecutor({
+      jobs,
+      executionStore,
+      jobStateStore,
+      enqueuer: { enqueue: async () => {} },
+      clock,
+      logger,
+      cancellations: {
+        cancelRequestOf: async () => {
+          throw new Error('ProvisionedThroughputExceededException');
+        },
+      },
+    });
+
+    const running = executor.execute(manual('steady'));
+    await started.promise;
+    clock.advance(2000);
+    await settle();
+    release.resolve();
+    const execution = await running;
+
+    expect(execution.status).toBe('succeeded');
+    expect(logger.entries.map((entry) => entry.message)).toContain(
+      'Could not read whether the run was cancelled; trying again',
+    );
+  });
+});
+
 describe('overlap', () => {
   it("skips a run that starts while another runs, when the job's overlap is 'skip'", async () => {
     const release = deferred();
