@@ -274,6 +274,59 @@ describe('the local runtime, through its REST API', { timeout: E2E_TIMEOUT_MS },
     expect(unknown.body).toMatchObject({ error: 'not_found' });
   });
 
+  it('cancels a running 60-second run through the API within seconds, and does not retry it', async () => {
+    let aborted: unknown;
+    const minute = named(
+      defineJob({
+        name: 'minute-export',
+        retries: 3,
+        timeout: '2 minutes',
+        run: async (ctx) => {
+          await new Promise((resolve) => {
+            const done = setTimeout(resolve, 60_000);
+            ctx.signal.addEventListener('abort', () => {
+              aborted = ctx.signal.reason;
+              clearTimeout(done);
+              resolve(undefined);
+            });
+          });
+          return JobResult.success('exported');
+        },
+      }),
+    );
+    const runtime = await start([minute]);
+    const { body } = await api(runtime, '/jobs/minute-export/runs', { method: 'POST', body: {} });
+    await eventually(
+      () => runsOf(runtime, 'minute-export'),
+      (runs) => runs.runs[0]?.status === 'running',
+    );
+
+    const asked = Date.now();
+    const cancel = await api(runtime, `/jobs/minute-export/runs/${body.runId}/cancel`, {
+      method: 'POST',
+    });
+    const run = await eventually(
+      async () => (await api(runtime, `/jobs/minute-export/runs/${body.runId}`)).body,
+      (details) => details.status === 'cancelled',
+      10_000,
+    );
+    const tookMs = Date.now() - asked;
+
+    expect(cancel.status).toBe(202);
+    expect(cancel.body.cancelledBy).toMatch(/^local:/);
+    expect(run).toMatchObject({ status: 'cancelled', willRetry: false });
+    expect(run.attempts).toEqual([
+      expect.objectContaining({
+        status: 'cancelled',
+        cancelledBy: cancel.body.cancelledBy,
+        willRetry: false,
+      }),
+    ]);
+    expect((aborted as Error).message).toBe(`The run was cancelled by ${cancel.body.cancelledBy}`);
+    // Within a poll of the worker (2 s) and a read of the API, far from the body's 60 s.
+    expect(tookMs).toBeLessThan(10_000);
+  });
+
   it('cancels a run still going at shutdown and runs it again after a restart', async () => {
     const dataDir = join(tmpdir(), `local-runtime-${randomUUID()}`);
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
