@@ -9,12 +9,10 @@ export const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), 'dash
  * (`../../shared/x.js` from `local/dashboard/`, where tsc checks it against the same file).
  */
 export const DASHBOARD_SHARED_MODULES: Readonly<Record<string, string>> = {
-  '/shared/control/retryable.js': join(
-    DASHBOARD_DIR,
-    '..',
-    '..',
-    'shared',
-    'control',
-    'retryable.ts',
-  ),
+  '/shared/control/retryable.js': sharedModule('control', 'retryable.ts'),
+  '/shared/control/cancellable.js': sharedModule('control', 'cancellable.ts'),
 };
+
+function sharedModule(...path: readonly string[]): string {
+  return join(DASHBOARD_DIR, '..', '..', 'shared', ...path);
+}

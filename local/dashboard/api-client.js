@@ -5,6 +5,7 @@
  * @import { Execution } from '../../shared/executor/execution'
  * @import { ApiErrorBody, JobDetails, JobSummary, RunDetails, RunsPage } from '../../shared/api/api-resources'
  * @import { PauseResult } from '../../shared/control/job-control'
+ * @import { CancelAccepted } from '../../shared/control/run-cancel'
  */
 
 /**
@@ -83,6 +84,11 @@ export function postRun(jobName, body) {
 /** @returns {Promise<Pick<Execution, 'runId'>>} the new run, with the same input */
 export function postRetry(/** @type {string} */ jobName, /** @type {string} */ runId) {
   return call('POST', `${runPath(jobName, runId)}/retry`, {});
+}
+
+/** Asks a running run to stop. @returns {Promise<CancelAccepted>} */
+export function postCancel(/** @type {string} */ jobName, /** @type {string} */ runId) {
+  return call('POST', `${runPath(jobName, runId)}/cancel`);
 }
 
 /** Pauses or resumes the job. @returns {Promise<PauseResult>} */

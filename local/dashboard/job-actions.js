@@ -1,7 +1,7 @@
 // @ts-check
-// What the buttons of a job or a run do: retry a run, pause or resume a job.
+// What the buttons of a job or a run do: retry or cancel a run, pause or resume a job.
 
-import { errorMessage, postPaused, postRetry } from './api-client.js';
+import { errorMessage, postCancel, postPaused, postRetry } from './api-client.js';
 import { notice } from './notices.js';
 import { refresh } from './refresh.js';
 import { runHref } from './routes.js';
@@ -24,6 +24,28 @@ export async function retryRun(jobName, runId, button) {
   } catch (error) {
     notice('error', `Could not retry run ${runId}: ${errorMessage(error)}`, 'notice-error');
   } finally {
+    if (button?.isConnected) button.disabled = false;
+  }
+}
+
+/**
+ * Asks the run to stop; the view follows it to its end.
+ * @param {string} jobName
+ * @param {string} runId
+ * @param {HTMLButtonElement} [button] disabled meanwhile
+ */
+export async function cancelRun(jobName, runId, button) {
+  if (button) button.disabled = true;
+  try {
+    const { cancelledBy } = await postCancel(jobName, runId);
+    notice(
+      'ok',
+      `Cancelling run ${runId} as ${cancelledBy}: its worker stops it within seconds.`,
+      'notice-cancel',
+    );
+    await refresh();
+  } catch (error) {
+    notice('error', `Could not cancel run ${runId}: ${errorMessage(error)}`, 'notice-error');
     if (button?.isConnected) button.disabled = false;
   }
 }

@@ -6,8 +6,8 @@ import { forgetRegion, h, renderRegion } from './dom.js';
 import { page } from './page.js';
 import { runHref } from './routes.js';
 import { SKIP_REASONS, TRIGGER_LABELS } from './run-labels.js';
-import { retryButton, statusBadge, statusLabel } from './run-parts.js';
-import { isRetryable } from './run-status.js';
+import { cancelButton, retryButton, statusBadge, statusLabel } from './run-parts.js';
+import { isCancellable, isRetryable } from './run-status.js';
 import { runKey, state } from './state.js';
 import { durationElement, timeElement } from './time-format.js';
 
@@ -87,6 +87,7 @@ export function renderRun() {
               ? h('span', { class: 'hint' }, 'running now; this view follows it')
               : null,
           isRetryable(latest) ? retryButton(run.jobName, run.runId, 'run-drawer-retry') : null,
+          isCancellable(latest) ? cancelButton(run.jobName, run.runId, 'run-drawer-cancel') : null,
           h('span', { class: 'muted' }, `${run.attempts.length} of ${latest.maxAttempts} attempts`),
         ),
         [...run.attempts].reverse().map((attempt) => attemptCard(attempt, run)),
@@ -109,6 +110,7 @@ function attemptCard(attempt, run) {
     ['Triggered by', attempt.triggeredBy],
     ['Scheduled for', attempt.scheduledTime ? timeElement(attempt.scheduledTime) : null],
     ['Skipped because', attempt.skipReason ? SKIP_REASONS[attempt.skipReason] : null],
+    ['Cancelled by', attempt.cancelledBy],
     [
       'Duplicate of',
       attempt.duplicateOf

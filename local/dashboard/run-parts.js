@@ -2,7 +2,7 @@
 // The pieces of a run that the job list, the failures, the history and the drawer all show.
 
 import { clickedControl, h } from './dom.js';
-import { retryRun } from './job-actions.js';
+import { cancelRun, retryRun } from './job-actions.js';
 import { runHref } from './routes.js';
 import { SKIP_REASONS, STATUS_LABELS } from './run-labels.js';
 import { isRetryable } from './run-status.js';
@@ -64,6 +64,30 @@ export function retryButton(jobName, runId, testid) {
       },
     },
     'Retry',
+  );
+  return button;
+}
+
+/**
+ * @param {string} jobName
+ * @param {string} runId
+ * @param {string} testid
+ */
+export function cancelButton(jobName, runId, testid) {
+  const button = h(
+    'button',
+    {
+      type: 'button',
+      class: 'small danger',
+      testid,
+      'data-focus': `cancel:${jobName}/${runId}`,
+      title: 'Stop it: its ctx.signal aborts within seconds, and it is not retried',
+      onclick: (event) => {
+        event.stopPropagation();
+        cancelRun(jobName, runId, button);
+      },
+    },
+    'Cancel',
   );
   return button;
 }

@@ -3,6 +3,8 @@
 
 /** @import { Execution } from '../../shared/executor/execution' */
 
+// And the stores' rule for what may be cancelled (shared/control/cancellable.ts).
+export { isCancellable } from '../../shared/control/cancellable.js';
 // The API's own rule (RunTrigger.retry uses it), which the local server serves from
 // shared/control/retryable.ts: from `/`, this import reaches /shared/control/retryable.js.
 export { isRetryable } from '../../shared/control/retryable.js';

@@ -288,6 +288,37 @@ describe('the dashboard', { timeout: TEST_TIMEOUT_MS }, () => {
     expect(problems).toEqual([]);
   });
 
+  it('cancels a running run from its drawer, and shows who cancelled it', async () => {
+    const exportJob = uniqueName('long-export');
+    const runtime = await startRuntime([
+      defineJob({
+        name: exportJob,
+        timeout: '2 minutes',
+        run: (ctx) =>
+          new Promise<undefined>((_, reject) => {
+            ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason));
+          }),
+      }),
+    ]);
+    const { page, problems } = await openDashboard(runtime);
+    await triggerFromPage(page, exportJob, '');
+    const runId = (await page.getByTestId('trigger-run-link').textContent()) ?? '';
+    const runRow = page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`);
+    await runRow.and(page.locator('[data-status="running"]')).waitFor({ timeout: RUN_TIMEOUT_MS });
+
+    await runRow.getByTestId('run-open').click();
+    const drawer = page.locator(`[data-testid="run-drawer"][data-run-id="${runId}"]`);
+    await drawer.getByTestId('run-drawer-cancel').click();
+    await runRow
+      .and(page.locator('[data-status="cancelled"]'))
+      .waitFor({ timeout: RUN_TIMEOUT_MS });
+    await drawer.getByTestId('run-drawer-status').filter({ hasText: 'Cancelled' }).waitFor();
+
+    expect(await drawer.getByTestId('attempt').textContent()).toMatch(/Cancelled by\s*local:/);
+    expect(await drawer.getByTestId('run-drawer-cancel').count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
   it('pauses and resumes a job', async () => {
     const nightly = uniqueName('nightly');
     const runtime = await startRuntime([

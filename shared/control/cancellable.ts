@@ -1,4 +1,6 @@
-import type { Execution } from './execution';
+import type { Execution } from '../executor/execution';
+
+// Browser-safe (types only): the dashboard imports this module as the local server serves it.
 
 /**
  * Whether a run whose latest attempt is `latest` can still be cancelled: it runs, or it failed
