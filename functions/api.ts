@@ -1,10 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { apiGatewayHandler } from '../shared/api/api-gateway-adapter';
 import { createApi } from '../shared/api/create-api';
 import { conventionalQueueLocator } from '../shared/delivery/queue-locator';
 import { SchedulerScheduleControl } from '../shared/delivery/scheduler-schedule-control';
+import { SqsDeadLetters } from '../shared/delivery/sqs-dead-letters';
 import { SqsEnqueuer } from '../shared/delivery/sqs-enqueuer';
 import { appHealthChecks } from '../shared/health/app-health-checks';
 import type { AnyJobDefinition } from '../shared/job/job-definition';
@@ -24,13 +24,10 @@ export function apiHandler(jobs: readonly AnyJobDefinition[]) {
     jobs,
     ...dynamoDbApiStores(dynamoDbClient, tables),
     enqueuer: new SqsEnqueuer({ sqsClient, queues }),
+    deadLetters: new SqsDeadLetters({ sqsClient, queues }),
     healthChecks: appHealthChecks({ dynamoDbClient, sqsClient, tables, queues }),
     ...(recurringScheduleGroup && {
-      scheduleControl: SchedulerScheduleControl.ofApp(
-        new SchedulerClient(SDK_RETRY_SETTINGS),
-        recurringScheduleGroup,
-        names,
-      ),
+      scheduleControl: SchedulerScheduleControl.ofApp(recurringScheduleGroup, names),
     }),
     logger: observability.logger,
   });

@@ -1,5 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SchedulerScheduleControl } from '../shared/delivery/scheduler-schedule-control';
 import { createCustomResourceHandler } from '../shared/deploy/custom-resource';
 import { type KeepPausedPorts, keepPausedSchedules } from '../shared/deploy/keep-paused-schedules';
@@ -23,11 +22,7 @@ export function keepPausedHandler() {
         client: new DynamoDBClient(SDK_RETRY_SETTINGS),
         tableName: tables.jobState,
       }),
-      scheduleControl: SchedulerScheduleControl.ofApp(
-        new SchedulerClient(SDK_RETRY_SETTINGS),
-        names.scheduleGroup,
-        names,
-      ),
+      scheduleControl: SchedulerScheduleControl.ofApp(names.scheduleGroup, names),
     };
   };
   const { logger } = observability;

@@ -18,6 +18,7 @@ import {
   QUEUE_CLASS_SETTINGS,
 } from '../shared/delivery/queue-class-settings';
 import type { RunMessage } from '../shared/delivery/run-message';
+import { SqsDeadLetters } from '../shared/delivery/sqs-dead-letters';
 import { SqsEnqueuer } from '../shared/delivery/sqs-enqueuer';
 import { JobsError } from '../shared/errors';
 import { JobRegistry } from '../shared/executor/job-registry';
@@ -273,6 +274,7 @@ export async function startLocalRuntime(
         jobStateStore,
         alertConfigStore: alertStores.alertConfigStore,
         enqueuer,
+        deadLetters: new SqsDeadLetters({ sqsClient, queues }),
         healthChecks: appHealthChecks({ dynamoDbClient, sqsClient, tables, queues }),
         clock,
         logger,

@@ -101,6 +101,11 @@ export class ControlStack extends Stack {
     );
     acknowledge(
       role,
+      `AwsSolutions-IAM5[Resource::${nagArn(role, 'sqs', `${names.prefix}*_dlq`)}]`,
+      "An operator lists and redrives the dead letters of any job of this app, and only of this app's jobs (by their name prefix and the _dlq suffix); one statement per queue would outgrow IAM's policy size with many jobs.",
+    );
+    acknowledge(
+      role,
       `AwsSolutions-IAM5[Resource::${nagArn(role, 'scheduler', `schedule/${names.scheduleGroup}/*`)}]`,
       'Pause and resume switch any recurring schedule of this app, and only those in its own schedule group.',
     );
@@ -246,6 +251,14 @@ function grantApiAccess(role: iam.Role, names: ResourceNames, stack: Stack): voi
       sid: 'HealthCheckQueues',
       actions: ['sqs:GetQueueAttributes'],
       resources: allowed,
+    }),
+  );
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      // List and redrive: a redrive sends the run back with SendMessage to the job's own queue.
+      sid: 'ReadAndRedriveDeadLetters',
+      actions: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage'],
+      resources: denied,
     }),
   );
   role.addToPolicy(

@@ -21,6 +21,7 @@ import { MAX_JOB_NAME_LENGTH } from '../job/job-name';
 import { silentLogger } from '../logging/silent-logger';
 import type { AlertConfigStore } from '../ports/alert-config-store';
 import type { Clock } from '../ports/clock';
+import type { DeadLetters } from '../ports/dead-letters';
 import type { ExecutionHistory } from '../ports/execution-history';
 import type { HealthCheck } from '../ports/health-check';
 import type { JobState, JobStateStore } from '../ports/job-state-store';
@@ -35,9 +36,11 @@ import { jsonResponse } from './json-response';
 import { unreadableBodyResponse } from './request-body';
 import {
   alertConfigBodySchema,
+  deadLetterQuerySchema,
   pageQuerySchema,
   parseBody,
   parseQuery,
+  redriveBodySchema,
   triggerBodySchema,
 } from './request-schemas';
 
@@ -53,6 +56,8 @@ export interface ApiDependencies {
   readonly jobControl: Pick<JobControl, 'pause' | 'resume'>;
   readonly runTrigger: Pick<RunTrigger, 'trigger' | 'retry'>;
   readonly runCancel: Pick<RunCancel, 'cancel'>;
+  /** Each job's dead-letter queue. */
+  readonly deadLetters: DeadLetters;
   /** Where each job's alert config is read, replaced (PUT) and merged into (PATCH). */
   readonly alertConfigStore: Pick<AlertConfigStore, 'get' | 'put'>;
   /** What `GET /health` asks: the tables and queues. @default - none: `/health` says it answers */
@@ -194,6 +199,28 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
         request.principal ?? 'an unknown caller',
       );
       return jsonResponse(202, cancelled);
+    },
+    'GET /jobs/{name}/dead-letters': async (request, params) => {
+      const job = jobs.require(params.name);
+      const { limit } = parseQuery(deadLetterQuerySchema, request.query);
+      const listed = await deps.deadLetters.list(job.name, limit !== undefined ? { limit } : {});
+      return jsonResponse(200, { jobName: job.name, ...listed });
+    },
+    'POST /jobs/{name}/dead-letters/redrive': async (request, params) => {
+      const job = jobs.require(params.name);
+      const { messageIds } = parseBody(redriveBodySchema, request.body, {
+        what: 'a JSON object with optional "messageIds" (leave it out to redrive them all)',
+        optional: true,
+      });
+      const result = await deps.deadLetters.redrive(job.name, messageIds ? { messageIds } : {});
+      if (result.redriven.length > 0) {
+        logger.info('Dead letters sent back to their queue', {
+          jobName: job.name,
+          redrivenBy: request.principal,
+          messageIds: result.redriven.map((redriven) => redriven.messageId),
+        });
+      }
+      return jsonResponse(200, { jobName: job.name, ...result });
     },
     'GET /jobs/{name}/alerts': async (_request, params) => {
       const job = jobs.require(params.name);

@@ -5,6 +5,7 @@ import { JobRegistry } from '../executor/job-registry';
 import type { AnyJobDefinition } from '../job/job-definition';
 import type { AlertConfigStore } from '../ports/alert-config-store';
 import type { Clock } from '../ports/clock';
+import type { DeadLetters } from '../ports/dead-letters';
 import type { Enqueuer } from '../ports/enqueuer';
 import type { ExecutionHistory } from '../ports/execution-history';
 import type { ExecutionStore } from '../ports/execution-store';
@@ -27,6 +28,8 @@ export interface ApiOptions {
   readonly alertConfigStore: AlertConfigStore;
   /** Where started and retried runs are sent: each job's queue. */
   readonly enqueuer: Enqueuer;
+  /** Each job's dead-letter queue, listed and sent back. */
+  readonly deadLetters: DeadLetters;
   /**
    * Where recurring schedules fire, switched off while their job is paused.
    * @default - only the job state changes (the worker skips the paused job's ticks)
@@ -58,6 +61,7 @@ export function createApi(options: ApiOptions): ApiHandler {
       ...(options.scheduleControl ? { scheduleControl: options.scheduleControl } : {}),
       ...(logger ? { logger } : {}),
     }),
+    deadLetters: options.deadLetters,
     runCancel: new RunCancel({ jobs, cancellations: history, ...(clock ? { clock } : {}) }),
     runTrigger: new RunTrigger({
       jobs,

@@ -39,6 +39,24 @@ export const triggerBodySchema = z.strictObject({
 });
 export type TriggerBody = z.output<typeof triggerBodySchema>;
 
+/** The most dead letters one list or one redrive by ids names. */
+export const MAX_DEAD_LETTERS = 100;
+
+/** `?limit=` of `GET /jobs/{name}/dead-letters`. */
+export const deadLetterQuerySchema = z.object({ limit: pageQuerySchema.shape.limit });
+
+/** The body of `POST /jobs/{name}/dead-letters/redrive`: no ids sends them all back. */
+export const redriveBodySchema = z.strictObject({
+  messageIds: z.optional(
+    z
+      .array(z.string({ error: NON_EMPTY_STRING }).check(z.minLength(1, NON_EMPTY_STRING)))
+      .check(
+        z.minLength(1, 'must list at least one message id; leave it out to redrive them all'),
+        z.maxLength(MAX_DEAD_LETTERS, `must list at most ${MAX_DEAD_LETTERS} ids a request`),
+      ),
+  ),
+});
+
 /** A body of alert config fields, which `validAlertConfig` then checks field by field. */
 export const alertConfigBodySchema = z.record(z.string(), z.unknown());
 

@@ -1,12 +1,13 @@
 import {
   GetScheduleCommand,
   type GetScheduleOutput,
-  type SchedulerClient,
+  SchedulerClient,
   UpdateScheduleCommand,
   type UpdateScheduleInput,
 } from '@aws-sdk/client-scheduler';
 import type { ResourceNames } from '../naming/resource-names';
 import type { ScheduleControl } from '../ports/schedule-control';
+import { SDK_RETRY_SETTINGS } from '../support/sdk-retry-settings';
 
 export interface SchedulerScheduleControlOptions {
   readonly schedulerClient: SchedulerClient;
@@ -24,10 +25,13 @@ export class SchedulerScheduleControl implements ScheduleControl {
     this.options = options;
   }
 
-  /** The app's recurring schedules, in `groupName`, named as `ResourceNames` names them. */
-  static ofApp(schedulerClient: SchedulerClient, groupName: string, names: ResourceNames) {
+  /**
+   * The app's recurring schedules, in `groupName`, named as `ResourceNames` names them, through a
+   * Scheduler client of its own (the functions' production wiring).
+   */
+  static ofApp(groupName: string, names: ResourceNames) {
     return new SchedulerScheduleControl({
-      schedulerClient,
+      schedulerClient: new SchedulerClient(SDK_RETRY_SETTINGS),
       groupName,
       scheduleNameFor: (jobName) => names.job(jobName),
     });

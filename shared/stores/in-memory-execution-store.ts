@@ -1,5 +1,5 @@
-import { abandonedAttempt, mayStartAttempt } from '../executor/attempt-claim';
 import { isCancellable } from '../control/cancellable';
+import { abandonedAttempt, mayStartAttempt } from '../executor/attempt-claim';
 import type { Execution } from '../executor/execution';
 import type { ClaimResult, ExecutionStore, OpenRunStore } from '../ports/execution-store';
 import type {

@@ -21,6 +21,7 @@ import type { RunRequest } from '../executor/run-request';
 import { silentLogger } from '../logging/silent-logger';
 import { deadLetterQueueOf, type ResourceNames } from '../naming/resource-names';
 import type { Logger } from '../ports/logger';
+import { DEAD_LETTER_ATTRIBUTES, REDRIVE_KEY_PREFIX } from './dead-letter-attributes';
 import { type RetryBackoffOptions, retryDelaySeconds } from './retry-backoff';
 
 export interface WorkerDependencies {
@@ -87,15 +88,8 @@ const BUSY_RETRY_SECONDS = 30;
 
 // For a message without a run id, key, or tick: its redeliveries share one run, by message id.
 const MESSAGE_KEY_PREFIX = 'sqs-message:';
-// For a message redriven from the dead-letter queue: one new run per redriven message.
-const REDRIVE_KEY_PREFIX = 'redrive:';
 const UNREADABLE_JOB = '_unreadable-message';
 
-/** Message attributes a dead-lettered run carries, beside its message as it was sent. */
-export const DEAD_LETTER_ATTRIBUTES = {
-  reason: 'jobsDeadLetterReason',
-  runId: 'jobsRunId',
-} as const;
 // SQS allows 10 attributes a message and 256 KB in all; the reason is kept short of both.
 const MAX_MESSAGE_ATTRIBUTES = 10;
 const MAX_REASON_LENGTH = 1000;

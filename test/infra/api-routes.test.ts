@@ -10,6 +10,7 @@ import { defineJob } from '../../shared/job/define-job';
 import { InMemoryAlertConfigStore } from '../../shared/stores/in-memory-alert-config-store';
 import { InMemoryExecutionStore } from '../../shared/stores/in-memory-execution-store';
 import { InMemoryJobStateStore } from '../../shared/stores/in-memory-job-state-store';
+import { noDeadLetters } from '../support/no-dead-letters';
 import { buildJobsApp, SYNTH_TIMEOUT_MS } from './jobs-app';
 
 /**
@@ -57,6 +58,7 @@ function apiHandler() {
     }),
     jobStateStore,
     jobControl: new JobControl({ jobs, jobStateStore }),
+    deadLetters: noDeadLetters,
     runCancel: new RunCancel({ jobs, cancellations: history }),
     runTrigger: new RunTrigger({
       jobs,

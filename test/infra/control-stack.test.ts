@@ -140,6 +140,23 @@ describe('ControlStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
       });
     });
 
+    it("may read, hold and delete messages of the jobs' dead-letter queues only, to list and redrive them", () => {
+      const template = controlTemplate();
+
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('^ApiFunctionRole') }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Allow',
+              Action: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage'],
+              Resource: arn('sqs', 'acme_*_dlq'),
+            }),
+          ]),
+        },
+      });
+    });
+
     it('may describe the three tables and read the queues’ attributes, for GET /health', () => {
       const template = controlTemplate();
 

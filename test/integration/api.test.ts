@@ -14,6 +14,7 @@ import { DynamoDbAlertConfigStore } from '../../shared/stores/dynamodb/dynamodb-
 import { DynamoDbExecutionStore } from '../../shared/stores/dynamodb/dynamodb-execution-store';
 import { DynamoDbJobStateStore } from '../../shared/stores/dynamodb/dynamodb-job-state-store';
 import { awsTestServerNames, createUniqueTables, useDynamoDb } from '../support/aws-test-servers';
+import { noDeadLetters } from '../support/no-dead-letters';
 
 const dynamoDb = useDynamoDb();
 
@@ -57,6 +58,7 @@ async function setup() {
     jobControl: new JobControl({ jobs, jobStateStore }),
     alertConfigStore: new DynamoDbAlertConfigStore({ client, tableName: tables.alertConfig }),
     runTrigger: new RunTrigger({ jobs, enqueuer, history: executionStore, clock }),
+    deadLetters: noDeadLetters,
     runCancel: new RunCancel({ jobs, cancellations: executionStore, clock }),
     clock,
   });

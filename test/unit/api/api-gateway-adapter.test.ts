@@ -12,6 +12,7 @@ import { JobResult } from '../../../shared/job/job-result';
 import { InMemoryAlertConfigStore } from '../../../shared/stores/in-memory-alert-config-store';
 import { InMemoryExecutionStore } from '../../../shared/stores/in-memory-execution-store';
 import { InMemoryJobStateStore } from '../../../shared/stores/in-memory-job-state-store';
+import { noDeadLetters } from '../../support/no-dead-letters';
 
 const ALICE = 'arn:aws:iam::123456789012:user/alice';
 
@@ -180,6 +181,7 @@ describe('apiGatewayHandler', () => {
         jobStateStore,
         jobControl: new JobControl({ jobs, jobStateStore }),
         alertConfigStore: new InMemoryAlertConfigStore(),
+        deadLetters: noDeadLetters,
         runCancel: new RunCancel({ jobs, cancellations: new InMemoryExecutionStore() }),
         runTrigger: new RunTrigger({
           jobs,
@@ -213,6 +215,7 @@ describe('apiGatewayHandler', () => {
         jobStateStore,
         jobControl: new JobControl({ jobs, jobStateStore }),
         alertConfigStore: new InMemoryAlertConfigStore(),
+        deadLetters: noDeadLetters,
         runCancel: new RunCancel({ jobs, cancellations: new InMemoryExecutionStore() }),
         runTrigger: new RunTrigger({ jobs, history, enqueuer: { enqueue: async () => {} } }),
       }),

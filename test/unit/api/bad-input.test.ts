@@ -21,6 +21,7 @@ import type { ExecutionHistory } from '../../../shared/ports/execution-history';
 import { InMemoryAlertConfigStore } from '../../../shared/stores/in-memory-alert-config-store';
 import { InMemoryExecutionStore } from '../../../shared/stores/in-memory-execution-store';
 import { InMemoryJobStateStore } from '../../../shared/stores/in-memory-job-state-store';
+import { noDeadLetters } from '../../support/no-dead-letters';
 
 // What a caller may send wrong, and how the API answers it: a 4xx with a JSON
 // { error, message, details? } that says what is wrong, its size, the limit and what to do;
@@ -48,6 +49,7 @@ function setup(options: { history?: Partial<ExecutionHistory>; enqueuer?: Enqueu
     jobStateStore,
     jobControl: new JobControl({ jobs, jobStateStore }),
     alertConfigStore: new InMemoryAlertConfigStore(),
+    deadLetters: noDeadLetters,
     runCancel: new RunCancel({ jobs, cancellations: store, clock }),
     runTrigger: new RunTrigger({
       jobs,

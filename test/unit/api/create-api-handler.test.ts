@@ -14,12 +14,14 @@ import { defineJob } from '../../../shared/job/define-job';
 import type { AnyJobDefinition } from '../../../shared/job/job-definition';
 import { JobResult } from '../../../shared/job/job-result';
 import { MemoryLogger } from '../../../shared/logging/memory-logger';
+import type { DeadLetters } from '../../../shared/ports/dead-letters';
 import type { EnqueuedRun } from '../../../shared/ports/enqueuer';
 import type { ExecutionHistory, Page, PageRequest } from '../../../shared/ports/execution-history';
 import type { HealthCheck } from '../../../shared/ports/health-check';
 import { InMemoryAlertConfigStore } from '../../../shared/stores/in-memory-alert-config-store';
 import { InMemoryExecutionStore } from '../../../shared/stores/in-memory-execution-store';
 import { InMemoryJobStateStore } from '../../../shared/stores/in-memory-job-state-store';
+import { noDeadLetters } from '../../support/no-dead-letters';
 
 const nightlyReport = defineJob({
   name: 'nightly-report',
@@ -123,6 +125,7 @@ function setup(
     history?: ExecutionHistory;
     jobs?: readonly AnyJobDefinition[];
     healthChecks?: readonly HealthCheck[];
+    deadLetters?: DeadLetters;
   } = {},
 ) {
   const clock = new ManualClock(NOW);
@@ -138,6 +141,7 @@ function setup(
     jobStateStore,
     jobControl: new JobControl({ jobs, jobStateStore }),
     alertConfigStore,
+    deadLetters: options.deadLetters ?? noDeadLetters,
     runCancel: new RunCancel({ jobs, cancellations: store, clock }),
     runTrigger: new RunTrigger({
       jobs,
@@ -617,6 +621,119 @@ describe('POST /jobs/{name}/runs/{runId}/cancel', () => {
   });
 });
 
+describe('a job’s dead letters', () => {
+  function recordingDeadLetters() {
+    const calls: unknown[] = [];
+    const deadLetters: DeadLetters = {
+      list: async (jobName, options) => {
+        calls.push(['list', jobName, options]);
+        return {
+          deadLetters: [
+            {
+              messageId: 'm-1',
+              runId: 'run-1',
+              sentAt: NOW,
+              reason: 'retries spent: disk full',
+              input: { day: '2026-11-22' },
+            },
+          ],
+          approximateCount: 1,
+        };
+      },
+      redrive: async (jobName, options) => {
+        calls.push(['redrive', jobName, options]);
+        return { redriven: [{ messageId: 'm-1', runId: 'run-9', retryOf: 'run-1' }], notFound: [] };
+      },
+    };
+    return { calls, deadLetters };
+  }
+
+  it('lists them with GET …/dead-letters, up to ?limit', async () => {
+    const { calls, deadLetters } = recordingDeadLetters();
+    const { call } = setup({ deadLetters });
+
+    const response = await call('GET', '/jobs/nightly-report/dead-letters', {
+      query: { limit: '5' },
+    });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json).toEqual({
+      jobName: 'nightly-report',
+      deadLetters: [
+        {
+          messageId: 'm-1',
+          runId: 'run-1',
+          sentAt: NOW,
+          reason: 'retries spent: disk full',
+          input: { day: '2026-11-22' },
+        },
+      ],
+      approximateCount: 1,
+    });
+    expect(calls).toEqual([['list', 'nightly-report', { limit: 5 }]]);
+  });
+
+  it('redrives all of them with no body, or the ones named, and logs who did', async () => {
+    const { calls, deadLetters } = recordingDeadLetters();
+    const { call, logger } = setup({ deadLetters });
+
+    const all = await call('POST', '/jobs/nightly-report/dead-letters/redrive', {
+      principal: 'local:alice',
+    });
+    const some = await call('POST', '/jobs/nightly-report/dead-letters/redrive', {
+      body: JSON.stringify({ messageIds: ['m-1'] }),
+    });
+
+    expect(all.statusCode).toBe(200);
+    expect(all.json).toEqual({
+      jobName: 'nightly-report',
+      redriven: [{ messageId: 'm-1', runId: 'run-9', retryOf: 'run-1' }],
+      notFound: [],
+    });
+    expect(some.statusCode).toBe(200);
+    expect(calls).toEqual([
+      ['redrive', 'nightly-report', {}],
+      ['redrive', 'nightly-report', { messageIds: ['m-1'] }],
+    ]);
+    expect(logger.entries).toContainEqual(
+      expect.objectContaining({
+        message: 'Dead letters sent back to their queue',
+        attributes: expect.objectContaining({ redrivenBy: 'local:alice' }),
+      }),
+    );
+  });
+
+  it('answers 400 for an empty list of ids or a misspelt field, and 404 for an unknown job', async () => {
+    const { calls, deadLetters } = recordingDeadLetters();
+    const { call } = setup({ deadLetters });
+
+    const empty = await call('POST', '/jobs/nightly-report/dead-letters/redrive', {
+      body: JSON.stringify({ messageIds: [] }),
+    });
+    const misspelt = await call('POST', '/jobs/nightly-report/dead-letters/redrive', {
+      body: JSON.stringify({ messageId: 'm-1' }),
+    });
+    const unknown = await call('GET', '/jobs/nightly-reprot/dead-letters');
+    const badLimit = await call('GET', '/jobs/nightly-report/dead-letters', {
+      query: { limit: '0' },
+    });
+
+    expect([
+      empty.statusCode,
+      misspelt.statusCode,
+      unknown.statusCode,
+      badLimit.statusCode,
+    ]).toEqual([400, 400, 404, 400]);
+    expect(empty.json.details).toEqual([
+      {
+        path: 'messageIds',
+        message: 'must list at least one message id; leave it out to redrive them all',
+      },
+    ]);
+    expect(calls).toEqual([]);
+  });
+});
+
 describe('POST /jobs/{name}/runs/{runId}/retry', () => {
   it('enqueues a retry of a failed run with its input and answers 202', async () => {
     const { call, store, enqueued } = setup();
@@ -990,6 +1107,7 @@ describe('a job declared paused: true', () => {
       jobStateStore,
       jobControl: new JobControl({ jobs, jobStateStore }),
       alertConfigStore: new InMemoryAlertConfigStore(),
+      deadLetters: noDeadLetters,
       runCancel: new RunCancel({ jobs, cancellations: new InMemoryExecutionStore() }),
       runTrigger: new RunTrigger({
         jobs,
