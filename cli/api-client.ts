@@ -8,6 +8,7 @@ import type {
 } from '../shared/api/api-resources';
 import type { PauseResult } from '../shared/control/job-control';
 import type { CancelAccepted } from '../shared/control/run-cancel';
+import type { DeadLetterList, RedriveResult } from '../shared/ports/dead-letters';
 import { ApiResponseError, ApiUnreachableError } from './errors';
 
 /** The REST API as the commands use it; tests pass a fake. */
@@ -22,6 +23,9 @@ export interface JobsApi {
   retryRun(name: string, runId: string): Promise<{ readonly runId: string }>;
   /** Asks a running run to stop. */
   cancelRun(name: string, runId: string): Promise<CancelAccepted>;
+  listDeadLetters(name: string): Promise<JobDeadLetters>;
+  /** Sends the job's dead letters (all, or these ids) back to its queue. */
+  redriveDeadLetters(name: string, messageIds?: readonly string[]): Promise<JobRedrive>;
   listRuns(name: string, page?: RunsPageRequest): Promise<RunsPage>;
   pause(name: string): Promise<PauseResult>;
   resume(name: string): Promise<PauseResult>;
@@ -30,6 +34,16 @@ export interface JobsApi {
   putAlerts(name: string, config: unknown): Promise<JobAlerts>;
   /** Merges `changes` into the job's alert config: fields given change, a null one is removed. */
   patchAlerts(name: string, changes: unknown): Promise<JobAlerts>;
+}
+
+/** `GET /jobs/{name}/dead-letters`. */
+export interface JobDeadLetters extends DeadLetterList {
+  readonly jobName: string;
+}
+
+/** `POST /jobs/{name}/dead-letters/redrive`. */
+export interface JobRedrive extends RedriveResult {
+  readonly jobName: string;
 }
 
 /** A job's alert config as `GET /jobs/{name}/alerts` shows it. */
@@ -97,6 +111,18 @@ export class HttpJobsApi implements JobsApi {
 
   cancelRun(name: string, runId: string): Promise<CancelAccepted> {
     return this.request('POST', `/jobs/${segment(name)}/runs/${segment(runId)}/cancel`);
+  }
+
+  listDeadLetters(name: string): Promise<JobDeadLetters> {
+    return this.request('GET', `/jobs/${segment(name)}/dead-letters`);
+  }
+
+  redriveDeadLetters(name: string, messageIds?: readonly string[]): Promise<JobRedrive> {
+    return this.request(
+      'POST',
+      `/jobs/${segment(name)}/dead-letters/redrive`,
+      JSON.stringify(messageIds ? { messageIds } : {}),
+    );
   }
 
   listRuns(name: string, page: RunsPageRequest = {}): Promise<RunsPage> {

@@ -5,6 +5,7 @@ import { commandLine } from './arguments';
 import type { CommandContext } from './command-context';
 import { addAlertsCommand } from './commands/alerts';
 import { addCancelCommand } from './commands/cancel';
+import { addDeadLettersCommand } from './commands/dead-letters';
 import { addHistoryCommand } from './commands/history';
 import { addImportCommand } from './commands/import';
 import { addInfoCommand } from './commands/info';
@@ -110,6 +111,7 @@ export function createProgram(context: CommandContext): Command {
   addShowCommand(program, context);
   addRetryCommand(program, context);
   addCancelCommand(program, context);
+  addDeadLettersCommand(program, context);
   addPauseCommand(program, context);
   addAlertsCommand(program, context);
   addResumeCommand(program, context);

@@ -135,6 +135,49 @@ describe('the local runtime, through its REST API', { timeout: E2E_TIMEOUT_MS },
     });
   });
 
+  it('lists a run that failed for good among its dead letters, and redrives it as a new run that runs', async () => {
+    let calls = 0;
+    const failing = named(
+      defineJob({
+        name: 'fails-twice',
+        retries: 0,
+        run: async () => {
+          calls += 1;
+          if (calls === 1) throw new Error('the upstream file is missing');
+          return JobResult.success('imported, once the file came');
+        },
+      }),
+    );
+    const runtime = await start([failing]);
+    const { body } = await api(runtime, '/jobs/fails-twice/runs', { method: 'POST', body: {} });
+
+    const listed = await eventually(
+      async () => (await api(runtime, '/jobs/fails-twice/dead-letters')).body,
+      (answer) => (answer.deadLetters as unknown[]).length === 1,
+    );
+    const [letter] = listed.deadLetters as { messageId: string; runId: string; reason: string }[];
+    const redrive = await api(runtime, '/jobs/fails-twice/dead-letters/redrive', {
+      method: 'POST',
+      body: { messageIds: [letter?.messageId] },
+    });
+    const [redriven] = redrive.body.redriven as { runId: string; retryOf: string }[];
+    const retry = await eventually(
+      async () => (await api(runtime, `/jobs/fails-twice/runs/${redriven?.runId}`)).body,
+      (details) => details.status === 'succeeded',
+    );
+    const after = await api(runtime, '/jobs/fails-twice/dead-letters');
+
+    expect(letter).toMatchObject({
+      runId: body.runId,
+      reason: expect.stringContaining('upstream file'),
+    });
+    expect(redriven?.retryOf).toBe(body.runId);
+    expect(retry.attempts).toEqual([
+      expect.objectContaining({ trigger: 'retry', retryOf: body.runId, status: 'succeeded' }),
+    ]);
+    expect(after.body.deadLetters).toEqual([]);
+  });
+
   it('skips the next tick of a paused job', async () => {
     const clock = new ManualClock('2026-07-01T08:59:30Z');
     const everyMinute = named(

@@ -60,6 +60,8 @@ export function fakeApi(methods: Partial<JobsApi> = {}): JobsApi {
     getRun: unexpected('getRun'),
     retryRun: unexpected('retryRun'),
     cancelRun: unexpected('cancelRun'),
+    listDeadLetters: unexpected('listDeadLetters'),
+    redriveDeadLetters: unexpected('redriveDeadLetters'),
     listRuns: unexpected('listRuns'),
     pause: unexpected('pause'),
     resume: unexpected('resume'),
