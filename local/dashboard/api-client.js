@@ -6,6 +6,7 @@
  * @import { ApiErrorBody, JobDetails, JobSummary, RunDetails, RunsPage } from '../../shared/api/api-resources'
  * @import { PauseResult } from '../../shared/control/job-control'
  * @import { CancelAccepted } from '../../shared/control/run-cancel'
+ * @import { DeadLetterList, RedriveResult } from '../../shared/ports/dead-letters'
  */
 
 /**
@@ -84,6 +85,22 @@ export function postRun(jobName, body) {
 /** @returns {Promise<Pick<Execution, 'runId'>>} the new run, with the same input */
 export function postRetry(/** @type {string} */ jobName, /** @type {string} */ runId) {
   return call('POST', `${runPath(jobName, runId)}/retry`, {});
+}
+
+/**
+ * The job's dead letters.
+ * @returns {Promise<DeadLetterList & { jobName: string }>}
+ */
+export function getDeadLetters(/** @type {string} */ jobName) {
+  return call('GET', `${jobPath(jobName)}/dead-letters`);
+}
+
+/**
+ * Sends all the job's dead letters back to its queue.
+ * @returns {Promise<RedriveResult & { jobName: string }>}
+ */
+export function postRedrive(/** @type {string} */ jobName) {
+  return call('POST', `${jobPath(jobName)}/dead-letters/redrive`);
 }
 
 /** Asks a running run to stop. @returns {Promise<CancelAccepted>} */

@@ -1,6 +1,7 @@
 // @ts-check
 // The selected job: its name and pause state, its settings and next runs, and its history.
 
+import { renderDeadLetters } from './dead-letters.js';
 import { h, renderRegion } from './dom.js';
 import { setPaused } from './job-actions.js';
 import { page } from './page.js';
@@ -30,6 +31,7 @@ export function renderJobPanel() {
   );
   page.triggerLastInput.disabled = job?.lastRun?.input === undefined;
   renderHistory();
+  renderDeadLetters();
 }
 
 function missingJobHeader(/** @type {string} */ name) {

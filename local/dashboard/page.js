@@ -41,6 +41,7 @@ export const page = {
   historyBody: byId('history-body', HTMLTableSectionElement),
   historyMore: byId('history-more', HTMLButtonElement),
   historyStatus: byId('history-status', HTMLElement),
+  deadLetters: byId('dead-letters', HTMLElement),
   drawerBackdrop: byId('drawer-backdrop', HTMLElement),
   runDrawer: byId('run-drawer', HTMLElement),
   runTitle: byId('run-title', HTMLElement),

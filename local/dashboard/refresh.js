@@ -3,6 +3,7 @@
 
 import { errorMessage, isUnreachable } from './api-client.js';
 import { renderConnection } from './connection.js';
+import { loadDeadLetters } from './dead-letters.js';
 import { loadFailures, renderFailures } from './failure-list.js';
 import { loadJobs, renderJobs } from './job-list.js';
 import { renderJobPanel } from './job-panel.js';
@@ -43,7 +44,7 @@ export function refresh() {
 
 async function readEverything() {
   try {
-    await Promise.all([loadJobs(), loadFailures(), loadHistory(), loadRun()]);
+    await Promise.all([loadJobs(), loadFailures(), loadHistory(), loadRun(), loadDeadLetters()]);
     state.lastUpdated = new Date();
     state.connectionError = undefined;
     updateWatching();

@@ -6,6 +6,7 @@ import { isFinished } from './run-status.js';
 /**
  * @import { Execution } from '../../shared/executor/execution'
  * @import { JobDetails, JobSummary, RunDetails } from '../../shared/api/api-resources'
+ * @import { DeadLetter } from '../../shared/ports/dead-letters'
  */
 
 /** After a trigger or a retry, refresh faster until the runs finish, for at most this long. */
@@ -40,6 +41,8 @@ const WATCH_MS = 120_000;
  * @property {string | undefined} failuresError
  * @property {string | undefined} selectedJob
  * @property {RunHistory} history
+ * @property {{ jobName: string; deadLetters: readonly DeadLetter[]; approximateCount: number } | undefined} deadLetters the selected job's
+ * @property {string | undefined} deadLettersError
  * @property {RunRef | undefined} openRun the run in the drawer
  * @property {RunDetails | undefined} run
  * @property {string | undefined} runError
@@ -61,6 +64,8 @@ export const state = {
   failuresError: undefined,
   selectedJob: undefined,
   history: emptyHistory(undefined),
+  deadLetters: undefined,
+  deadLettersError: undefined,
   openRun: undefined,
   run: undefined,
   runError: undefined,

@@ -319,6 +319,43 @@ describe('the dashboard', { timeout: TEST_TIMEOUT_MS }, () => {
     expect(problems).toEqual([]);
   });
 
+  it("lists a job's dead letters and redrives them into new runs", async () => {
+    const ledger = uniqueName('ledger-import');
+    let calls = 0;
+    const runtime = await startRuntime([
+      defineJob({
+        name: ledger,
+        retries: 0,
+        run: async () => {
+          calls += 1;
+          if (calls === 1) throw new Error('the ledger file is missing');
+          return JobResult.success('imported');
+        },
+      }),
+    ]);
+    const { page, problems } = await openDashboard(runtime);
+    await triggerFromPage(page, ledger, '');
+    const runId = (await page.getByTestId('trigger-run-link').textContent()) ?? '';
+
+    const letter = page.locator(`[data-testid="dead-letter"]`);
+    await letter.waitFor({ timeout: RUN_TIMEOUT_MS });
+    expect(await letter.getByRole('link').textContent()).toBe(runId);
+    expect(await letter.getByTestId('dead-letter-reason').textContent()).toContain(
+      'the ledger file is missing',
+    );
+
+    await page.getByTestId('dead-letters-redrive').click();
+    await page
+      .locator('[data-testid="run-row"][data-status="succeeded"]')
+      .waitFor({ timeout: RUN_TIMEOUT_MS });
+    await letter.waitFor({ state: 'detached', timeout: RUN_TIMEOUT_MS });
+
+    expect(await page.getByTestId('notice-redrive').textContent()).toContain(
+      'Sent 1 dead letter back',
+    );
+    expect(problems).toEqual([]);
+  });
+
   it('pauses and resumes a job', async () => {
     const nightly = uniqueName('nightly');
     const runtime = await startRuntime([
