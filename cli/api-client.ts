@@ -34,6 +34,8 @@ export interface JobsApi {
   putAlerts(name: string, config: unknown): Promise<JobAlerts>;
   /** Merges `changes` into the job's alert config: fields given change, a null one is removed. */
   patchAlerts(name: string, changes: unknown): Promise<JobAlerts>;
+  /** Any request, as it is, answered as it is: what a dashboard for this API forwards. */
+  forward(request: HttpRequestSpec): Promise<HttpAnswer>;
 }
 
 /** `GET /jobs/{name}/dead-letters`. */
@@ -153,6 +155,10 @@ export class HttpJobsApi implements JobsApi {
 
   patchAlerts(name: string, changes: unknown): Promise<JobAlerts> {
     return this.request('PATCH', `/jobs/${segment(name)}/alerts`, JSON.stringify(changes));
+  }
+
+  forward(request: HttpRequestSpec): Promise<HttpAnswer> {
+    return this.transport(request);
   }
 
   private async request<T>(

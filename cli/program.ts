@@ -5,6 +5,7 @@ import { commandLine } from './arguments';
 import type { CommandContext } from './command-context';
 import { addAlertsCommand } from './commands/alerts';
 import { addCancelCommand } from './commands/cancel';
+import { addDashboardCommand } from './commands/dashboard';
 import { addDeadLettersCommand } from './commands/dead-letters';
 import { addHistoryCommand } from './commands/history';
 import { addImportCommand } from './commands/import';
@@ -112,6 +113,7 @@ export function createProgram(context: CommandContext): Command {
   addRetryCommand(program, context);
   addCancelCommand(program, context);
   addDeadLettersCommand(program, context);
+  addDashboardCommand(program, context);
   addPauseCommand(program, context);
   addAlertsCommand(program, context);
   addResumeCommand(program, context);

@@ -9,6 +9,7 @@ import { bodyTooLargeResponse } from '../shared/api/request-body';
 import { silentLogger } from '../shared/logging/silent-logger';
 import type { Logger } from '../shared/ports/logger';
 import { refusalOf } from './request-origin';
+import { sessionCookie, sessionProofOf } from './session-token';
 
 export interface ApiServerOptions {
   readonly handler: ApiHandler;
@@ -29,6 +30,12 @@ export interface ApiServerOptions {
   readonly browserModules?: Readonly<Record<string, string>>;
   /** Who local requests are recorded as coming from. @default `local:<OS user name>` */
   readonly principal?: string;
+  /**
+   * A secret every request must carry (the session cookie, or `?token=` on the first page
+   * load, which sets the cookie): for a server that acts with the user's AWS credentials.
+   * @default - none: the loopback, Host and Origin checks alone
+   */
+  readonly sessionToken?: string;
   readonly logger?: Logger;
 }
 
@@ -89,6 +96,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       return;
     }
     const url = new URL(request.url ?? '/', 'http://localhost');
+    if (options.sessionToken !== undefined) {
+      const proof = sessionProofOf(request, url, options.sessionToken);
+      if (proof === undefined) {
+        sendJson(response, 403, {
+          error: 'forbidden',
+          message: `This dashboard acts with your AWS credentials, so it answers only the browser that opened it with the URL jobctl dashboard printed (it carries this session's token). Open that URL, or run npx jobctl dashboard again for a new one.`,
+        });
+        return;
+      }
+      if (proof === 'url') response.setHeader('set-cookie', sessionCookie(options.sessionToken));
+    }
     const isApi = API_PREFIXES.some(
       (prefix) => url.pathname === prefix || url.pathname.startsWith(`${prefix}/`),
     );

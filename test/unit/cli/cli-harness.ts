@@ -68,6 +68,7 @@ export function fakeApi(methods: Partial<JobsApi> = {}): JobsApi {
     getAlerts: unexpected('getAlerts'),
     putAlerts: unexpected('putAlerts'),
     patchAlerts: unexpected('patchAlerts'),
+    forward: unexpected('forward'),
     ...methods,
   };
 }

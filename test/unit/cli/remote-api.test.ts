@@ -1,12 +1,11 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../../cli/program';
 import { API_URL_OUTPUT, connectRemoteApi } from '../../../cli/remote-api';
+import { expectedAuthorization, type Received } from '../../support/sigv4-stand-in';
 import { memoryIo } from './cli-harness';
 
 const cloudFormation = mockClient(CloudFormationClient);
@@ -16,13 +15,6 @@ const CREDENTIALS = {
   secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
   sessionToken: 'session-token-example',
 };
-
-interface Received {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-}
 
 const servers: Server[] = [];
 
@@ -127,7 +119,12 @@ describe('connectRemoteApi', () => {
     const [request] = gateway.received;
     if (!request) throw new Error('no request reached the server');
     const url = new URL(request.url, gateway.url);
-    expect(request.headers.authorization).toBe(await expectedAuthorization(request, gateway.url));
+    expect(request.headers.authorization).toBe(
+      await expectedAuthorization(request, gateway.url, {
+        region: REGION,
+        credentials: CREDENTIALS,
+      }),
+    );
     expect(url.searchParams.get('cursor')).toBe('a b');
   });
 
@@ -143,7 +140,12 @@ describe('connectRemoteApi', () => {
     expect(request.method).toBe('PATCH');
     expect(request.url).toBe('/jobs/nightly-report/alerts');
     expect(request.body).toBe('{"maxAlertsPerHour":5}');
-    expect(request.headers.authorization).toBe(await expectedAuthorization(request, gateway.url));
+    expect(request.headers.authorization).toBe(
+      await expectedAuthorization(request, gateway.url, {
+        region: REGION,
+        credentials: CREDENTIALS,
+      }),
+    );
   });
 
   it('says which stack to pass when the stack does not exist', async () => {
@@ -191,35 +193,3 @@ describe('connectRemoteApi', () => {
     );
   });
 });
-
-/** The SigV4 authorization header the received request should carry, over what it signed. */
-async function expectedAuthorization(request: Received, baseUrl: string): Promise<string> {
-  const authorization = String(request.headers.authorization);
-  const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(';') ?? [];
-  const url = new URL(request.url, baseUrl);
-  const amzDate = String(request.headers['x-amz-date']);
-  const signingDate = new Date(
-    `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
-  );
-  const expected = await new SignatureV4({
-    service: 'execute-api',
-    region: REGION,
-    credentials: CREDENTIALS,
-    sha256: Hash.bind(null, 'sha256'),
-  }).sign(
-    {
-      method: request.method,
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: Object.fromEntries(
-        signedHeaders.map((name) => [name, String(request.headers[name])]),
-      ),
-      ...(request.body !== '' ? { body: request.body } : {}),
-    },
-    { signingDate },
-  );
-  return String(expected.headers.authorization);
-}
