@@ -7,7 +7,7 @@ import { setPaused } from './job-actions.js';
 import { page } from './page.js';
 import { renderHistory } from './run-history.js';
 import { selectedJobDetails, state } from './state.js';
-import { formatDuration, timeElement } from './time-format.js';
+import { formatDuration, timeElement, zonedTimeElement } from './time-format.js';
 
 /**
  * @import { Child } from './dom-types'
@@ -83,7 +83,14 @@ function jobFacts(/** @type {ListedJob} */ job) {
       schedule
         ? [
             h('div', {}, schedule.description ?? schedule.expression),
-            h('code', {}, schedule.expression),
+            h(
+              'div',
+              { class: 'muted small-text' },
+              'as written ',
+              h('code', { testid: 'job-schedule-source' }, schedule.source),
+              ', for Scheduler ',
+              h('code', { testid: 'job-schedule-expression' }, schedule.expression),
+            ),
           ]
         : 'On demand only (trigger it, or enqueue it from another job)',
     ],
@@ -115,7 +122,9 @@ function jobFacts(/** @type {ListedJob} */ job) {
       ? h(
           'ol',
           { class: 'fire-times', testid: 'job-next-runs' },
-          job.nextFireTimes.map((time) => h('li', {}, timeElement(time))),
+          job.nextFireTimes.map((time) =>
+            h('li', {}, schedule ? zonedTimeElement(time, schedule.timezone) : timeElement(time)),
+          ),
         )
       : h('span', { class: 'muted' }, schedule ? 'none to come' : '—'),
   ]);

@@ -76,6 +76,35 @@ export function timeElement(iso, testid, { stacked = false } = {}) {
   );
 }
 
+/**
+ * A time on the job's clock: `Mon 7 Dec, 07:00 Europe/London`, labelled with the zone, and the
+ * reader's own time and UTC on hover; with its relative hint.
+ * @param {string} iso
+ * @param {string} timeZone
+ * @param {string} [testid]
+ */
+export function zonedTimeElement(iso, timeZone, testid) {
+  const onJobClock = new Intl.DateTimeFormat(undefined, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone,
+  }).format(new Date(iso));
+  return h(
+    'time',
+    {
+      datetime: iso,
+      title: `Your time: ${fullTime.format(new Date(iso))}\n${iso} (UTC)`,
+      testid,
+    },
+    h('span', { class: 'abs' }, `${onJobClock} ${timeZone}`),
+    ' ',
+    h('span', { class: 'rel', 'data-rel': iso }, relativeTime(iso)),
+  );
+}
+
 /** @param {number | undefined} ms */
 export function formatDuration(ms) {
   if (typeof ms !== 'number' || Number.isNaN(ms)) return '—';

@@ -356,6 +356,34 @@ describe('the dashboard', { timeout: TEST_TIMEOUT_MS }, () => {
     expect(problems).toEqual([]);
   });
 
+  it("shows a schedule as written and as Scheduler takes it, and the next runs on the job's clock", async () => {
+    const opening = uniqueName('market-open');
+    const runtime = await startRuntime([
+      defineJob({
+        name: opening,
+        schedule: { cron: '0 7 * * 1-5', timezone: 'America/New_York' },
+        run: async () => JobResult.success('rang the bell'),
+      }),
+    ]);
+    const { page, problems } = await openDashboard(runtime);
+
+    await jobRow(page, opening).getByTestId('job-title').click();
+    const panel = page.locator(`[data-testid="job-panel"][data-job="${opening}"]`);
+    const nextRuns = panel.getByTestId('job-next-runs').locator('li');
+    await nextRuns.first().waitFor();
+
+    expect(await panel.getByTestId('job-schedule-source').textContent()).toBe('0 7 * * 1-5');
+    expect(await panel.getByTestId('job-schedule-expression').textContent()).toBe(
+      'cron(0 7 ? * MON-FRI *)',
+    );
+    for (const text of await nextRuns.locator('.abs').allTextContents()) {
+      // 07:00 on the job's clock, whatever the browser's zone; the locale may add AM.
+      expect(text).toMatch(/07:00( AM)? America\/New_York$/);
+    }
+    expect(await nextRuns.first().locator('time').getAttribute('title')).toContain('Your time:');
+    expect(problems).toEqual([]);
+  });
+
   it('pauses and resumes a job', async () => {
     const nightly = uniqueName('nightly');
     const runtime = await startRuntime([
