@@ -6,7 +6,7 @@ import { renderConnection } from './connection.js';
 import { closeRun, onRoute } from './navigation.js';
 import { page } from './page.js';
 import { refresh, scheduleRefresh } from './refresh.js';
-import { loadOlderRuns } from './run-history.js';
+import { loadOlderRuns, setUpHistoryFilters } from './run-history.js';
 import { state } from './state.js';
 import { refreshTimes } from './time-format.js';
 import { formatInput, submitTrigger, useLastInput } from './trigger-form.js';
@@ -18,6 +18,7 @@ page.triggerInput.addEventListener('keydown', (event) => {
 page.triggerFormat.addEventListener('click', formatInput);
 page.triggerLastInput.addEventListener('click', useLastInput);
 page.historyMore.addEventListener('click', loadOlderRuns);
+setUpHistoryFilters();
 page.runClose.addEventListener('click', closeRun);
 page.drawerBackdrop.addEventListener('click', closeRun);
 page.refreshNow.addEventListener('click', () => refresh());

@@ -41,6 +41,8 @@ export const page = {
   historyBody: byId('history-body', HTMLTableSectionElement),
   historyMore: byId('history-more', HTMLButtonElement),
   historyStatus: byId('history-status', HTMLElement),
+  historyStatusFilter: byId('history-status-filter', HTMLSelectElement),
+  historyTriggerFilter: byId('history-trigger-filter', HTMLSelectElement),
   deadLetters: byId('dead-letters', HTMLElement),
   drawerBackdrop: byId('drawer-backdrop', HTMLElement),
   runDrawer: byId('run-drawer', HTMLElement),

@@ -6,7 +6,7 @@ import { h, placeholderRow, renderRegion } from './dom.js';
 import { notice } from './notices.js';
 import { page } from './page.js';
 import { runHref } from './routes.js';
-import { TRIGGER_LABELS } from './run-labels.js';
+import { STATUS_LABELS, TRIGGER_LABELS } from './run-labels.js';
 import { opensRun, retryCell, runOutcome, statusBadge } from './run-parts.js';
 import { runKey, state } from './state.js';
 import { durationElement, timeElement } from './time-format.js';
@@ -61,12 +61,38 @@ export async function loadOlderRuns() {
   }
 }
 
+/**
+ * Fills the history's filters with every status and trigger there is (the labels' own keys), and
+ * renders the history again when one changes. The filters apply to the runs loaded so far.
+ */
+export function setUpHistoryFilters() {
+  for (const [select, labels] of /** @type {const} */ ([
+    [page.historyStatusFilter, STATUS_LABELS],
+    [page.historyTriggerFilter, TRIGGER_LABELS],
+  ])) {
+    for (const [value, label] of Object.entries(labels)) {
+      select.append(h('option', { value }, label));
+    }
+    select.addEventListener('change', () => renderHistory());
+  }
+}
+
+/** @param {Execution} run */
+function shown(run) {
+  const status = page.historyStatusFilter.value;
+  const trigger = page.historyTriggerFilter.value;
+  return (status === '' || run.status === status) && (trigger === '' || run.trigger === trigger);
+}
+
 export function renderHistory() {
   const history = state.history;
+  const filtered = page.historyStatusFilter.value !== '' || page.historyTriggerFilter.value !== '';
+  const runs = history.runs.filter(shown);
   renderRegion(
     page.historyBody,
     {
-      runs: history.runs,
+      runs,
+      filtered,
       loaded: history.loaded,
       error: history.error,
       fresh: [...state.fresh],
@@ -78,12 +104,14 @@ export function renderHistory() {
         return placeholderRow(COLUMNS, history.error, { isError: true });
       }
       if (!history.loaded) return placeholderRow(COLUMNS, 'Loading runs…');
-      if (history.runs.length === 0) {
-        return placeholderRow(COLUMNS, 'No runs yet. Trigger one above.', {
-          testid: 'history-empty',
-        });
+      if (runs.length === 0) {
+        return placeholderRow(
+          COLUMNS,
+          filtered ? 'No run loaded matches the filters.' : 'No runs yet. Trigger one above.',
+          { testid: 'history-empty' },
+        );
       }
-      return history.runs.map(historyRow);
+      return runs.map(historyRow);
     },
   );
   page.historyMore.hidden = history.nextCursor === undefined;

@@ -384,6 +384,41 @@ describe('the dashboard', { timeout: TEST_TIMEOUT_MS }, () => {
     expect(problems).toEqual([]);
   });
 
+  it("filters a job's history by status and by trigger", async () => {
+    const sync = uniqueName('partner-sync');
+    const runtime = await startRuntime([
+      defineJob({
+        name: sync,
+        retries: 0,
+        input: z.object({ fail: z.boolean() }),
+        run: async (ctx) =>
+          ctx.input.fail ? JobResult.failure('the partner refused') : JobResult.success('synced'),
+      }),
+    ]);
+    const { page, problems } = await openDashboard(runtime);
+    await triggerFromPage(page, sync, '{"fail": false}');
+    await page.locator('[data-testid="run-row"][data-status="succeeded"]').waitFor({
+      timeout: RUN_TIMEOUT_MS,
+    });
+    await triggerFromPage(page, sync, '{"fail": true}');
+    await page.locator('[data-testid="run-row"][data-status="failed"]').waitFor({
+      timeout: RUN_TIMEOUT_MS,
+    });
+
+    await page.getByTestId('history-status-filter').selectOption('failed');
+    const rows = page.getByTestId('run-row');
+    const failedOnly = await rows.evaluateAll((found) => found.map((row) => row.dataset.status));
+    await page.getByTestId('history-status-filter').selectOption('');
+    await page.getByTestId('history-trigger-filter').selectOption('schedule');
+    const empty = await page.getByTestId('history-empty').textContent();
+    await page.getByTestId('history-trigger-filter').selectOption('api');
+
+    expect(failedOnly).toEqual(['failed']);
+    expect(empty).toBe('No run loaded matches the filters.');
+    expect(await rows.count()).toBe(2);
+    expect(problems).toEqual([]);
+  });
+
   it('pauses and resumes a job', async () => {
     const nightly = uniqueName('nightly');
     const runtime = await startRuntime([
