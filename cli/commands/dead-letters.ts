@@ -44,6 +44,9 @@ export async function deadLetters(
       result.redriven.length === 0
         ? `Sent nothing back: ${name}'s dead-letter queue held ${messageIds ? 'none of those' : 'nothing'}.`
         : `Follow them: ${context.commandLine('history', name)}`,
+      ...(result.more
+        ? [`More remain: one redrive sends ${result.redriven.length}; run it again for the rest.`]
+        : []),
     ]);
     if (result.notFound.length > 0) {
       throw new CliError(

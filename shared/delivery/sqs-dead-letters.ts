@@ -25,6 +25,8 @@ export interface SqsDeadLettersOptions {
 }
 
 const DEFAULT_LIMIT = 50;
+/** The most one redrive sends back, so that it answers within the API's 30 s; `more` says so. */
+export const MAX_REDRIVE = 500;
 export const MAX_DEAD_LETTER_LIST = 100;
 // Long enough to list or redrive a batch; what is not redriven is made visible again at once.
 const HOLD_SECONDS = 30;
@@ -44,10 +46,9 @@ export class SqsDeadLetters implements DeadLetters {
   async list(jobName: string, options: { readonly limit?: number } = {}): Promise<DeadLetterList> {
     const limit = Math.min(options.limit ?? DEFAULT_LIMIT, MAX_DEAD_LETTER_LIST);
     const queueUrl = this.options.queues.deadLetterQueueFor(jobName).url;
-    const [received, approximateCount] = await Promise.all([
-      this.receiveUpTo(queueUrl, limit),
-      this.approximateCount(queueUrl),
-    ]);
+    // First: SQS leaves the messages this receives (in flight) out of its count.
+    const approximateCount = await this.approximateCount(queueUrl);
+    const received = await this.receiveUpTo(queueUrl, limit);
     await this.release(queueUrl, received);
     return { deadLetters: received.map(deadLetterOf), approximateCount };
   }
@@ -59,12 +60,19 @@ export class SqsDeadLetters implements DeadLetters {
     const deadLetterUrl = this.options.queues.deadLetterQueueFor(jobName).url;
     const queueUrl = this.options.queues.queueFor(jobName).url;
     const wanted = options.messageIds ? new Set(options.messageIds) : undefined;
+    // What the queue held when the redrive began: a redriven run that fails again comes back
+    // as a message sent after this, and sending it again would never end.
+    const startedAt = Date.now();
     const redriven: Redriven[] = [];
     const found = new Set<string>();
-    for (;;) {
+    let more = false;
+    while (!more) {
       const batch = await this.receiveUpTo(deadLetterUrl, MAX_DEAD_LETTER_LIST);
       if (batch.length === 0) break;
-      const chosen = batch.filter((message) => !wanted || wanted.has(message.MessageId ?? ''));
+      const chosen = batch
+        .filter((message) => sentBefore(message, startedAt))
+        .filter((message) => !wanted || wanted.has(message.MessageId ?? ''))
+        .slice(0, MAX_REDRIVE - redriven.length);
       await this.release(
         deadLetterUrl,
         batch.filter((message) => !chosen.includes(message)),
@@ -74,12 +82,14 @@ export class SqsDeadLetters implements DeadLetters {
         found.add(message.MessageId ?? '');
       }
       if (wanted && [...wanted].every((id) => found.has(id))) break;
-      // Only chosen ones remain to look for, and this batch held none of them: the queue was read.
+      // None of what is left is for this redrive: the queue was read.
       if (chosen.length === 0) break;
+      more = redriven.length >= MAX_REDRIVE;
     }
     return {
       redriven,
       notFound: wanted ? [...wanted].filter((id) => !found.has(id)) : [],
+      ...(more ? { more: true } : {}),
     };
   }
 
@@ -163,6 +173,11 @@ export class SqsDeadLetters implements DeadLetters {
     );
     return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
   }
+}
+
+function sentBefore(message: Message, time: number): boolean {
+  const sent = Number(message.Attributes?.SentTimestamp);
+  return !Number.isFinite(sent) || sent < time;
 }
 
 function runIdOf(message: Message): string | undefined {

@@ -35,13 +35,18 @@ export interface RedriveResult {
   readonly redriven: readonly Redriven[];
   /** Ids asked for that the queue did not hold. */
   readonly notFound: readonly string[];
+  /** True when one redrive's share was sent and more remain: redrive again. */
+  readonly more?: boolean;
 }
 
 /** Each job's dead-letter queue, read and sent back. */
 export interface DeadLetters {
   /** Up to `limit` of the job's dead letters, oldest first as SQS hands them out. */
   list(jobName: string, options?: { readonly limit?: number }): Promise<DeadLetterList>;
-  /** Sends the chosen dead letters (all, when no ids are given) back to the job's queue. */
+  /**
+   * Sends the chosen dead letters (all, when no ids are given) back to the job's queue: those it
+   * held when the redrive began, not the ones that fail again meanwhile and come back.
+   */
   redrive(
     jobName: string,
     options?: { readonly messageIds?: readonly string[] },

@@ -1,4 +1,9 @@
-import { ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { QueueAddress, QueueLocator } from '../../shared/delivery/queue-locator';
 import { SqsDeadLetters } from '../../shared/delivery/sqs-dead-letters';
@@ -121,6 +126,32 @@ describe(`a job's dead letters on ${awsTestServerNames.sqs}`, () => {
     expect(
       (await deadLetters.list('export')).deadLetters.map((letter) => letter.messageId),
     ).toEqual([kept]);
+  });
+
+  it('sends back what the queue held when it began, not the runs that fail again meanwhile', async () => {
+    const { queue, deadLetterQueue, sqsClient, deadLetters } = await setup();
+    for (let index = 0; index < 3; index++) {
+      await deadLetterFromWorker(sqsClient, deadLetterQueue, `run-${index}`);
+    }
+    // A worker whose job fails at once: whatever reaches the job's queue goes straight back.
+    let failing = true;
+    const failAgain = (async () => {
+      while (failing) {
+        for (const message of await receiveAll(sqsClient, queue)) {
+          await deadLetterFromWorker(sqsClient, deadLetterQueue, `again-${message.MessageId}`);
+          await sqsClient.send(
+            new DeleteMessageCommand({ QueueUrl: queue.url, ReceiptHandle: message.ReceiptHandle }),
+          );
+        }
+      }
+    })();
+
+    const result = await deadLetters.redrive('export');
+    failing = false;
+    await failAgain;
+
+    expect(result.redriven).toHaveLength(3);
+    expect(result).not.toHaveProperty('more');
   });
 
   it('sends them all back when no ids are given', async () => {
