@@ -3,6 +3,7 @@
 // fetched from elsewhere. This one wires the page's controls; each region is a module of its own.
 
 import { renderConnection } from './connection.js';
+import { syncFieldsFromText } from './input-fields.js';
 import { closeRun, onRoute } from './navigation.js';
 import { page } from './page.js';
 import { refresh, scheduleRefresh } from './refresh.js';
@@ -16,6 +17,7 @@ page.triggerInput.addEventListener('keydown', (event) => {
   if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) page.triggerForm.requestSubmit();
 });
 page.triggerFormat.addEventListener('click', formatInput);
+page.triggerInput.addEventListener('input', syncFieldsFromText);
 page.triggerLastInput.addEventListener('click', useLastInput);
 page.historyMore.addEventListener('click', loadOlderRuns);
 setUpHistoryFilters();

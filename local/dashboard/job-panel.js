@@ -3,6 +3,7 @@
 
 import { renderDeadLetters } from './dead-letters.js';
 import { h, renderRegion } from './dom.js';
+import { renderInputFields } from './input-fields.js';
 import { setPaused } from './job-actions.js';
 import { page } from './page.js';
 import { renderHistory } from './run-history.js';
@@ -30,6 +31,7 @@ export function renderJobPanel() {
     job ? jobFacts(job) : [],
   );
   page.triggerLastInput.disabled = job?.lastRun?.input === undefined;
+  renderInputFields(job);
   renderHistory();
   renderDeadLetters();
 }

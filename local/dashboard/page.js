@@ -32,6 +32,7 @@ export const page = {
   jobHeader: byId('job-header', HTMLElement),
   jobFacts: byId('job-facts', HTMLElement),
   triggerForm: byId('trigger-form', HTMLFormElement),
+  triggerFields: byId('trigger-fields', HTMLElement),
   triggerInput: byId('trigger-input', HTMLTextAreaElement),
   triggerKey: byId('trigger-key', HTMLInputElement),
   triggerSubmit: byId('trigger-submit', HTMLButtonElement),

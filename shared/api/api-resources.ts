@@ -47,6 +47,10 @@ export interface JobDetails extends JobSummary {
   readonly nextFireTimes: readonly string[];
   /** The latest attempt of the job's latest run, in full; null when it never ran. */
   readonly lastRun: Execution | null;
+  /** The input zod's schema accepts, as JSON Schema; absent without one (see `inputJsonSchemaOf`). */
+  readonly inputSchema?: Readonly<Record<string, unknown>>;
+  /** An input the schema accepts, to start from. */
+  readonly inputExample?: unknown;
 }
 
 /** A page of runs, each as its latest attempt, newest first. */

@@ -32,6 +32,7 @@ import type { ApiHandler, ApiRequest, ApiResponse } from './api-request';
 import type { JobDetails, JobSummary, LastRun, RunDetails, RunsPage } from './api-resources';
 import { Router } from './api-router';
 import { API_ROUTES, type ApiRouteKey, type RouteParams, routeKeyOf } from './api-routes';
+import { exampleOf, inputJsonSchemaOf } from './input-schema';
 import { jsonResponse } from './json-response';
 import { unreadableBodyResponse } from './request-body';
 import {
@@ -148,6 +149,7 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
         overlap: job.overlap,
         nextFireTimes: fireTimesOf(job, NEXT_FIRE_TIMES),
         lastRun: latest,
+        ...inputDescriptionOf(job),
       };
       return jsonResponse(200, details);
     },
@@ -316,6 +318,13 @@ function checkedParams(
     );
   }
   return params;
+}
+
+function inputDescriptionOf(
+  job: AnyNamedJobDefinition,
+): Pick<JobDetails, 'inputSchema' | 'inputExample'> {
+  const inputSchema = inputJsonSchemaOf(job);
+  return inputSchema ? { inputSchema, inputExample: exampleOf(inputSchema) } : {};
 }
 
 function lastRunOf(latest: Execution): LastRun {

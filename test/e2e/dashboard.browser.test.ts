@@ -419,6 +419,43 @@ describe('the dashboard', { timeout: TEST_TIMEOUT_MS }, () => {
     expect(problems).toEqual([]);
   });
 
+  it("builds the trigger form's fields from the job's input schema, with an example to start from", async () => {
+    const notify = uniqueName('notify-ops');
+    const runtime = await startRuntime([
+      defineJob({
+        name: notify,
+        input: z.object({
+          to: z.email().describe('who gets it'),
+          kind: z.enum(['page', 'email']),
+          copies: z.number().int().default(1),
+          urgent: z.boolean().optional(),
+        }),
+        run: async (ctx) =>
+          JobResult.success(`${ctx.input.kind} to ${ctx.input.to}, urgent: ${ctx.input.urgent}`),
+      }),
+    ]);
+    const { page, problems } = await openDashboard(runtime);
+    await jobRow(page, notify).getByTestId('job-title').click();
+    const fields = page.getByTestId('trigger-fields');
+    await fields.getByTestId('trigger-field-to').waitFor();
+
+    await fields.getByTestId('trigger-use-example').click();
+    const example = JSON.parse(await page.getByTestId('trigger-input').inputValue());
+    await fields.getByTestId('trigger-field-to').fill('ops@example.com');
+    await fields.getByTestId('trigger-field-urgent').check();
+    const edited = JSON.parse(await page.getByTestId('trigger-input').inputValue());
+    await page.getByTestId('trigger-submit').click();
+    await page
+      .locator('[data-testid="run-row"][data-status="succeeded"]')
+      .waitFor({ timeout: RUN_TIMEOUT_MS });
+
+    expect(example).toEqual({ to: 'user@example.com', kind: 'page' });
+    expect(await fields.getByTestId('trigger-field-kind').inputValue()).toBe('page');
+    expect(edited).toEqual({ to: 'ops@example.com', kind: 'page', urgent: true });
+    expect(await fields.locator('.hint').first().textContent()).toBe('who gets it');
+    expect(problems).toEqual([]);
+  });
+
   it('pauses and resumes a job', async () => {
     const nightly = uniqueName('nightly');
     const runtime = await startRuntime([
