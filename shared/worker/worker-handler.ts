@@ -305,6 +305,8 @@ function dispositionOf(
   if (execution.willRetry) {
     return { kind: 'again', visibilitySeconds: retryDelaySeconds(execution.attempt, backoff) };
   }
+  // Someone stopped it on purpose: history says who; no dead letter, no redrive of it.
+  if (execution.cancelledBy !== undefined) return { kind: 'done' };
   // Retries used up: to the dead letters, where an alarm watches. A failure that said not to
   // retry (NonRetriableError) before then is done: history has it.
   if (FAILED_STATUSES.has(execution.status) && execution.attempt >= execution.maxAttempts) {

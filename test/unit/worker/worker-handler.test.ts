@@ -56,6 +56,8 @@ function setup(jobs: AnyJobDefinition[], options: SetupOptions = {}) {
     executionStore: options.executionStore ?? history,
     jobStateStore: new InMemoryJobStateStore(),
     enqueuer: { enqueue: async (run) => void enqueued.push(run) },
+    cancellations: history,
+    cancelPollMs: 5,
     ...(options.recordingReserveMs !== undefined
       ? { recordingReserveMs: options.recordingReserveMs }
       : {}),
@@ -216,6 +218,30 @@ describe('a message whose last attempt fails', () => {
         },
       },
     ]);
+  });
+
+  it('is done, not dead-lettered, when someone cancelled it', async () => {
+    const { handler, history } = setup([
+      defineJob({
+        name: 'stops',
+        retries: 0,
+        run: async (ctx) => {
+          await history.requestCancel('stops', ctx.runId, {
+            by: 'local:alice',
+            at: new Date().toISOString(),
+          });
+          await new Promise((_, reject) =>
+            ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)),
+          );
+        },
+      }),
+    ]);
+
+    const response = await handler(batch(record({ job: 'stops' }, { receiveCount: 1 })));
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(history.list()).toMatchObject([{ status: 'cancelled', cancelledBy: 'local:alice' }]);
+    expect(deadLetters()).toEqual([]);
   });
 
   it('is dead-lettered again when it is delivered again, without running', async () => {
