@@ -27,6 +27,9 @@ export interface SqsDeadLettersOptions {
 const DEFAULT_LIMIT = 50;
 /** The most one redrive sends back, so that it answers within the API's 30 s; `more` says so. */
 export const MAX_REDRIVE = 500;
+/** The most messages one redrive looks through for the ids it was given. */
+const MAX_SCANNED = 5000;
+const MAX_MESSAGE_ATTRIBUTES = 10;
 export const MAX_DEAD_LETTER_LIST = 100;
 // Long enough to list or redrive a batch; what is not redriven is made visible again at once.
 const HOLD_SECONDS = 30;
@@ -60,17 +63,19 @@ export class SqsDeadLetters implements DeadLetters {
     const deadLetterUrl = this.options.queues.deadLetterQueueFor(jobName).url;
     const queueUrl = this.options.queues.queueFor(jobName).url;
     const wanted = options.messageIds ? new Set(options.messageIds) : undefined;
-    // What the queue held when the redrive began: a redriven run that fails again comes back
-    // as a message sent after this, and sending it again would never end.
-    const startedAt = Date.now();
     const redriven: Redriven[] = [];
+    const failed: { messageId: string; reason: string }[] = [];
     const found = new Set<string>();
+    const seen = new Set<string>();
     let more = false;
-    while (!more) {
+    while (!more && seen.size < MAX_SCANNED) {
       const batch = await this.receiveUpTo(deadLetterUrl, MAX_DEAD_LETTER_LIST);
-      if (batch.length === 0) break;
-      const chosen = batch
-        .filter((message) => sentBefore(message, startedAt))
+      const fresh = batch.filter((message) => !seen.has(message.MessageId ?? ''));
+      for (const message of batch) seen.add(message.MessageId ?? '');
+      // A run this redrive sent back that failed again comes back carrying the marker this
+      // redrive gave it: sending it again would never end.
+      const chosen = fresh
+        .filter((message) => !found.has(redriveOf(message) ?? ''))
         .filter((message) => !wanted || wanted.has(message.MessageId ?? ''))
         .slice(0, MAX_REDRIVE - redriven.length);
       await this.release(
@@ -78,17 +83,30 @@ export class SqsDeadLetters implements DeadLetters {
         batch.filter((message) => !chosen.includes(message)),
       );
       for (const message of chosen) {
-        redriven.push(await this.sendBack(jobName, queueUrl, deadLetterUrl, message));
-        found.add(message.MessageId ?? '');
+        const messageId = message.MessageId ?? '';
+        found.add(messageId);
+        try {
+          redriven.push(await this.sendBack(jobName, queueUrl, deadLetterUrl, message));
+        } catch (error) {
+          // Left in the dead-letter queue: one message SQS refuses does not stop the others.
+          failed.push({
+            messageId,
+            reason: error instanceof Error ? error.message : String(error),
+          });
+          await this.release(deadLetterUrl, [message]).catch(() => undefined);
+        }
       }
       if (wanted && [...wanted].every((id) => found.has(id))) break;
-      // None of what is left is for this redrive: the queue was read.
-      if (chosen.length === 0) break;
+      // Every message this receive returned was seen before: the queue was read.
+      if (fresh.length === 0) break;
+      // Redriving all, and what is left came after the redrive began.
+      if (!wanted && chosen.length === 0) break;
       more = redriven.length >= MAX_REDRIVE;
     }
     return {
       redriven,
       notFound: wanted ? [...wanted].filter((id) => !found.has(id)) : [],
+      ...(failed.length > 0 ? { failed } : {}),
       ...(more ? { more: true } : {}),
     };
   }
@@ -99,30 +117,38 @@ export class SqsDeadLetters implements DeadLetters {
     deadLetterUrl: string,
     message: Message,
   ): Promise<Redriven> {
+    const messageId = message.MessageId ?? '';
     const retryOf = runIdOf(message);
-    const attributes: Record<string, MessageAttributeValue> = {
-      ...(message.MessageAttributes ?? {}),
+    const added: Record<string, MessageAttributeValue> = {
+      [DEAD_LETTER_ATTRIBUTES.redriveOf]: { DataType: 'String', StringValue: messageId },
       ...(retryOf !== undefined
         ? { [DEAD_LETTER_ATTRIBUTES.runId]: { DataType: 'String', StringValue: retryOf } }
         : {}),
     };
-    const sent = await this.options.sqsClient.send(
+    // SQS takes 10 attributes a message: what the redrive adds first, then the message's own.
+    const kept = Object.entries(message.MessageAttributes ?? {})
+      .filter(
+        ([name]) =>
+          name !== DEAD_LETTER_ATTRIBUTES.runId && name !== DEAD_LETTER_ATTRIBUTES.redriveOf,
+      )
+      .slice(0, MAX_MESSAGE_ATTRIBUTES - Object.keys(added).length);
+    const attributes = { ...added, ...Object.fromEntries(kept) };
+    await this.options.sqsClient.send(
       new SendMessageCommand({
         QueueUrl: queueUrl,
         MessageBody: message.Body ?? '',
-        ...(Object.keys(attributes).length > 0 ? { MessageAttributes: attributes } : {}),
+        MessageAttributes: attributes,
       }),
     );
-    // Only once the run is on the job's queue: a failure between the two leaves it in both
-    // queues, and the worker's run id (from the new message's id) runs it once.
+    // Only once the run is on the job's queue. Should the delete fail, the message stays in
+    // the dead-letter queue; sent again, it names the same run, which the worker runs once.
     await this.options.sqsClient.send(
       new DeleteMessageCommand({ QueueUrl: deadLetterUrl, ReceiptHandle: message.ReceiptHandle }),
     );
-    const newMessageId = sent.MessageId ?? '';
     return {
-      messageId: message.MessageId ?? '',
-      // What the worker names the run it starts for a redriven message.
-      runId: runIdForKey(jobName, `${REDRIVE_KEY_PREFIX}${newMessageId}`),
+      messageId,
+      // What the worker names the run it starts for this dead letter.
+      runId: runIdForKey(jobName, `${REDRIVE_KEY_PREFIX}${messageId}`),
       ...(retryOf !== undefined ? { retryOf } : {}),
     };
   }
@@ -175,9 +201,8 @@ export class SqsDeadLetters implements DeadLetters {
   }
 }
 
-function sentBefore(message: Message, time: number): boolean {
-  const sent = Number(message.Attributes?.SentTimestamp);
-  return !Number.isFinite(sent) || sent < time;
+function redriveOf(message: Message): string | undefined {
+  return message.MessageAttributes?.[DEAD_LETTER_ATTRIBUTES.redriveOf]?.StringValue;
 }
 
 function runIdOf(message: Message): string | undefined {

@@ -35,6 +35,8 @@ export interface RedriveResult {
   readonly redriven: readonly Redriven[];
   /** Ids asked for that the queue did not hold. */
   readonly notFound: readonly string[];
+  /** Messages SQS would not take back, left in the dead-letter queue, with why. */
+  readonly failed?: readonly { readonly messageId: string; readonly reason: string }[];
   /** True when one redrive's share was sent and more remain: redrive again. */
   readonly more?: boolean;
 }

@@ -2,6 +2,11 @@
 export const DEAD_LETTER_ATTRIBUTES = {
   reason: 'jobsDeadLetterReason',
   runId: 'jobsRunId',
+  /**
+   * Set by a redrive: the id the message had in the dead-letter queue. The worker names the new
+   * run after it, so a message redriven twice (its delete failed) runs once.
+   */
+  redriveOf: 'jobsRedriveOf',
 } as const;
 
 /**

@@ -259,16 +259,18 @@ function requestFor(message: RunMessage, record: SQSRecord): RunRequest {
     defaultTriggeredBy: message.trigger === 'schedule' ? 'scheduler' : 'sqs',
   });
   const deadLettered = record.messageAttributes?.[DEAD_LETTER_ATTRIBUTES.runId]?.stringValue;
-  if (deadLettered !== undefined) {
+  const redriveOf = record.messageAttributes?.[DEAD_LETTER_ATTRIBUTES.redriveOf]?.stringValue;
+  if (deadLettered !== undefined || redriveOf !== undefined) {
     // Sent back from the dead-letter queue (a redrive): its run failed for good, so it runs as
-    // a new run that retries it, rather than finding that run ended and going back again.
+    // a new run that retries it, rather than finding that run ended and going back again. Our
+    // redrive names it after the dead letter; SQS's own redrive keeps only our run id.
     const { idempotencyKey: _key, ...rest } = request;
     return {
       ...rest,
       trigger: 'retry',
-      retryOf: deadLettered,
+      ...(deadLettered !== undefined ? { retryOf: deadLettered } : {}),
       triggeredBy: 'redrive',
-      runId: runIdForKey(message.job, `${REDRIVE_KEY_PREFIX}${record.messageId}`),
+      runId: runIdForKey(message.job, `${REDRIVE_KEY_PREFIX}${redriveOf ?? record.messageId}`),
     };
   }
   if (message.runId !== undefined || message.idempotencyKey !== undefined || isTick) return request;

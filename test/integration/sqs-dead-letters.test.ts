@@ -114,31 +114,40 @@ describe(`a job's dead letters on ${awsTestServerNames.sqs}`, () => {
     const [sentBack] = await receiveAll(sqsClient, queue);
     expect(result.notFound).toEqual(['no-such-id']);
     expect(result.redriven).toEqual([
-      {
-        messageId: chosen,
-        retryOf: 'run-2',
-        runId: runIdForKey('export', `redrive:${sentBack?.MessageId}`),
-      },
+      { messageId: chosen, retryOf: 'run-2', runId: runIdForKey('export', `redrive:${chosen}`) },
     ]);
     expect(sentBack?.Body).toBe(JSON.stringify({ job: 'export', runId: 'run-2' }));
-    // The worker reads this attribute as "a redrive": a new run retrying run-2.
+    // The worker reads these as "a redrive": a new run retrying run-2, named after the dead
+    // letter, so that the same dead letter sent twice runs once.
     expect(sentBack?.MessageAttributes?.[DEAD_LETTER_ATTRIBUTES.runId]?.StringValue).toBe('run-2');
+    expect(sentBack?.MessageAttributes?.[DEAD_LETTER_ATTRIBUTES.redriveOf]?.StringValue).toBe(
+      chosen,
+    );
     expect(
       (await deadLetters.list('export')).deadLetters.map((letter) => letter.messageId),
     ).toEqual([kept]);
   });
 
-  it('sends back what the queue held when it began, not the runs that fail again meanwhile', async () => {
+  it('sends back each dead letter once, not the runs it sent back that fail again meanwhile', async () => {
     const { queue, deadLetterQueue, sqsClient, deadLetters } = await setup();
     for (let index = 0; index < 3; index++) {
       await deadLetterFromWorker(sqsClient, deadLetterQueue, `run-${index}`);
     }
-    // A worker whose job fails at once: whatever reaches the job's queue goes straight back.
+    // A worker whose job fails at once: whatever reaches the job's queue goes straight back,
+    // with its attributes, as the worker dead-letters a message.
     let failing = true;
     const failAgain = (async () => {
       while (failing) {
         for (const message of await receiveAll(sqsClient, queue)) {
-          await deadLetterFromWorker(sqsClient, deadLetterQueue, `again-${message.MessageId}`);
+          await sqsClient.send(
+            new SendMessageCommand({
+              QueueUrl: deadLetterQueue.url,
+              MessageBody: message.Body ?? '',
+              ...(message.MessageAttributes
+                ? { MessageAttributes: message.MessageAttributes }
+                : {}),
+            }),
+          );
           await sqsClient.send(
             new DeleteMessageCommand({ QueueUrl: queue.url, ReceiptHandle: message.ReceiptHandle }),
           );
@@ -152,6 +161,46 @@ describe(`a job's dead letters on ${awsTestServerNames.sqs}`, () => {
 
     expect(result.redriven).toHaveLength(3);
     expect(result).not.toHaveProperty('more');
+  });
+
+  it('marks a message with no run id as a redrive too, and keeps within SQS’s 10 attributes', async () => {
+    const { queue, deadLetterQueue, sqsClient, deadLetters } = await setup();
+    const { MessageId: crowded } = await sqsClient.send(
+      new SendMessageCommand({
+        QueueUrl: deadLetterQueue.url,
+        MessageBody: JSON.stringify({ job: 'export' }),
+        MessageAttributes: Object.fromEntries(
+          Array.from({ length: 10 }, (_, index) => [
+            `own${index}`,
+            { DataType: 'String', StringValue: `value ${index}` },
+          ]),
+        ),
+      }),
+    );
+
+    const result = await deadLetters.redrive('export');
+
+    const [sentBack] = await receiveAll(sqsClient, queue);
+    const attributes = sentBack?.MessageAttributes ?? {};
+    expect(result.redriven).toEqual([
+      { messageId: crowded, runId: runIdForKey('export', `redrive:${crowded}`) },
+    ]);
+    expect(attributes[DEAD_LETTER_ATTRIBUTES.redriveOf]?.StringValue).toBe(crowded);
+    expect(Object.keys(attributes)).toHaveLength(10);
+  });
+
+  it('finds the ids asked for beyond the first receive', async () => {
+    const { deadLetterQueue, sqsClient, deadLetters } = await setup();
+    const ids: string[] = [];
+    for (let index = 0; index < 25; index++) {
+      ids.push(await deadLetterFromWorker(sqsClient, deadLetterQueue, `run-${index}`));
+    }
+    const wanted = ids.slice(-3);
+
+    const result = await deadLetters.redrive('export', { messageIds: wanted });
+
+    expect(result.redriven.map((sent) => sent.messageId).sort()).toEqual([...wanted].sort());
+    expect(result.notFound).toEqual([]);
   });
 
   it('sends them all back when no ids are given', async () => {

@@ -515,6 +515,30 @@ describe('a run redriven from the dead-letter queue', () => {
   });
 });
 
+describe('a run redriven by the API', () => {
+  const redriven = (body: unknown, messageId: string, redriveOf: string) => ({
+    ...record(body, { messageId }),
+    messageAttributes: { jobsRedriveOf: { dataType: 'String', stringValue: redriveOf } },
+  });
+
+  it('runs a message with no run id as a new run, named after its dead letter, once however often it is sent back', async () => {
+    let calls = 0;
+    const { handler, history } = setup([
+      defineJob({ name: 'tidy', run: async () => void calls++ }),
+    ]);
+
+    // The same dead letter sent back twice (its delete from the dead-letter queue failed).
+    await handler(batch(redriven({ job: 'tidy' }, 'new-message-1', 'dead-letter-7')));
+    await handler(batch(redriven({ job: 'tidy' }, 'new-message-2', 'dead-letter-7')));
+
+    expect(calls).toBe(1);
+    expect(history.list()).toMatchObject([
+      { trigger: 'retry', triggeredBy: 'redrive', status: 'succeeded' },
+      { status: 'skipped', skipReason: 'duplicate' },
+    ]);
+  });
+});
+
 describe('a delivery of an attempt in flight elsewhere', () => {
   // SQS may deliver a message twice at once. Deleting the second copy would delete the message,
   // and the retry the running attempt may yet ask for (its visibility change would find the
