@@ -97,7 +97,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (options.sessionToken !== undefined) {
-      const proof = sessionProofOf(request, url, options.sessionToken);
+      const session = {
+        token: options.sessionToken,
+        port: (server.address() as AddressInfo).port,
+      };
+      const proof = sessionProofOf(request, url, session);
       if (proof === undefined) {
         sendJson(response, 403, {
           error: 'forbidden',
@@ -105,7 +109,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         });
         return;
       }
-      if (proof === 'url') response.setHeader('set-cookie', sessionCookie(options.sessionToken));
+      if (proof === 'url') response.setHeader('set-cookie', sessionCookie(session));
     }
     const isApi = API_PREFIXES.some(
       (prefix) => url.pathname === prefix || url.pathname.startsWith(`${prefix}/`),

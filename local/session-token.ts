@@ -1,8 +1,14 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-/** The cookie a page opened with the session's URL carries on every later request. */
-export const SESSION_COOKIE = 'jobs_session';
+/**
+ * The cookie a page opened with the session's URL carries on every later request. Named by the
+ * port: browsers share cookies across a host's ports, so two dashboards (two stacks) would
+ * otherwise overwrite each other's.
+ */
+export function sessionCookieName(port: number): string {
+  return `jobs_session_${port}`;
+}
 /** The query parameter of the URL `jobctl dashboard` prints. */
 export const SESSION_PARAMETER = 'token';
 
@@ -13,10 +19,15 @@ export type SessionProof = 'cookie' | 'url' | undefined;
  * Whether `request` carries `token`: in the session cookie, or as `?token=` (the first page
  * load, from the printed URL). Compared in constant time.
  */
-export function sessionProofOf(request: IncomingMessage, url: URL, token: string): SessionProof {
+export function sessionProofOf(
+  request: IncomingMessage,
+  url: URL,
+  session: { readonly token: string; readonly port: number },
+): SessionProof {
+  const { token, port } = session;
   const fromUrl = url.searchParams.get(SESSION_PARAMETER);
   if (fromUrl !== null && sameText(fromUrl, token)) return 'url';
-  const cookie = cookieValue(request.headers.cookie, SESSION_COOKIE);
+  const cookie = cookieValue(request.headers.cookie, sessionCookieName(port));
   if (cookie !== undefined && sameText(cookie, token)) return 'cookie';
   return undefined;
 }
@@ -25,8 +36,8 @@ export function sessionProofOf(request: IncomingMessage, url: URL, token: string
  * The cookie that carries the session: HttpOnly (no script reads it) and SameSite=Strict (no
  * other site's page sends it).
  */
-export function sessionCookie(token: string): string {
-  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict`;
+export function sessionCookie(session: { readonly token: string; readonly port: number }): string {
+  return `${sessionCookieName(session.port)}=${session.token}; Path=/; HttpOnly; SameSite=Strict`;
 }
 
 function cookieValue(header: string | undefined, name: string): string | undefined {

@@ -12,6 +12,11 @@ import { state } from './state.js';
 import { refreshTimes } from './time-format.js';
 import { formatInput, submitTrigger, useLastInput } from './trigger-form.js';
 
+// The session token of `jobctl dashboard` is a cookie now: keep it out of history and bookmarks.
+if (new URLSearchParams(location.search).has('token')) {
+  history.replaceState(null, '', `${location.pathname}${location.hash}`);
+}
+
 page.triggerForm.addEventListener('submit', submitTrigger);
 page.triggerInput.addEventListener('keydown', (event) => {
   if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) page.triggerForm.requestSubmit();

@@ -57,7 +57,10 @@ export function exampleOf(schema: JsonSchema, depth = 0): unknown {
       return stringExample(schema);
     case 'integer':
     case 'number':
-      return typeof schema.minimum === 'number' ? schema.minimum : 0;
+      if (typeof schema.minimum === 'number') return schema.minimum;
+      // z.number().positive(): above the bound, by a whole step.
+      if (typeof schema.exclusiveMinimum === 'number') return schema.exclusiveMinimum + 1;
+      return 0;
     case 'boolean':
       return false;
     default:
@@ -79,7 +82,8 @@ function stringExample(schema: JsonSchema): string {
       return '00000000-0000-4000-8000-000000000000';
     default: {
       const minLength = typeof schema.minLength === 'number' ? schema.minLength : 0;
-      return 'text'.padEnd(minLength, 'x');
+      const maxLength = typeof schema.maxLength === 'number' ? schema.maxLength : undefined;
+      return 'text'.padEnd(minLength, 'x').slice(0, maxLength);
     }
   }
 }

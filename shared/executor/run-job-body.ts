@@ -63,7 +63,7 @@ export function createRunJobBody(options: RunJobBodyOptions) {
     let bodySettled = false;
     try {
       // A retry of a run cancelled while it waited ends before its body starts.
-      if (running.attempt > 1) await watch.checkNow();
+      if (running.attempt > 1) await watch.checkNow(true);
       if (controller.signal.aborted) throw controller.signal.reason;
       const deps = await options.depsFor(job);
       const context = buildContext(state, deps, controller.signal, options);
@@ -105,16 +105,16 @@ function watchForCancelRequest(
   state: ClaimedRun,
   controller: AbortController,
   options: RunJobBodyOptions,
-): { checkNow(): Promise<void>; stop(): void } {
+): { checkNow(consistent?: boolean): Promise<void>; stop(): void } {
   const { cancellations, clock, logger } = options;
   if (!cancellations) return { checkNow: async () => {}, stop: () => {} };
   const { jobName, runId, attempt } = state.running;
   const pollMs = options.cancelPollMs ?? 2000;
   let timer: { cancel(): void } | undefined;
   let stopped = false;
-  const checkNow = async () => {
+  const checkNow = async (consistent = false) => {
     try {
-      const request = await cancellations.cancelRequestOf(jobName, runId);
+      const request = await cancellations.cancelRequestOf(jobName, runId, { consistent });
       if (request && !controller.signal.aborted) {
         controller.abort(
           new RunCancelledError(`The run was cancelled by ${request.by}`, request.by),
@@ -131,7 +131,7 @@ function watchForCancelRequest(
   };
   const schedule = () => {
     timer = clock.setTimeout(async () => {
-      await checkNow();
+      await checkNow(false);
       if (!stopped && !controller.signal.aborted) schedule();
     }, pollMs);
   };

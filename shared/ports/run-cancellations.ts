@@ -25,6 +25,13 @@ export interface RunCancellations {
     runId: string,
     request: CancelRequest,
   ): Promise<CancelRequestResult>;
-  /** The run's cancel request, if one was made. */
-  cancelRequestOf(jobName: string, runId: string): Promise<CancelRequest | undefined>;
+  /**
+   * The run's cancel request, if one was made; `consistent` reads what was just written (the
+   * check before a retry's body starts), else a read may lag it by a moment.
+   */
+  cancelRequestOf(
+    jobName: string,
+    runId: string,
+    options?: { readonly consistent?: boolean },
+  ): Promise<CancelRequest | undefined>;
 }

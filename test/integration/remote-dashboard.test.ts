@@ -51,7 +51,8 @@ async function setup() {
   const dashboard = await startRemoteDashboard({ api, sessionToken: 'token-for-this-test' });
   stops.push(dashboard.stop);
   const origin = new URL(dashboard.url).origin;
-  return { deployed, dashboard, origin };
+  const cookie = { cookie: `jobs_session_${new URL(origin).port}=token-for-this-test` };
+  return { deployed, dashboard, origin, cookie };
 }
 
 /** A request with exactly these headers, as a browser or another site's page would send it. */
@@ -80,8 +81,6 @@ function send(
   });
 }
 
-const COOKIE = { cookie: 'jobs_session=token-for-this-test' };
-
 describe('jobctl dashboard --remote, against a stand-in that checks every SigV4 signature', () => {
   it('opens with the printed URL, which sets the session cookie and serves the page', async () => {
     const { dashboard } = await setup();
@@ -90,20 +89,21 @@ describe('jobctl dashboard --remote, against a stand-in that checks every SigV4 
 
     expect(page.status).toBe(200);
     expect(page.body).toContain('<html');
+    // Named by the port: browsers share a host's cookies across its ports.
     expect(String(page.headers['set-cookie'])).toContain(
-      'jobs_session=token-for-this-test; Path=/; HttpOnly; SameSite=Strict',
+      `jobs_session_${new URL(dashboard.url).port}=token-for-this-test; Path=/; HttpOnly; SameSite=Strict`,
     );
   });
 
   it("forwards the page's API calls signed with the user's credentials, query and body included", async () => {
-    const { deployed, origin } = await setup();
+    const { deployed, origin, cookie } = await setup();
 
     const listed = await send(`${origin}/jobs/nightly-report/runs?limit=5&cursor=a%20b`, {
-      headers: COOKIE,
+      headers: cookie,
     });
     const triggered = await send(`${origin}/jobs/nightly-report/runs`, {
       method: 'POST',
-      headers: { ...COOKIE, origin, 'content-type': 'application/json' },
+      headers: { ...cookie, origin, 'content-type': 'application/json' },
       body: '{"input":{"day":"2026-12-01"}}',
     });
 
@@ -118,7 +118,9 @@ describe('jobctl dashboard --remote, against a stand-in that checks every SigV4 
     const { deployed, origin } = await setup();
 
     const noToken = await send(`${origin}/jobs`);
-    const wrongToken = await send(`${origin}/jobs`, { headers: { cookie: 'jobs_session=guess' } });
+    const wrongToken = await send(`${origin}/jobs`, {
+      headers: { cookie: `jobs_session_${new URL(origin).port}=guess` },
+    });
 
     expect([noToken.status, wrongToken.status]).toEqual([403, 403]);
     expect(JSON.parse(noToken.body).message).toContain('the URL jobctl dashboard printed');
@@ -126,15 +128,15 @@ describe('jobctl dashboard --remote, against a stand-in that checks every SigV4 
   });
 
   it('refuses a page of another origin, and a request for another host name, even with the cookie', async () => {
-    const { deployed, origin } = await setup();
+    const { deployed, origin, cookie } = await setup();
 
     const crossSite = await send(`${origin}/jobs/nightly-report/runs`, {
       method: 'POST',
-      headers: { ...COOKIE, origin: 'https://evil.example' },
+      headers: { ...cookie, origin: 'https://evil.example' },
       body: '{}',
     });
     const rebound = await send(`${origin}/jobs`, {
-      headers: { ...COOKIE, host: `rebind.evil.example:${new URL(origin).port}` },
+      headers: { ...cookie, host: `rebind.evil.example:${new URL(origin).port}` },
     });
 
     expect([crossSite.status, rebound.status]).toEqual([403, 403]);

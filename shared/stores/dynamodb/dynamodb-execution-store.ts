@@ -318,12 +318,17 @@ export class DynamoDbExecutionStore
   }
 
   /** Read while a run's body runs, every few seconds: eventually consistent, two attributes. */
-  async cancelRequestOf(jobName: string, runId: string): Promise<CancelRequest | undefined> {
+  async cancelRequestOf(
+    jobName: string,
+    runId: string,
+    options: { readonly consistent?: boolean } = {},
+  ): Promise<CancelRequest | undefined> {
     try {
       const { Item } = await this.documents.send(
         new GetCommand({
           TableName: this.tableName,
           Key: { jobName, runId },
+          ...(options.consistent ? { ConsistentRead: true } : {}),
           ProjectionExpression: '#by, #at',
           ExpressionAttributeNames: { '#by': CANCEL_REQUESTED_BY, '#at': CANCEL_REQUESTED_AT },
         }),

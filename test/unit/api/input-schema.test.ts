@@ -55,6 +55,18 @@ describe("a job's input as JSON Schema, and an example of it", () => {
     expect(exampleOf(inputJsonSchemaOf(job) ?? {})).toEqual({ host: 'textxx' });
   });
 
+  it('keeps the example within exclusive bounds and short maximum lengths', () => {
+    const job = named(
+      defineJob({
+        name: 'resize',
+        input: z.object({ width: z.number().positive(), code: z.string().max(2) }),
+        run: async () => JobResult.success(),
+      }),
+    );
+
+    expect(exampleOf(inputJsonSchemaOf(job) ?? {})).toEqual({ width: 1, code: 'te' });
+  });
+
   it('has nothing to say of a job without input', () => {
     const job = named(defineJob({ name: 'tick', run: async () => JobResult.success() }));
 

@@ -56,6 +56,22 @@ describe('runHealthChecks', () => {
     expect(aborted).toBe(true);
   });
 
+  it('reports by its deadline, whatever has not answered counting as failed', async () => {
+    const hangs = (name: string): HealthCheck => ({ name, check: () => new Promise(() => {}) });
+    const started = Date.now();
+
+    const report = await runHealthChecks([hangs('a'), hangs('b'), hangs('c')], {
+      concurrency: 1,
+      timeoutMs: 1000,
+      deadlineMs: 30,
+    });
+
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(report.status).toBe('failing');
+    expect(report.checks.a).toMatch(/^did not answer within \d+ ms$/);
+    expect(report.checks.c).toBe('not checked: the health report was due');
+  });
+
   it('runs a few checks at a time, and all of them', async () => {
     let running = 0;
     let mostAtOnce = 0;
