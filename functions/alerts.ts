@@ -11,6 +11,7 @@ import { SecretsManagerWebhookResolver } from '../shared/alerts/notifiers/webhoo
 import type { AnyJobDefinition } from '../shared/job/job-definition';
 import { lambdaHandler, lambdaObservability } from '../shared/lambda/lambda-handler';
 import { dynamoDbAlertStores } from '../shared/stores/dynamodb/dynamodb-alert-stores';
+import { DynamoDbRunStats } from '../shared/stores/dynamodb/dynamodb-run-stats';
 import { SDK_RETRY_SETTINGS } from '../shared/support/sdk-retry-settings';
 
 /** The alerts function's handler, for the executions table's stream; built once per container. */
@@ -22,11 +23,10 @@ export function alertsHandler(jobs: readonly AnyJobDefinition[]) {
   const email = emailSender
     ? new SesEmailNotifier({ sesClient: new SESv2Client({}), fromAddress: emailSender })
     : emailNotConfigured(observability.logger);
+  const client = new DynamoDBClient(SDK_RETRY_SETTINGS);
   const alerts = createAlerts({
-    ...dynamoDbAlertStores({
-      client: new DynamoDBClient(SDK_RETRY_SETTINGS),
-      tableName: alertConfigTable,
-    }),
+    ...dynamoDbAlertStores({ client, tableName: alertConfigTable }),
+    stats: new DynamoDbRunStats({ client, tableName: alertConfigTable }),
     notifiers: [email, new SlackNotifier({ webhookUrls }), new TeamsNotifier({ webhookUrls })],
     jobs,
     logger: observability.logger,

@@ -47,7 +47,7 @@ export interface ApiServer {
   stop(): Promise<void>;
 }
 
-const API_PREFIXES = ['/jobs', '/runs', '/health'];
+const API_PREFIXES = ['/jobs', '/runs', '/health', '/stats'];
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',

@@ -29,6 +29,7 @@ import { nameCollisionProblems } from '../shared/naming/name-collisions';
 import { ResourceNames } from '../shared/naming/resource-names';
 import type { Logger } from '../shared/ports/logger';
 import { dynamoDbAlertStores } from '../shared/stores/dynamodb/dynamodb-alert-stores';
+import { DynamoDbRunStats } from '../shared/stores/dynamodb/dynamodb-run-stats';
 import { createWorker } from '../shared/worker/create-worker';
 import type { RetryBackoffOptions } from '../shared/worker/retry-backoff';
 import { startApiServer } from './api-server';
@@ -267,6 +268,7 @@ export async function startLocalRuntime(
       clock,
     });
     const enqueuer = new SqsEnqueuer({ sqsClient, queues, oneOff });
+    const stats = new DynamoDbRunStats({ client: dynamoDbClient, tableName: tables.alertConfig });
     const apiHandlerFor = (jobRegistry: JobRegistry) =>
       createApi({
         jobs: jobRegistry,
@@ -275,6 +277,7 @@ export async function startLocalRuntime(
         alertConfigStore: alertStores.alertConfigStore,
         enqueuer,
         deadLetters: new SqsDeadLetters({ sqsClient, queues }),
+        stats,
         healthChecks: appHealthChecks({ dynamoDbClient, sqsClient, tables, queues }),
         clock,
         logger,
@@ -297,6 +300,7 @@ export async function startLocalRuntime(
     const alertsFor = (jobRegistry: JobRegistry) =>
       createAlerts({
         ...alertStores,
+        stats,
         notifiers: [
           new OutboxEmailNotifier({
             logger,

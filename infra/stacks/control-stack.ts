@@ -233,8 +233,9 @@ function grantApiAccess(role: iam.Role, names: ResourceNames, stack: Stack): voi
   );
   role.addToPolicy(
     new iam.PolicyStatement({
+      // Query: each job's hourly run stats are entries of the job there (stats#<hour>).
       sid: 'ShowAndSetAlertConfig',
-      actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
       resources: [tableArn(names.tables.alertConfig)],
     }),
   );

@@ -26,7 +26,9 @@ import type { ExecutionHistory } from '../ports/execution-history';
 import type { HealthCheck } from '../ports/health-check';
 import type { JobState, JobStateStore } from '../ports/job-state-store';
 import type { Logger } from '../ports/logger';
+import type { RunStats } from '../ports/run-stats';
 import type { ScheduleExpression } from '../schedule/schedule-expression';
+import { hourOf, summarize } from '../stats/run-stats-math';
 import { ApiRequestError, apiError, errorResponse } from './api-errors';
 import type { ApiHandler, ApiRequest, ApiResponse } from './api-request';
 import type { JobDetails, JobSummary, LastRun, RunDetails, RunsPage } from './api-resources';
@@ -42,6 +44,7 @@ import {
   parseBody,
   parseQuery,
   redriveBodySchema,
+  statsQuerySchema,
   triggerBodySchema,
 } from './request-schemas';
 
@@ -59,6 +62,8 @@ export interface ApiDependencies {
   readonly runCancel: Pick<RunCancel, 'cancel'>;
   /** Each job's dead-letter queue. */
   readonly deadLetters: DeadLetters;
+  /** Each job's hourly run counts and durations. @default - the stats routes answer no runs */
+  readonly stats?: Pick<RunStats, 'hourly'>;
   /** Where each job's alert config is read, replaced (PUT) and merged into (PATCH). */
   readonly alertConfigStore: Pick<AlertConfigStore, 'get' | 'put'>;
   /** What `GET /health` asks: the tables and queues. @default - none: `/health` says it answers */
@@ -74,6 +79,8 @@ const NEXT_FIRE_TIMES = 5;
 
 /** How many jobs `GET /jobs` reads at once. */
 const LIST_CONCURRENCY = 16;
+
+const HOUR_MS = 60 * 60 * 1000;
 
 /** The handler of the route `Key`, with the parameters its pattern names. */
 type RouteHandler<Key extends ApiRouteKey> = (
@@ -124,6 +131,16 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
       lastRun: latest === null ? null : lastRunOf(latest),
     };
     return { summary, latest };
+  };
+
+  /** The job's hours of `range`, up to this one. */
+  const hoursOf = (jobName: string, range: '24h' | '7d') => {
+    const now = clock.now();
+    const hours = range === '7d' ? 7 * 24 : 24;
+    return (
+      deps.stats?.hourly(jobName, hourOf(now - (hours - 1) * HOUR_MS), hourOf(now)) ??
+      Promise.resolve([])
+    );
   };
 
   const handlers: { readonly [Key in ApiRouteKey]: RouteHandler<Key> } = {
@@ -201,6 +218,21 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
         request.principal ?? 'an unknown caller',
       );
       return jsonResponse(202, cancelled);
+    },
+    'GET /jobs/{name}/stats': async (request, params) => {
+      const job = jobs.require(params.name);
+      const range = parseQuery(statsQuerySchema, request.query).range ?? '24h';
+      const hours = await hoursOf(job.name, range);
+      return jsonResponse(200, { jobName: job.name, range, ...summarize(hours), hours });
+    },
+    'GET /stats': async (request) => {
+      const range = parseQuery(statsQuerySchema, request.query).range ?? '24h';
+      const listed = await pMap(
+        jobs.all(),
+        async (job) => ({ jobName: job.name, ...summarize(await hoursOf(job.name, range)) }),
+        { concurrency: LIST_CONCURRENCY },
+      );
+      return jsonResponse(200, { range, jobs: listed });
     },
     'GET /jobs/{name}/dead-letters': async (request, params) => {
       const job = jobs.require(params.name);

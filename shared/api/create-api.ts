@@ -13,6 +13,7 @@ import type { HealthChecksOfJobs } from '../ports/health-check';
 import type { JobStateStore } from '../ports/job-state-store';
 import type { Logger } from '../ports/logger';
 import type { RunCancellations } from '../ports/run-cancellations';
+import type { RunStats } from '../ports/run-stats';
 import type { ScheduleControl } from '../ports/schedule-control';
 import type { ApiHandler } from './api-request';
 import { createApiHandler } from './create-api-handler';
@@ -30,6 +31,8 @@ export interface ApiOptions {
   readonly enqueuer: Enqueuer;
   /** Each job's dead-letter queue, listed and sent back. */
   readonly deadLetters: DeadLetters;
+  /** Each job's hourly run counts, as the alerts' pass over ended attempts keeps them. */
+  readonly stats: Pick<RunStats, 'hourly'>;
   /**
    * Where recurring schedules fire, switched off while their job is paused.
    * @default - only the job state changes (the worker skips the paused job's ticks)
@@ -62,6 +65,7 @@ export function createApi(options: ApiOptions): ApiHandler {
       ...(logger ? { logger } : {}),
     }),
     deadLetters: options.deadLetters,
+    stats: options.stats,
     runCancel: new RunCancel({ jobs, cancellations: history, ...(clock ? { clock } : {}) }),
     runTrigger: new RunTrigger({
       jobs,

@@ -39,6 +39,11 @@ export const triggerBodySchema = z.strictObject({
 });
 export type TriggerBody = z.output<typeof triggerBodySchema>;
 
+/** `?range=` of the stats routes: the last 24 hours (by hour) or the last 7 days. */
+export const statsQuerySchema = z.object({
+  range: z.optional(z.enum(['24h', '7d'], { error: "must be '24h' or '7d'" })),
+});
+
 /** The most dead letters one list or one redrive by ids names. */
 export const MAX_DEAD_LETTERS = 100;
 

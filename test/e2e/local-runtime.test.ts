@@ -178,6 +178,31 @@ describe('the local runtime, through its REST API', { timeout: E2E_TIMEOUT_MS },
     expect(after.body.deadLetters).toEqual([]);
   });
 
+  it('counts each run in its hour, and answers counts and percentiles through the API', async () => {
+    const runtime = await start([greet]);
+    for (const who of ['Ada', 'Grace']) {
+      const { body } = await api(runtime, '/jobs/greet/runs', {
+        method: 'POST',
+        body: { input: { who } },
+      });
+      await eventually(
+        async () => (await api(runtime, `/jobs/greet/runs/${body.runId}`)).body,
+        (details) => details.status === 'succeeded',
+      );
+    }
+    await api(runtime, '/jobs/greet/runs', { method: 'POST', body: { input: { who: '' } } });
+
+    const stats = await eventually(
+      async () => (await api(runtime, '/jobs/greet/stats')).body,
+      (answer) => answer.runs === 2,
+    );
+    const all = await api(runtime, '/stats');
+
+    expect(stats).toMatchObject({ range: '24h', outcomes: { succeeded: 2 }, p50Ms: 100 });
+    expect(stats.hours).toHaveLength(1);
+    expect(all.body.jobs).toEqual([expect.objectContaining({ jobName: 'greet', runs: 2 })]);
+  });
+
   it('skips the next tick of a paused job', async () => {
     const clock = new ManualClock('2026-07-01T08:59:30Z');
     const everyMinute = named(

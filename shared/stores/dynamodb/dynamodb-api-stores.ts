@@ -3,6 +3,7 @@ import type { TableNames } from '../../tables/table-definitions';
 import { DynamoDbAlertConfigStore } from './dynamodb-alert-config-store';
 import { DynamoDbExecutionStore } from './dynamodb-execution-store';
 import { DynamoDbJobStateStore } from './dynamodb-job-state-store';
+import { DynamoDbRunStats } from './dynamodb-run-stats';
 
 /** The stores the REST API reads and writes, over the app's tables. */
 export function dynamoDbApiStores(client: DynamoDBClient, tables: TableNames) {
@@ -10,5 +11,6 @@ export function dynamoDbApiStores(client: DynamoDBClient, tables: TableNames) {
     history: new DynamoDbExecutionStore({ client, tableName: tables.executions }),
     jobStateStore: new DynamoDbJobStateStore({ client, tableName: tables.jobState }),
     alertConfigStore: new DynamoDbAlertConfigStore({ client, tableName: tables.alertConfig }),
+    stats: new DynamoDbRunStats({ client, tableName: tables.alertConfig }),
   };
 }

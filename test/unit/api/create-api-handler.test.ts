@@ -18,6 +18,7 @@ import type { DeadLetters } from '../../../shared/ports/dead-letters';
 import type { EnqueuedRun } from '../../../shared/ports/enqueuer';
 import type { ExecutionHistory, Page, PageRequest } from '../../../shared/ports/execution-history';
 import type { HealthCheck } from '../../../shared/ports/health-check';
+import { InMemoryRunStats } from '../../../shared/stats/in-memory-run-stats';
 import { InMemoryAlertConfigStore } from '../../../shared/stores/in-memory-alert-config-store';
 import { InMemoryExecutionStore } from '../../../shared/stores/in-memory-execution-store';
 import { InMemoryJobStateStore } from '../../../shared/stores/in-memory-job-state-store';
@@ -126,6 +127,7 @@ function setup(
     jobs?: readonly AnyJobDefinition[];
     healthChecks?: readonly HealthCheck[];
     deadLetters?: DeadLetters;
+    stats?: InMemoryRunStats;
   } = {},
 ) {
   const clock = new ManualClock(NOW);
@@ -142,6 +144,7 @@ function setup(
     jobControl: new JobControl({ jobs, jobStateStore }),
     alertConfigStore,
     deadLetters: options.deadLetters ?? noDeadLetters,
+    ...(options.stats ? { stats: options.stats } : {}),
     runCancel: new RunCancel({ jobs, cancellations: store, clock }),
     runTrigger: new RunTrigger({
       jobs,
@@ -618,6 +621,55 @@ describe('POST /jobs/{name}/runs/{runId}/cancel', () => {
 
     expect([noRun.statusCode, noJob.statusCode]).toEqual([404, 404]);
     expect(noJob.json.message).toContain('nightly-report');
+  });
+});
+
+describe('run statistics', () => {
+  const ended = (overrides: Partial<Execution>) =>
+    execution({ runId: `run-${Math.random()}`, durationMs: 800, ...overrides });
+
+  it('gives a job’s counts by outcome and duration percentiles over 24 hours, with each hour', async () => {
+    const stats = new InMemoryRunStats();
+    const { call } = setup({ stats });
+    // NOW is 12:00 on 2026-11-23: the last 24 hours start at 13:00 the day before.
+    await stats.record(ended({ completedAt: '2026-11-23T02:00:05.000Z' }));
+    await stats.record(ended({ completedAt: '2026-11-23T02:30:00.000Z', durationMs: 20_000 }));
+    await stats.record(ended({ completedAt: '2026-11-23T11:00:00.000Z', status: 'failed' }));
+    await stats.record(ended({ completedAt: '2026-11-22T12:59:59.000Z' }));
+
+    const response = await call('GET', '/jobs/nightly-report/stats');
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json).toMatchObject({
+      jobName: 'nightly-report',
+      range: '24h',
+      runs: 3,
+      outcomes: { succeeded: 2, failed: 1 },
+      p50Ms: 1_000,
+      p95Ms: 30_000,
+    });
+    expect(response.json.hours.map((hour: { hour: string }) => hour.hour)).toEqual([
+      '2026-11-23T02:00:00.000Z',
+      '2026-11-23T11:00:00.000Z',
+    ]);
+  });
+
+  it('gives every job’s totals over 7 days with GET /stats?range=7d, and refuses another range', async () => {
+    const stats = new InMemoryRunStats();
+    const { call } = setup({ stats });
+    await stats.record(ended({ completedAt: '2026-11-20T02:00:05.000Z' }));
+
+    const week = await call('GET', '/stats', { query: { range: '7d' } });
+    const month = await call('GET', '/stats', { query: { range: '30d' } });
+
+    expect(week.json).toEqual({
+      range: '7d',
+      jobs: [
+        expect.objectContaining({ jobName: 'send-email', runs: 0, p50Ms: null }),
+        expect.objectContaining({ jobName: 'nightly-report', runs: 1, outcomes: { succeeded: 1 } }),
+      ],
+    });
+    expect(month.statusCode).toBe(400);
   });
 });
 
