@@ -84,122 +84,90 @@ describe('ControlStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
   });
 
   describe('API function role', () => {
-    it('may query acme_executions and each of its indexes', () => {
-      const template = controlTemplate();
-
-      template.hasResourceProperties('AWS::IAM::Policy', {
+    /** The API function's role has these statements, among others. */
+    function expectApiRolePolicy(statements: readonly object[]): void {
+      controlTemplate().hasResourceProperties('AWS::IAM::Policy', {
         Roles: [{ Ref: Match.stringLikeRegexp('^ApiFunctionRole') }],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Effect: 'Allow',
-              Action: Match.arrayWith(['dynamodb:Query']),
-              Resource: [
-                arn('dynamodb', 'table/acme_executions'),
-                arn('dynamodb', 'table/acme_executions/index/byJob'),
-                arn('dynamodb', 'table/acme_executions/index/recentRuns'),
-                arn('dynamodb', 'table/acme_executions/index/recentFailures'),
-              ],
-            }),
-          ]),
-        },
+        PolicyDocument: { Statement: Match.arrayWith([...statements]) },
       });
+    }
+
+    it('may query acme_executions and each of its indexes', () => {
+      expectApiRolePolicy([
+        Match.objectLike({
+          Effect: 'Allow',
+          Action: Match.arrayWith(['dynamodb:Query']),
+          Resource: [
+            arn('dynamodb', 'table/acme_executions'),
+            arn('dynamodb', 'table/acme_executions/index/byJob'),
+            arn('dynamodb', 'table/acme_executions/index/recentRuns'),
+            arn('dynamodb', 'table/acme_executions/index/recentFailures'),
+          ],
+        }),
+      ]);
     });
 
     it("may send to the app's acme_* queues, to trigger and retry runs", () => {
-      const template = controlTemplate();
-
-      template.hasResourceProperties('AWS::IAM::Policy', {
-        Roles: [{ Ref: Match.stringLikeRegexp('^ApiFunctionRole') }],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Effect: 'Allow',
-              Action: 'sqs:SendMessage',
-              Resource: arn('sqs', 'acme_*'),
-            }),
-          ]),
-        },
-      });
+      expectApiRolePolicy([
+        Match.objectLike({
+          Effect: 'Allow',
+          Action: 'sqs:SendMessage',
+          Resource: arn('sqs', 'acme_*'),
+        }),
+      ]);
     });
 
     it('may update runs in acme_executions, to record cancel requests, and nothing else there', () => {
-      const template = controlTemplate();
-
-      template.hasResourceProperties('AWS::IAM::Policy', {
-        Roles: [{ Ref: Match.stringLikeRegexp('^ApiFunctionRole') }],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Effect: 'Allow',
-              Action: 'dynamodb:UpdateItem',
-              Resource: arn('dynamodb', 'table/acme_executions'),
-            }),
-          ]),
-        },
-      });
+      expectApiRolePolicy([
+        Match.objectLike({
+          Effect: 'Allow',
+          Action: 'dynamodb:UpdateItem',
+          Resource: arn('dynamodb', 'table/acme_executions'),
+        }),
+      ]);
     });
 
     it("may read, hold and delete messages of the jobs' dead-letter queues only, to list and redrive them", () => {
-      const template = controlTemplate();
-
-      template.hasResourceProperties('AWS::IAM::Policy', {
-        Roles: [{ Ref: Match.stringLikeRegexp('^ApiFunctionRole') }],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Effect: 'Allow',
-              Action: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage'],
-              Resource: arn('sqs', 'acme_*_dlq'),
-            }),
-          ]),
-        },
-      });
+      expectApiRolePolicy([
+        Match.objectLike({
+          Effect: 'Allow',
+          Action: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage'],
+          Resource: arn('sqs', 'acme_*_dlq'),
+        }),
+      ]);
     });
 
     it('may describe the three tables and read the queues’ attributes, for GET /health', () => {
-      const template = controlTemplate();
-
       // IAM authorizes DescribeTable against the table's ARN and GetQueueAttributes against the
       // queue's: both name the resource, not a wildcard over the account.
-      template.hasResourceProperties('AWS::IAM::Policy', {
-        Roles: [{ Ref: Match.stringLikeRegexp('^ApiFunctionRole') }],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Effect: 'Allow',
-              Action: 'dynamodb:DescribeTable',
-              Resource: [
-                arn('dynamodb', 'table/acme_executions'),
-                arn('dynamodb', 'table/acme_job-state'),
-                arn('dynamodb', 'table/acme_alert-config'),
-              ],
-            }),
-            Match.objectLike({
-              Effect: 'Allow',
-              Action: 'sqs:GetQueueAttributes',
-              Resource: arn('sqs', 'acme_*'),
-            }),
-          ]),
-        },
-      });
+      expectApiRolePolicy([
+        Match.objectLike({
+          Effect: 'Allow',
+          Action: 'dynamodb:DescribeTable',
+          Resource: [
+            arn('dynamodb', 'table/acme_executions'),
+            arn('dynamodb', 'table/acme_job-state'),
+            arn('dynamodb', 'table/acme_alert-config'),
+          ],
+        }),
+        Match.objectLike({
+          Effect: 'Allow',
+          Action: 'sqs:GetQueueAttributes',
+          Resource: arn('sqs', 'acme_*'),
+        }),
+      ]);
     });
 
     it("may never send to a dead-letter queue: the jobs' and alerts' acme_*_dlq, and acme_scheduler-dlq", () => {
       const template = controlTemplate();
 
-      template.hasResourceProperties('AWS::IAM::Policy', {
-        Roles: [{ Ref: Match.stringLikeRegexp('^ApiFunctionRole') }],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Effect: 'Deny',
-              Action: 'sqs:SendMessage',
-              Resource: [arn('sqs', 'acme_*_dlq'), arn('sqs', 'acme_scheduler-dlq')],
-            }),
-          ]),
-        },
-      });
+      expectApiRolePolicy([
+        Match.objectLike({
+          Effect: 'Deny',
+          Action: 'sqs:SendMessage',
+          Resource: [arn('sqs', 'acme_*_dlq'), arn('sqs', 'acme_scheduler-dlq')],
+        }),
+      ]);
     });
   });
 
