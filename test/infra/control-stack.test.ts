@@ -159,8 +159,6 @@ describe('ControlStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
     });
 
     it("may never send to a dead-letter queue: the jobs' and alerts' acme_*_dlq, and acme_scheduler-dlq", () => {
-      const template = controlTemplate();
-
       expectApiRolePolicy([
         Match.objectLike({
           Effect: 'Deny',
