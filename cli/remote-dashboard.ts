@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { startApiServer } from '../local/api-server';
-import { DASHBOARD_DIR, DASHBOARD_SHARED_MODULES } from '../local/dashboard-files';
+import { DASHBOARD_DIR, DASHBOARD_MODULES } from '../local/dashboard-files';
 import { SESSION_PARAMETER } from '../local/session-token';
 import type { ApiHandler, ApiRequest, ApiResponse } from '../shared/api/api-request';
 import type { Logger } from '../shared/ports/logger';
@@ -39,7 +39,7 @@ export async function startRemoteDashboard(
     handler: forwardingHandler(options.api),
     port: options.port ?? 0,
     staticDir: DASHBOARD_DIR,
-    browserModules: DASHBOARD_SHARED_MODULES,
+    browserModules: DASHBOARD_MODULES,
     sessionToken,
     ...(options.logger ? { logger: options.logger } : {}),
   });

@@ -23,9 +23,10 @@ export interface ApiServerOptions {
    */
   readonly staticDir?: string;
   /**
-   * TypeScript modules the dashboard imports from the runtime, by the path they are served at:
-   * each is served as JavaScript (esbuild strips its types), so that the page and the server
-   * share one definition rather than a copy. Only these are served. @default - none
+   * Files the dashboard imports from outside `staticDir`, by the path they are served at: the
+   * runtime's TypeScript modules, served as JavaScript (esbuild strips their types), so that the
+   * page and the server share one definition rather than a copy, and installed packages' files
+   * as they are. Only these are served. @default - none
    */
   readonly browserModules?: Readonly<Record<string, string>>;
   /** Who local requests are recorded as coming from. @default `local:<OS user name>` */
@@ -229,14 +230,16 @@ async function serveStatic(root: string, pathname: string, response: ServerRespo
   }
 }
 
+/** A module the dashboard imports from outside its folder: TypeScript compiled, the rest as it is. */
 async function serveBrowserModule(file: string, response: ServerResponse) {
-  const { code } = await transform(await readFile(file, 'utf8'), {
-    loader: 'ts',
-    format: 'esm',
-    target: 'es2022',
-  });
+  const source = await readFile(file, 'utf8');
+  const isTypeScript = extname(file) === '.ts';
+  const code = isTypeScript
+    ? (await transform(source, { loader: 'ts', format: 'esm', target: 'es2022' })).code
+    : source;
   response.writeHead(200, {
-    'content-type': CONTENT_TYPES['.js'] ?? 'text/javascript',
+    'content-type':
+      CONTENT_TYPES[isTypeScript ? '.js' : extname(file)] ?? 'application/octet-stream',
     'cache-control': 'no-store',
   });
   response.end(code);

@@ -33,7 +33,7 @@ import { DynamoDbRunStats } from '../shared/stores/dynamodb/dynamodb-run-stats';
 import { createWorker } from '../shared/worker/create-worker';
 import type { RetryBackoffOptions } from '../shared/worker/retry-backoff';
 import { startApiServer } from './api-server';
-import { DASHBOARD_DIR, DASHBOARD_SHARED_MODULES } from './dashboard-files';
+import { DASHBOARD_DIR, DASHBOARD_MODULES } from './dashboard-files';
 import { type DataFolderLock, lockDataFolder } from './data-folder-lock';
 import { startEmbeddedDynamoDb } from './embedded-dynamodb';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, startEmbeddedSqs } from './embedded-sqs';
@@ -288,7 +288,7 @@ export async function startLocalRuntime(
       handler: (request) => apiHandler(request),
       port: options.port ?? portFromEnvironment(),
       staticDir: DASHBOARD_DIR,
-      browserModules: DASHBOARD_SHARED_MODULES,
+      browserModules: DASHBOARD_MODULES,
       logger,
     });
     stops.push(() => server.stop());

@@ -3,7 +3,7 @@
 
 /**
  * @import { Execution } from '../../shared/executor/execution'
- * @import { ApiErrorBody, JobDetails, JobSummary, RunDetails, RunsPage } from '../../shared/api/api-resources'
+ * @import { ApiErrorBody, JobDetails, JobStats, JobSummary, RunDetails, RunsPage, StatsOverview, StatsRange } from '../../shared/api/api-resources'
  * @import { PauseResult } from '../../shared/control/job-control'
  * @import { CancelAccepted } from '../../shared/control/run-cancel'
  * @import { DeadLetterList, RedriveResult } from '../../shared/ports/dead-letters'
@@ -106,6 +106,21 @@ export function postRedrive(/** @type {string} */ jobName) {
 /** Asks a running run to stop. @returns {Promise<CancelAccepted>} */
 export function postCancel(/** @type {string} */ jobName, /** @type {string} */ runId) {
   return call('POST', `${runPath(jobName, runId)}/cancel`);
+}
+
+/**
+ * The job's runs per hour over `range`.
+ * @param {string} jobName
+ * @param {StatsRange} range
+ * @returns {Promise<JobStats>}
+ */
+export function getJobStats(jobName, range) {
+  return call('GET', `${jobPath(jobName)}/stats?range=${range}`);
+}
+
+/** Every job's totals and hourly trend over the last 24 hours. @returns {Promise<StatsOverview>} */
+export function getStatsOverview() {
+  return call('GET', '/stats?range=24h');
 }
 
 /** Pauses or resumes the job. @returns {Promise<PauseResult>} */

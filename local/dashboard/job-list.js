@@ -7,13 +7,14 @@ import { setPaused } from './job-actions.js';
 import { openJob } from './navigation.js';
 import { page } from './page.js';
 import { jobHref, runHref } from './routes.js';
+import { forgetTrends, trendCell } from './run-charts.js';
 import { statusBadge } from './run-parts.js';
 import { state } from './state.js';
 import { durationElement, localTime, timeElement } from './time-format.js';
 
 /** @import { ListedJob } from './state.js' */
 
-const COLUMNS = 7;
+const COLUMNS = 8;
 
 /** Every job with its details; a job whose details cannot be read is listed with its summary. */
 export async function loadJobs() {
@@ -50,9 +51,11 @@ export function renderJobs() {
       errors: [...state.jobErrors],
       loaded: state.jobsLoaded,
       selected: state.selectedJob,
+      trends: [...state.trends.values()].map(({ jobName, trend }) => [jobName, trend]),
       day: new Date().toDateString(),
     },
     () => {
+      forgetTrends();
       if (!state.jobsLoaded) return placeholderRow(COLUMNS, 'Loading jobs…');
       if (state.jobs.length === 0) {
         return placeholderRow(
@@ -168,6 +171,7 @@ function jobRow(/** @type {ListedJob} */ job) {
           ]
         : h('span', { class: 'muted', testid: 'job-last-status' }, 'Never run'),
     ),
+    h('td', {}, trendCell(job.name)),
     h(
       'td',
       {},

@@ -6,6 +6,7 @@ import { h, renderRegion } from './dom.js';
 import { renderInputFields } from './input-fields.js';
 import { setPaused } from './job-actions.js';
 import { page } from './page.js';
+import { renderJobStats } from './run-charts.js';
 import { renderHistory } from './run-history.js';
 import { selectedJobDetails, state } from './state.js';
 import { formatDuration, timeElement, zonedTimeElement } from './time-format.js';
@@ -32,6 +33,7 @@ export function renderJobPanel() {
   );
   page.triggerLastInput.disabled = job?.lastRun?.input === undefined;
   renderInputFields(job);
+  renderJobStats();
   renderHistory();
   renderDeadLetters();
 }

@@ -45,6 +45,7 @@ export const page = {
   historyStatusFilter: byId('history-status-filter', HTMLSelectElement),
   historyTriggerFilter: byId('history-trigger-filter', HTMLSelectElement),
   deadLetters: byId('dead-letters', HTMLElement),
+  jobStats: byId('job-stats', HTMLElement),
   drawerBackdrop: byId('drawer-backdrop', HTMLElement),
   runDrawer: byId('run-drawer', HTMLElement),
   runTitle: byId('run-title', HTMLElement),

@@ -8,6 +8,7 @@ import { loadFailures, renderFailures } from './failure-list.js';
 import { loadJobs, renderJobs } from './job-list.js';
 import { renderJobPanel } from './job-panel.js';
 import { page } from './page.js';
+import { loadJobStats, loadTrends } from './run-charts.js';
 import { loadRun, renderRun } from './run-drawer.js';
 import { loadHistory } from './run-history.js';
 import { state, updateWatching } from './state.js';
@@ -44,7 +45,15 @@ export function refresh() {
 
 async function readEverything() {
   try {
-    await Promise.all([loadJobs(), loadFailures(), loadHistory(), loadRun(), loadDeadLetters()]);
+    await Promise.all([
+      loadJobs(),
+      loadTrends(),
+      loadFailures(),
+      loadHistory(),
+      loadRun(),
+      loadDeadLetters(),
+      loadJobStats(),
+    ]);
     state.lastUpdated = new Date();
     state.connectionError = undefined;
     updateWatching();

@@ -7,6 +7,7 @@ import { isFinished } from './run-status.js';
  * @import { Execution } from '../../shared/executor/execution'
  * @import { JobDetails, JobSummary, RunDetails } from '../../shared/api/api-resources'
  * @import { DeadLetter } from '../../shared/ports/dead-letters'
+ * @import { JobStats, StatsOverview, StatsRange } from '../../shared/api/api-resources'
  */
 
 /** After a trigger or a retry, refresh faster until the runs finish, for at most this long. */
@@ -43,6 +44,11 @@ const WATCH_MS = 120_000;
  * @property {RunHistory} history
  * @property {{ jobName: string; deadLetters: readonly DeadLetter[]; approximateCount: number } | undefined} deadLetters the selected job's
  * @property {string | undefined} deadLettersError
+ * @property {StatsRange} statsRange the range the selected job's charts show
+ * @property {JobStats | undefined} jobStats the selected job's hours
+ * @property {string | undefined} jobStatsError
+ * @property {string | undefined} chartsError why the charting library could not load
+ * @property {Map<string, StatsOverview['jobs'][number]>} trends job name -> its last 24 hours, for the list
  * @property {RunRef | undefined} openRun the run in the drawer
  * @property {RunDetails | undefined} run
  * @property {string | undefined} runError
@@ -66,6 +72,11 @@ export const state = {
   history: emptyHistory(undefined),
   deadLetters: undefined,
   deadLettersError: undefined,
+  statsRange: '24h',
+  jobStats: undefined,
+  jobStatsError: undefined,
+  trends: new Map(),
+  chartsError: undefined,
   openRun: undefined,
   run: undefined,
   runError: undefined,

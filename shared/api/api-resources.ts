@@ -1,6 +1,7 @@
 import type { Execution, ExecutionStatus } from '../executor/execution';
 import type { OverlapPolicy, QueueClass } from '../job/job-definition';
 import type { ScheduleExpression } from '../schedule/schedule-expression';
+import type { HourSummary, RunStatsSummary } from '../stats/run-stats-math';
 
 /** A job as `GET /jobs` lists it. */
 export interface JobSummary {
@@ -69,6 +70,31 @@ export interface RunDetails {
   /** Whether a failed latest attempt will be retried. */
   readonly willRetry: boolean;
   readonly attempts: readonly Execution[];
+}
+
+/** The ranges the stats routes cover, up to the current hour. */
+export type StatsRange = '24h' | '7d';
+
+/** `GET /jobs/{name}/stats`: a job's totals over the range, and each of its hours, oldest first. */
+export interface JobStats extends RunStatsSummary {
+  readonly jobName: string;
+  readonly range: StatsRange;
+  /** Every hour of the range, zero where nothing ended. */
+  readonly hours: readonly HourSummary[];
+}
+
+/** `GET /stats`: every job's totals over the range, with a trend of its hours for a sparkline. */
+export interface StatsOverview {
+  readonly range: StatsRange;
+  readonly jobs: readonly (RunStatsSummary & {
+    readonly jobName: string;
+    /** Every hour of the range, oldest first: runs ended, and how many of them failed for good. */
+    readonly trend: readonly {
+      readonly hour: string;
+      readonly runs: number;
+      readonly failures: number;
+    }[];
+  })[];
 }
 
 export type ApiErrorCode =

@@ -28,10 +28,19 @@ import type { JobState, JobStateStore } from '../ports/job-state-store';
 import type { Logger } from '../ports/logger';
 import type { RunStats } from '../ports/run-stats';
 import type { ScheduleExpression } from '../schedule/schedule-expression';
-import { hourOf, summarize } from '../stats/run-stats-math';
+import { failuresOf, hourlySeries, hourOf, summarize } from '../stats/run-stats-math';
 import { ApiRequestError, apiError, errorResponse } from './api-errors';
 import type { ApiHandler, ApiRequest, ApiResponse } from './api-request';
-import type { JobDetails, JobSummary, LastRun, RunDetails, RunsPage } from './api-resources';
+import type {
+  JobDetails,
+  JobStats,
+  JobSummary,
+  LastRun,
+  RunDetails,
+  RunsPage,
+  StatsOverview,
+  StatsRange,
+} from './api-resources';
 import { Router } from './api-router';
 import { API_ROUTES, type ApiRouteKey, type RouteParams, routeKeyOf } from './api-routes';
 import { exampleOf, inputJsonSchemaOf } from './input-schema';
@@ -133,14 +142,13 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
     return { summary, latest };
   };
 
-  /** The job's hours of `range`, up to this one. */
-  const hoursOf = (jobName: string, range: '24h' | '7d') => {
+  /** The job's hours of `range`, up to this one, each summarized; hours without runs are zero. */
+  const seriesOf = async (jobName: string, range: StatsRange) => {
     const now = clock.now();
-    const hours = range === '7d' ? 7 * 24 : 24;
-    return (
-      deps.stats?.hourly(jobName, hourOf(now - (hours - 1) * HOUR_MS), hourOf(now)) ??
-      Promise.resolve([])
-    );
+    const fromHour = hourOf(now - ((range === '7d' ? 7 * 24 : 24) - 1) * HOUR_MS);
+    const toHour = hourOf(now);
+    const hours = (await deps.stats?.hourly(jobName, fromHour, toHour)) ?? [];
+    return { totals: summarize(hours), series: hourlySeries(hours, fromHour, toHour) };
   };
 
   const handlers: { readonly [Key in ApiRouteKey]: RouteHandler<Key> } = {
@@ -222,17 +230,27 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
     'GET /jobs/{name}/stats': async (request, params) => {
       const job = jobs.require(params.name);
       const range = parseQuery(statsQuerySchema, request.query).range ?? '24h';
-      const hours = await hoursOf(job.name, range);
-      return jsonResponse(200, { jobName: job.name, range, ...summarize(hours), hours });
+      const { totals, series } = await seriesOf(job.name, range);
+      const stats: JobStats = { jobName: job.name, range, ...totals, hours: series };
+      return jsonResponse(200, stats);
     },
     'GET /stats': async (request) => {
       const range = parseQuery(statsQuerySchema, request.query).range ?? '24h';
       const listed = await pMap(
         jobs.all(),
-        async (job) => ({ jobName: job.name, ...summarize(await hoursOf(job.name, range)) }),
+        async (job) => {
+          const { totals, series } = await seriesOf(job.name, range);
+          const trend = series.map((hour) => ({
+            hour: hour.hour,
+            runs: hour.runs,
+            failures: failuresOf(hour),
+          }));
+          return { jobName: job.name, ...totals, trend };
+        },
         { concurrency: LIST_CONCURRENCY },
       );
-      return jsonResponse(200, { range, jobs: listed });
+      const overview: StatsOverview = { range, jobs: listed };
+      return jsonResponse(200, overview);
     },
     'GET /jobs/{name}/dead-letters': async (request, params) => {
       const job = jobs.require(params.name);

@@ -96,3 +96,33 @@ export function percentile(buckets: readonly number[], p: number): number | null
   }
   return null;
 }
+
+/** One hour of a chart: its totals and percentiles, zero when nothing ended in it. */
+export interface HourSummary extends RunStatsSummary {
+  /** The hour's start, ISO. */
+  readonly hour: string;
+}
+
+/** Every hour from `fromHour` to `toHour` (both included), each summarized; hours without runs are zero. */
+export function hourlySeries(
+  hours: readonly HourlyRunStats[],
+  fromHour: string,
+  toHour: string,
+): HourSummary[] {
+  const byHour = new Map(hours.map((hour) => [hour.hour, hour]));
+  const series: HourSummary[] = [];
+  for (let ms = Date.parse(fromHour); ms <= Date.parse(toHour); ms += HOUR_MS) {
+    const hour = new Date(ms).toISOString();
+    const counted = byHour.get(hour);
+    series.push({ hour, ...summarize(counted ? [counted] : []) });
+  }
+  return series;
+}
+
+/** Outcomes that mean the run did not do its work. */
+const FAILURES: readonly EndedStatus[] = ['failed', 'timed_out'];
+
+/** How many of a summary's runs failed for good: failed or timed out, retries not counted. */
+export function failuresOf(summary: Pick<RunStatsSummary, 'outcomes'>): number {
+  return FAILURES.reduce((sum, status) => sum + (summary.outcomes[status] ?? 0), 0);
+}

@@ -87,16 +87,31 @@ async function startRuntime(jobs: readonly AnyJobDefinition[]) {
   return runtime;
 }
 
-const API_PATH = /^\/(jobs|runs|health)(\/|$)/;
+/** What a test reads of a `<canvas>` (the tests' TypeScript has no DOM types). */
+interface CanvasLike {
+  readonly width: number;
+  readonly height: number;
+  getContext(kind: '2d'): {
+    getImageData(x: number, y: number, width: number, height: number): { data: ArrayLike<number> };
+  } | null;
+}
+
+const API_PATH = /^\/(jobs|runs|health|stats)(\/|$)/;
 
 /**
  * The dashboard in a fresh page. Any request that leaves the runtime's origin is blocked and
  * recorded, as are script errors and static files that fail to load, so that each test also
  * checks that the page works offline.
  */
-async function openDashboard(runtime: LocalRuntime) {
+async function openDashboard(runtime: LocalRuntime, { language }: { language?: string } = {}) {
   if (!browser) throw new Error('Chromium did not start; see the error before the tests');
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1100 } });
+  // A language tag as a user's browser has it: a bare Chromium under LANG=C says `en-US@posix`.
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1100 }, locale: 'en-US' });
+  if (language !== undefined) {
+    await page.addInitScript(
+      `Object.defineProperty(navigator, 'language', { get: () => ${JSON.stringify(language)} })`,
+    );
+  }
   const problems: string[] = [];
   let inFlight = 0;
   let closing = false;
@@ -534,6 +549,84 @@ describe('the dashboard', { timeout: TEST_TIMEOUT_MS }, () => {
 
     expect(lastInput).toBe('{\n  "who": "Ada"\n}');
     expect(new URL(page.url()).hash).toBe(`#/jobs/${greet}`);
+    expect(problems).toEqual([]);
+  });
+
+  it("charts a job's runs per hour by outcome and its durations, and trends each job in the list", async () => {
+    const flaky = uniqueName('flaky');
+    let calls = 0;
+    const runtime = await startRuntime([
+      defineJob({
+        name: flaky,
+        schedule: { cron: '0 7 * * *', timezone: 'America/New_York' },
+        retries: 0,
+        run: async () => {
+          calls += 1;
+          if (calls === 2) throw new Error('the upstream API answered 503');
+          return JobResult.success();
+        },
+      }),
+    ]);
+    for (let count = 0; count < 3; count++) {
+      const response = await fetch(`${runtime.url}/jobs/${flaky}/runs`, { method: 'POST' });
+      expect(response.status).toBe(202);
+    }
+    const { page, problems } = await openDashboard(runtime);
+    await page.goto(`${runtime.url}/#/jobs/${flaky}`);
+
+    const summary = page.getByTestId('stats-summary');
+    await expect
+      .poll(() => summary.textContent(), { timeout: RUN_TIMEOUT_MS })
+      .toMatch(/^3 runs · 1 failed · p50 ≤ \S+ ms · p95 ≤ \S+ ms$/);
+    const trend = jobRow(page, flaky).getByTestId('job-trend');
+    await expect.poll(() => trend.getAttribute('data-runs')).toBe('3');
+    expect(await trend.getAttribute('data-failures')).toBe('1');
+    expect(await trend.locator('canvas').count()).toBe(1);
+
+    // The bars are drawn: the outcome chart's canvas holds the colours of both outcomes.
+    const outcomes = page.getByTestId('chart-outcomes');
+    // On the job's clock, as the rest of its panel.
+    expect(await outcomes.locator('.u-title').textContent()).toBe(
+      'Runs per hour, by outcome (America/New_York time)',
+    );
+    const colours = await outcomes.locator('canvas').evaluate((canvas: CanvasLike) => {
+      const pixels = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+      const seen = new Set<string>();
+      for (let at = 0; pixels && at < pixels.length; at += 4) {
+        seen.add(`${pixels[at]},${pixels[at + 1]},${pixels[at + 2]}`);
+      }
+      return [...seen];
+    });
+    expect(colours).toEqual(expect.arrayContaining(['27,107,52', '164,33,27']));
+    const legend = await outcomes.locator('.u-legend .u-series .u-label').allTextContents();
+    expect(legend).toEqual(expect.arrayContaining(['Succeeded', 'Failed', 'Retried']));
+    expect(await page.getByTestId('chart-durations').locator('.u-title').textContent()).toContain(
+      'Duration per hour',
+    );
+
+    await page.getByTestId('stats-range-7d').click();
+    await expect
+      .poll(() => page.getByTestId('stats-range-7d').getAttribute('aria-pressed'))
+      .toBe('true');
+    await expect.poll(() => summary.textContent()).toMatch(/^3 runs · 1 failed/);
+    expect(problems).toEqual([]);
+  });
+
+  it('shows the jobs and says why when the browser’s language stops the charting library', async () => {
+    const tick = uniqueName('tick');
+    const runtime = await startRuntime([
+      defineJob({ name: tick, run: async () => JobResult.success() }),
+    ]);
+    // uPlot formats numbers in navigator.language as it loads; Intl refuses this tag.
+    const { page, problems } = await openDashboard(runtime, { language: 'en-US@posix' });
+    await page.goto(`${runtime.url}/#/jobs/${tick}`);
+
+    await page.getByTestId('charts-unavailable').waitFor({ timeout: RUN_TIMEOUT_MS });
+    expect(await page.getByTestId('charts-unavailable').textContent()).toContain(
+      'Invalid language tag',
+    );
+    expect(await jobRow(page, tick).getByTestId('job-trend-none').count()).toBe(1);
+    expect(await page.getByTestId('trigger-submit').isEnabled()).toBe(true);
     expect(problems).toEqual([]);
   });
 

@@ -648,10 +648,16 @@ describe('run statistics', () => {
       p50Ms: 1_000,
       p95Ms: 30_000,
     });
-    expect(response.json.hours.map((hour: { hour: string }) => hour.hour)).toEqual([
-      '2026-11-23T02:00:00.000Z',
-      '2026-11-23T11:00:00.000Z',
+    // Every hour of the range, so that a chart needs no gap filling: 13:00 yesterday to 12:00.
+    const hours: { hour: string; runs: number; p95Ms: number | null }[] = response.json.hours;
+    expect(hours).toHaveLength(24);
+    expect(hours[0]?.hour).toBe('2026-11-22T13:00:00.000Z');
+    expect(hours.at(-1)?.hour).toBe('2026-11-23T12:00:00.000Z');
+    expect(hours.filter((hour) => hour.runs > 0)).toEqual([
+      expect.objectContaining({ hour: '2026-11-23T02:00:00.000Z', runs: 2, p95Ms: 30_000 }),
+      expect.objectContaining({ hour: '2026-11-23T11:00:00.000Z', runs: 1, p95Ms: 1_000 }),
     ]);
+    expect(hours[0]).toEqual(expect.objectContaining({ runs: 0, p50Ms: null, outcomes: {} }));
   });
 
   it('gives every job’s totals over 7 days with GET /stats?range=7d, and refuses another range', async () => {
@@ -670,6 +676,27 @@ describe('run statistics', () => {
       ],
     });
     expect(month.statusCode).toBe(400);
+  });
+
+  it('gives each job a trend of its hours, counting failed and timed-out runs as failures but not retries', async () => {
+    const stats = new InMemoryRunStats();
+    const { call } = setup({ stats });
+    await stats.record(ended({ completedAt: '2026-11-23T09:10:00.000Z', status: 'failed' }));
+    await stats.record(ended({ completedAt: '2026-11-23T09:20:00.000Z', status: 'timed_out' }));
+    await stats.record(
+      ended({ completedAt: '2026-11-23T09:30:00.000Z', status: 'failed', willRetry: true }),
+    );
+    await stats.record(ended({ completedAt: '2026-11-23T09:40:00.000Z' }));
+
+    const response = await call('GET', '/stats');
+
+    const report = response.json.jobs.find(
+      (job: { jobName: string }) => job.jobName === 'nightly-report',
+    );
+    expect(report.trend).toHaveLength(24);
+    expect(
+      report.trend.find((hour: { hour: string }) => hour.hour.startsWith('2026-11-23T09')),
+    ).toEqual({ hour: '2026-11-23T09:00:00.000Z', runs: 3, failures: 2 });
   });
 });
 

@@ -1,10 +1,11 @@
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startApiServer } from '../../../local/api-server';
-import { DASHBOARD_DIR, DASHBOARD_SHARED_MODULES } from '../../../local/dashboard-files';
+import { DASHBOARD_DIR, DASHBOARD_MODULES } from '../../../local/dashboard-files';
 import type { ApiRequest, ApiResponse } from '../../../shared/api/api-request';
 import { unreadableBodyResponse } from '../../../shared/api/request-body';
 import { RETRYABLE_STATUSES } from '../../../shared/control/retryable';
@@ -176,7 +177,7 @@ describe('the local API server’s static files', () => {
       port: 0,
       handler: async () => ({ statusCode: 404, headers: {}, body: '' }),
       staticDir: DASHBOARD_DIR,
-      browserModules: DASHBOARD_SHARED_MODULES,
+      browserModules: DASHBOARD_MODULES,
     });
     servers.push(server);
     const statusModule = new URL(
@@ -193,6 +194,31 @@ describe('the local API server’s static files', () => {
     expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(served.RETRYABLE_STATUSES).toEqual(RETRYABLE_STATUSES);
     expect((await fetch(`${server.url}/shared/control/run-trigger.js`)).status).toBe(404);
+  });
+
+  it('serves the charting library that index.html’s import map names, as the package ships it', async () => {
+    const server = await startApiServer({
+      port: 0,
+      handler: async () => ({ statusCode: 404, headers: {}, body: '' }),
+      staticDir: DASHBOARD_DIR,
+      browserModules: DASHBOARD_MODULES,
+    });
+    servers.push(server);
+    const index = await (await fetch(`${server.url}/`)).text();
+    const importMap = JSON.parse(
+      /<script type="importmap">([\s\S]*?)<\/script>/.exec(index)?.[1] ?? '{}',
+    ) as { imports?: Record<string, string> };
+    const libraryPath = importMap.imports?.uplot ?? 'no import map entry for uplot';
+
+    const library = await fetch(`${server.url}${libraryPath}`);
+    const styles = await fetch(`${server.url}/vendor/uplot.css`);
+
+    expect(library.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await library.text()).toBe(
+      await readFile(createRequire(import.meta.url).resolve('uplot/dist/uPlot.esm.js'), 'utf8'),
+    );
+    expect(styles.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect(index).toContain('href="/vendor/uplot.css"');
   });
 
   it('serves nothing outside its folder', async () => {

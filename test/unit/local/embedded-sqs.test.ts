@@ -59,6 +59,6 @@ describe('the local runtime’s SQS client', () => {
       }),
     );
 
-    expect(await receive()).toEqual(expect.arrayContaining([TEXT, [TEXT]]));
+    expect(await receive()).toEqual(expect.arrayContaining<unknown>([TEXT, [TEXT]]));
   });
 });
