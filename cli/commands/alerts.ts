@@ -246,6 +246,7 @@ export async function showOrChangeAlerts(
       ['On failure', on(config.onFailure)],
       ['On success', on(config.onSuccess)],
       ['On dead letter', on(config.onDeadLetter)],
+      ['On missed run', on(config.onMissed)],
       [
         'On duration',
         config.onDurationOverMs === undefined ? 'no' : `over ${config.onDurationOverMs} ms`,

@@ -48,6 +48,7 @@ const OUTCOME_COLOURS = {
   cancelled: '--cancel-fg',
   skipped: '--skip-bg',
   rejected: '--reject-fg',
+  missed: '--missed-fg',
 };
 const OUTCOMES = /** @type {(EndedStatus | 'retried')[]} */ (Object.keys(OUTCOME_COLOURS));
 

@@ -14,6 +14,7 @@ export const STATUS_LABELS = {
   cancelled: 'Cancelled',
   skipped: 'Skipped',
   rejected: 'Rejected',
+  missed: 'Missed',
 };
 
 /** @type {Readonly<Record<Trigger, string>>} */

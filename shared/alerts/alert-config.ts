@@ -26,6 +26,8 @@ export const alertConfigSchema = z.strictObject({
     z.int().check(z.positive('must be a positive number of milliseconds')),
   ),
   onDeadLetter: z._default(z.boolean(), true),
+  /** A schedule tick that no run started within the tolerance (shared/sweep/missed-runs.ts). */
+  onMissed: z._default(z.boolean(), true),
   emailRecipients: z._default(
     z.array(z.email('must be an email address')).check(z.maxLength(50)),
     [],

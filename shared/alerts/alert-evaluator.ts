@@ -177,6 +177,7 @@ function alertMessage(
     maxAttempts: execution.maxAttempts,
     trigger: execution.trigger,
     ...(execution.triggeredBy ? { triggeredBy: execution.triggeredBy } : {}),
+    ...(execution.scheduledTime ? { scheduledTime: execution.scheduledTime } : {}),
     status: execution.status,
     reasons,
     startedAt: execution.startedAt,

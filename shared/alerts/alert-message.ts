@@ -1,7 +1,7 @@
 import type { ExecutionError, Trigger } from '../executor/execution';
 
 /** Why an alert is sent: which of the job's alert rules the run met. */
-export type AlertReason = 'failure' | 'success' | 'duration' | 'dead_letter';
+export type AlertReason = 'failure' | 'success' | 'duration' | 'dead_letter' | 'missed';
 
 /** What every notifier says about a run: the facts someone needs to act on it. */
 export interface AlertMessage {
@@ -13,6 +13,8 @@ export interface AlertMessage {
   readonly maxAttempts: number;
   readonly trigger: Trigger;
   readonly triggeredBy?: string;
+  /** For a schedule tick: the time it was due. */
+  readonly scheduledTime?: string;
   readonly status: string;
   readonly reasons: readonly AlertReason[];
   /** ISO times. */

@@ -6,7 +6,7 @@ import type { AlertReason } from './alert-message';
 /** The rules an alert config holds, apart from who hears and how often. */
 export type AlertRuleSet = Pick<
   AlertConfig,
-  'onFailure' | 'onSuccess' | 'onDurationOverMs' | 'onDeadLetter'
+  'onFailure' | 'onSuccess' | 'onDurationOverMs' | 'onDeadLetter' | 'onMissed'
 >;
 
 const FAILED: ReadonlySet<string> = new Set(['failed', 'timed_out', 'cancelled', 'rejected']);
@@ -17,11 +17,13 @@ const FAILED: ReadonlySet<string> = new Set(['failed', 'timed_out', 'cancelled',
  * - `failure`: the run failed for good (retries used up, a non-retriable error, rejected input);
  * - `dead_letter`: it failed after its last attempt, so its message went to the dead-letter queue;
  * - `success`: it succeeded;
- * - `duration`: it ended, whatever its outcome, after more than `onDurationOverMs`.
+ * - `duration`: it ended, whatever its outcome, after more than `onDurationOverMs`;
+ * - `missed`: a schedule tick that no run started (`onMissed`), and nothing else.
  * A running or skipped attempt meets none.
  */
 export function alertReasons(execution: Execution, rules: AlertRuleSet): AlertReason[] {
   if (execution.status === 'running' || execution.status === 'skipped') return [];
+  if (execution.status === 'missed') return rules.onMissed ? ['missed'] : [];
   const reasons: AlertReason[] = [];
   const failedForGood = FAILED.has(execution.status) && execution.willRetry !== true;
   if (failedForGood && rules.onFailure) reasons.push('failure');
@@ -48,6 +50,7 @@ export function effectiveRules(
     onFailure: config.onFailure,
     onSuccess: config.onSuccess,
     onDeadLetter: config.onDeadLetter,
+    onMissed: config.onMissed,
     ...(config.onDurationOverMs !== undefined ? { onDurationOverMs: config.onDurationOverMs } : {}),
   };
   if (source === 'job' || !defined) return rules;
@@ -55,6 +58,7 @@ export function effectiveRules(
     onFailure: defined.onFailure ?? rules.onFailure,
     onSuccess: defined.onSuccess ?? rules.onSuccess,
     onDeadLetter: defined.onDeadLetter ?? rules.onDeadLetter,
+    onMissed: defined.onMissed ?? rules.onMissed,
     ...((defined.onDurationOverMs ?? rules.onDurationOverMs) !== undefined
       ? { onDurationOverMs: defined.onDurationOverMs ?? rules.onDurationOverMs }
       : {}),

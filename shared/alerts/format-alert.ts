@@ -84,13 +84,16 @@ export function formatAlert(alert: AlertMessage): AlertText {
  * What happened, in one line, naming every reason the alert was sent:
  * `daily-report failed (attempt 3 of 3)`, `daily-report succeeded`,
  * `daily-report took 2 min 5 s, over its 1 min threshold`,
- * `daily-report was dead-lettered after attempt 4 of 4`.
+ * `daily-report was dead-lettered after attempt 4 of 4`,
+ * `daily-report missed its run due at 2026-12-06T07:00:00Z`.
  */
 export function alertTitle(alert: AlertMessage): string {
   const reasons = new Set<AlertReason>(alert.reasons);
   const attempts = `attempt ${alert.attempt} of ${alert.maxAttempts}`;
   const parts: string[] = [];
-  if (reasons.has('dead_letter')) {
+  if (reasons.has('missed')) {
+    parts.push(`missed its run due at ${alert.scheduledTime ?? 'its scheduled time'}`);
+  } else if (reasons.has('dead_letter')) {
     parts.push(`was dead-lettered after ${attempts}`);
   } else if (reasons.has('failure')) {
     parts.push(`${failedVerb(alert.status)} (${attempts})`);

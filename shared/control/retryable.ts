@@ -8,6 +8,7 @@ export const RETRYABLE_STATUSES: readonly ExecutionStatus[] = [
   'timed_out',
   'cancelled',
   'rejected',
+  'missed',
 ];
 
 /** Whether the run whose latest attempt is `latest` can be retried: it ended, and not well. */

@@ -31,8 +31,17 @@ export type ClaimCondition =
  * are numbered from the run's history, one after another.
  */
 export const CLAIM_CONDITIONS = {
-  /** The first attempt creates its run, which must not exist yet. */
-  first: { kind: 'absent', field: 'runId' },
+  /**
+   * The first attempt creates its run, which must not exist yet, or replaces the record of a
+   * schedule tick reported missed: the tick came after all, late, and runs.
+   */
+  first: {
+    kind: 'anyOf',
+    conditions: [
+      { kind: 'absent', field: 'runId' },
+      { kind: 'equals', field: 'status', to: { value: 'missed' } },
+    ],
+  },
   /**
    * A later attempt comes right after the latest, which failed and said it would retry, or
    * which is still running although its lease expired (its worker died).

@@ -6,7 +6,9 @@ export const TRIGGERS: readonly Trigger[] = ['schedule', 'manual', 'api', 'enque
 /**
  * `running` until the attempt ends; `skipped` for a run that was not due to run (paused,
  * overlapping, a duplicate delivery); `rejected` for a request that can never run (unknown job,
- * input that fails the schema).
+ * input that fails the schema); `missed` for a schedule tick that no run started within the
+ * tolerance (see shared/sweep/missed-runs.ts), which the tick's delivery replaces should it still
+ * come.
  */
 export type ExecutionStatus =
   | 'running'
@@ -15,7 +17,8 @@ export type ExecutionStatus =
   | 'timed_out'
   | 'cancelled'
   | 'skipped'
-  | 'rejected';
+  | 'rejected'
+  | 'missed';
 
 export type SkipReason = 'paused' | 'overlap' | 'duplicate';
 

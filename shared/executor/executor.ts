@@ -16,6 +16,7 @@ import { newRunId, runIdForKey } from './run-id';
 import { createRunJobBody } from './run-job-body';
 import type { RunRequest } from './run-request';
 import { type ClaimedRun, type ExecuteOptions, isExecution, type RunState } from './run-state';
+import { tickIdempotencyKey } from './schedule-tick';
 import { claimAttempt } from './steps/claim-attempt';
 import { preventOverlap, releaseOverlapLock } from './steps/prevent-overlap';
 import { recordRejection } from './steps/record-rejection';
@@ -170,7 +171,7 @@ export function createExecutor(dependencies: ExecutorDependencies): Executor {
 function idempotencyKeyOf(request: RunRequest): string | undefined {
   if (request.idempotencyKey !== undefined) return request.idempotencyKey;
   if (request.trigger === 'schedule' && request.scheduledTime !== undefined) {
-    return `schedule:${request.jobName}@${request.scheduledTime}`;
+    return tickIdempotencyKey(request.jobName, request.scheduledTime);
   }
   return undefined;
 }

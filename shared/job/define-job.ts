@@ -34,6 +34,7 @@ const alertRulesShape = {
       .check(z.positive({ error: 'must be a whole number of milliseconds above 0' })),
   ),
   onDeadLetter: z.optional(z.boolean({ error: 'must be true or false' })),
+  onMissed: z.optional(z.boolean({ error: 'must be true or false' })),
 };
 
 /** A whole number from `min` to `max`, with one message for every way of missing it. */
@@ -74,7 +75,7 @@ const optionsSchema = z.strictObject({
   alerts: z.optional(
     z.strictObject(alertRulesShape, {
       error:
-        'must be an object of alert rules: { onFailure, onSuccess, onDurationOverMs, onDeadLetter }',
+        'must be an object of alert rules: { onFailure, onSuccess, onDurationOverMs, onDeadLetter, onMissed }',
     }),
   ),
   enqueues: z.optional(
@@ -217,6 +218,7 @@ function buildDefinition(options: unknown, inferredName: string | undefined): An
       onFailure: valid.alerts?.onFailure ?? true,
       onSuccess: valid.alerts?.onSuccess ?? false,
       onDeadLetter: valid.alerts?.onDeadLetter ?? true,
+      onMissed: valid.alerts?.onMissed ?? true,
       ...(valid.alerts?.onDurationOverMs !== undefined
         ? { onDurationOverMs: valid.alerts.onDurationOverMs }
         : {}),

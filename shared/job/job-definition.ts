@@ -29,6 +29,8 @@ export interface AlertRules {
   readonly onDurationOverMs?: number;
   /** Alert when a message lands in the job's dead-letter queue. @default true */
   readonly onDeadLetter?: boolean;
+  /** Alert when a tick of the job's schedule started no run. @default true */
+  readonly onMissed?: boolean;
 }
 
 export interface EnqueueOptions {
@@ -140,7 +142,7 @@ export interface JobOptions<
   readonly paused?: boolean;
   /** A zod (or other Standard Schema) schema; input that fails it is rejected before `run`. */
   readonly input?: TSchema;
-  /** @default { onFailure: true, onDeadLetter: true } */
+  /** @default { onFailure: true, onDeadLetter: true, onMissed: true } */
   readonly alerts?: AlertRules;
   /**
    * The jobs this one may enqueue, by name or by their imported definitions. Deployed, the job's

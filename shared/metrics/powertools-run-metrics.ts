@@ -13,6 +13,7 @@ export const RUN_METRICS = {
   retried: 'Retries',
   skipped: 'RunsSkipped',
   rejected: 'RunsRejected',
+  missed: 'RunsMissed',
   duration: 'AttemptDuration',
 } as const;
 
@@ -44,6 +45,8 @@ function metricOf(execution: Execution): string | undefined {
       return RUN_METRICS.skipped;
     case 'rejected':
       return RUN_METRICS.rejected;
+    case 'missed':
+      return RUN_METRICS.missed;
     case 'running':
       return undefined;
   }

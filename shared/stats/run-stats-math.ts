@@ -42,7 +42,10 @@ export function countOf(
   const hour = hourOf(execution.completedAt ?? execution.startedAt);
   const outcome = execution.willRetry === true ? 'retried' : execution.status;
   // Skipped and rejected attempts ran nothing: they count, but take no duration.
-  const ran = execution.status !== 'skipped' && execution.status !== 'rejected';
+  const ran =
+    execution.status !== 'skipped' &&
+    execution.status !== 'rejected' &&
+    execution.status !== 'missed';
   return execution.durationMs !== undefined && ran
     ? { hour, outcome, bucket: durationBucketOf(execution.durationMs) }
     : { hour, outcome };
@@ -120,9 +123,9 @@ export function hourlySeries(
 }
 
 /** Outcomes that mean the run did not do its work. */
-const FAILURES: readonly EndedStatus[] = ['failed', 'timed_out'];
+const FAILURES: readonly EndedStatus[] = ['failed', 'timed_out', 'missed'];
 
-/** How many of a summary's runs failed for good: failed or timed out, retries not counted. */
+/** How many of a summary's runs failed for good: failed, timed out or missed, retries not counted. */
 export function failuresOf(summary: Pick<RunStatsSummary, 'outcomes'>): number {
   return FAILURES.reduce((sum, status) => sum + (summary.outcomes[status] ?? 0), 0);
 }

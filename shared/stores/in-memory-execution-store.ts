@@ -2,6 +2,7 @@ import { isCancellable } from '../control/cancellable';
 import { abandonedAttempt, mayStartAttempt } from '../executor/attempt-claim';
 import type { Execution } from '../executor/execution';
 import type { ClaimResult, ExecutionStore, OpenRunStore } from '../ports/execution-store';
+import type { MissedRunRecorder } from '../ports/missed-runs';
 import type {
   CancelRequest,
   CancelRequestResult,
@@ -10,7 +11,9 @@ import type {
 import { sweepTimeOf } from '../sweep/open-runs';
 
 /** Execution history in memory, for the test invoker and benchmarks. */
-export class InMemoryExecutionStore implements ExecutionStore, OpenRunStore, RunCancellations {
+export class InMemoryExecutionStore
+  implements ExecutionStore, OpenRunStore, RunCancellations, MissedRunRecorder
+{
   /** Every execution in the order it was first recorded; updated in place on completion. */
   private readonly timeline: Execution[] = [];
   private readonly runs = new Map<string, { attempts: Execution[]; positions: number[] }>();
@@ -23,6 +26,11 @@ export class InMemoryExecutionStore implements ExecutionStore, OpenRunStore, Run
     const latest = run?.attempts[latestIndex];
     if (!mayStartAttempt(latest, execution)) {
       return latest ? { claimed: false, existing: latest } : { claimed: false };
+    }
+    if (run && latest?.status === 'missed') {
+      // The tick came after all, late: its run replaces the report, as a new run would.
+      this.replace(run, latestIndex, execution);
+      return { claimed: true };
     }
     if (run && latest?.status === 'running') {
       this.replace(
@@ -48,6 +56,13 @@ export class InMemoryExecutionStore implements ExecutionStore, OpenRunStore, Run
 
   async record(execution: Execution): Promise<void> {
     this.append(runKey(execution.jobName, execution.runId), execution);
+  }
+
+  async recordMissed(missed: Execution): Promise<boolean> {
+    const key = runKey(missed.jobName, missed.runId);
+    if (this.runs.has(key)) return false;
+    this.append(key, missed);
+    return true;
   }
 
   async getRun(jobName: string, runId: string): Promise<Execution[]> {

@@ -4,13 +4,16 @@ import type {
   OverlapLock,
   StoredJobState,
 } from '../ports/job-state-store';
+import type { TickCheckMark, TickCheckMarks, TickCheckState } from '../ports/missed-runs';
 
 const NEVER_WRITTEN: StoredJobState = {};
 
-/** Pause state and overlap locks in memory, for the test invoker and benchmarks. */
-export class InMemoryJobStateStore implements JobStateStore {
+/** Pause state, overlap locks and missed-run marks in memory, for the test invoker and benchmarks. */
+export class InMemoryJobStateStore implements JobStateStore, TickCheckMarks {
   private readonly states = new Map<string, JobState>();
   private readonly locks = new Map<string, OverlapLock>();
+  private readonly resumes = new Map<string, string>();
+  private readonly marks = new Map<string, TickCheckMark>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -23,7 +26,22 @@ export class InMemoryJobStateStore implements JobStateStore {
       ? { paused, pausedAt: new Date(this.now()).toISOString(), ...(by ? { pausedBy: by } : {}) }
       : { paused };
     this.states.set(jobName, state);
+    if (!paused) this.resumes.set(jobName, new Date(this.now()).toISOString());
     return state;
+  }
+
+  async readTickCheck(jobName: string): Promise<TickCheckState> {
+    const resumedAt = this.resumes.get(jobName);
+    const mark = this.marks.get(jobName);
+    return {
+      ...(await this.get(jobName)),
+      ...(resumedAt ? { resumedAt } : {}),
+      ...(mark ? { mark } : {}),
+    };
+  }
+
+  async markTicksChecked(jobName: string, mark: TickCheckMark): Promise<void> {
+    this.marks.set(jobName, mark);
   }
 
   async setInitialPauseState(jobName: string, paused: boolean, by?: string): Promise<boolean> {

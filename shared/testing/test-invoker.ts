@@ -6,6 +6,7 @@ import { createExecutor, type Executor } from '../executor/executor';
 import { JobRegistry } from '../executor/job-registry';
 import { newRunId, runIdForKey } from '../executor/run-id';
 import type { RunRequest } from '../executor/run-request';
+import { tickIdempotencyKey } from '../executor/schedule-tick';
 import type { AnyJobDefinition, EnqueueInputOf } from '../job/job-definition';
 import { type LogEntry, MemoryLogger } from '../logging/memory-logger';
 import type { Clock } from '../ports/clock';
@@ -270,7 +271,7 @@ export function createTestInvoker<TJob extends TestJob>(
     const idempotencyKey =
       runOptions.idempotencyKey ??
       (trigger === 'schedule' && scheduledTime
-        ? `schedule:${jobName}@${scheduledTime}`
+        ? tickIdempotencyKey(jobName, scheduledTime)
         : undefined);
     const request: RunRequest = {
       jobName,

@@ -201,7 +201,8 @@ describe('the local runtime, through its REST API', { timeout: E2E_TIMEOUT_MS },
     expect(stats).toMatchObject({ range: '24h', outcomes: { succeeded: 2 }, p50Ms: 100 });
     // Every hour of the last 24, zero where nothing ended, for the charts.
     expect(stats.hours).toHaveLength(24);
-    expect(stats.hours.filter((hour: { runs: number }) => hour.runs > 0)).toHaveLength(1);
+    const hours = stats.hours as { runs: number }[];
+    expect(hours.filter((hour) => hour.runs > 0)).toHaveLength(1);
     expect(all.body.jobs).toEqual([expect.objectContaining({ jobName: 'greet', runs: 2 })]);
   });
 

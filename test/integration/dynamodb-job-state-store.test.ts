@@ -3,7 +3,10 @@ import { ManualClock } from '../../shared/clock/manual-clock';
 import { MissingTableError } from '../../shared/errors';
 import { DynamoDbJobStateStore } from '../../shared/stores/dynamodb/dynamodb-job-state-store';
 import { createUniqueTables, useDynamoDb } from '../support/aws-test-servers';
-import { describeJobStateStoreContract } from '../support/job-state-store-contract';
+import {
+  describeJobStateStoreContract,
+  describeTickCheckMarksContract,
+} from '../support/job-state-store-contract';
 
 const dynamoDb = useDynamoDb();
 
@@ -26,6 +29,7 @@ async function freshTable(tableName?: string, clock = new ManualClock(PAUSED_AT)
 
 describe('DynamoDbJobStateStore on dynalite', () => {
   describeJobStateStoreContract(async (clock) => (await freshTable(undefined, clock)).openStore());
+  describeTickCheckMarksContract(async (clock) => (await freshTable(undefined, clock)).openStore());
 
   it('keeps a pause across a restart', async () => {
     const { openStore } = await freshTable();

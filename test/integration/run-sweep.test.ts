@@ -153,6 +153,7 @@ describe(`the run sweep on ${awsTestServerNames.dynamoDb}, under the run sweeper
         onFailure: true,
         onSuccess: false,
         onDeadLetter: false,
+        onMissed: true,
       }),
     ).toEqual(['failure']);
     expect(await openRunsIndex(workerClient, tables)).toEqual([]);

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { ManualClock } from '../../shared/clock/manual-clock';
 import type { JobStateStore } from '../../shared/ports/job-state-store';
+import type { TickCheckMarks } from '../../shared/ports/missed-runs';
 
 const NOW = '2026-06-01T09:00:00.000Z';
 
@@ -232,5 +233,63 @@ export function describeJobStateStoreContract(
       pausedAt: NOW,
       pausedBy: 'alice',
     });
+  });
+}
+
+/**
+ * What the missed-run check reads and writes beside each job's pause state (`TickCheckMarks`),
+ * the same in memory and in DynamoDB.
+ */
+export function describeTickCheckMarksContract(
+  openStore: (clock: ManualClock) => Promise<JobStateStore & TickCheckMarks>,
+): void {
+  it('reads nothing for a job never checked, paused or resumed', async () => {
+    const store = await openStore(new ManualClock(NOW));
+
+    expect(await store.readTickCheck('daily-report')).toEqual({});
+  });
+
+  it('keeps the mark it is given, beside the pause state, and moves it on', async () => {
+    const store = await openStore(new ManualClock(NOW));
+    await store.setPaused('daily-report', true, 'alice');
+
+    await store.markTicksChecked('daily-report', {
+      checkedUntil: '2026-06-01T08:50:00.000Z',
+      schedule: 'cron(0 7 * * ? *) Europe/London',
+    });
+    await store.markTicksChecked('daily-report', {
+      checkedUntil: '2026-06-01T08:55:00.000Z',
+      schedule: 'cron(0 7 * * ? *) Europe/London',
+    });
+
+    expect(await store.readTickCheck('daily-report')).toEqual({
+      paused: true,
+      pausedAt: NOW,
+      pausedBy: 'alice',
+      mark: {
+        checkedUntil: '2026-06-01T08:55:00.000Z',
+        schedule: 'cron(0 7 * * ? *) Europe/London',
+      },
+    });
+    expect(await store.get('daily-report')).toEqual({
+      paused: true,
+      pausedAt: NOW,
+      pausedBy: 'alice',
+    });
+  });
+
+  it('says when a job was last resumed, which the pause state itself does not', async () => {
+    const clock = new ManualClock(NOW);
+    const store = await openStore(clock);
+    await store.setPaused('daily-report', true);
+    clock.advance(60_000);
+
+    await store.setPaused('daily-report', false);
+
+    expect(await store.readTickCheck('daily-report')).toEqual({
+      paused: false,
+      resumedAt: '2026-06-01T09:01:00.000Z',
+    });
+    expect(await store.get('daily-report')).toEqual({ paused: false });
   });
 }

@@ -46,6 +46,7 @@ const EMOJI: Record<AlertReason, string> = {
   failure: ':red_circle:',
   duration: ':hourglass_flowing_sand:',
   success: ':white_check_mark:',
+  missed: ':alarm_clock:',
 };
 
 /**

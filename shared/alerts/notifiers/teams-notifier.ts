@@ -76,6 +76,7 @@ const COLOR: Record<AlertReason, NonNullable<TeamsTextBlock['color']>> = {
   failure: 'Attention',
   duration: 'Warning',
   success: 'Good',
+  missed: 'Attention',
 };
 
 /**

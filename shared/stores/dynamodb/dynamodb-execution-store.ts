@@ -16,6 +16,7 @@ import type { Execution, ExecutionStatus } from '../../executor/execution';
 import type { Clock } from '../../ports/clock';
 import type { ExecutionHistory, Page, PageRequest } from '../../ports/execution-history';
 import type { ClaimResult, ExecutionStore, OpenRunStore } from '../../ports/execution-store';
+import type { MissedRunRecorder } from '../../ports/missed-runs';
 import type {
   CancelRequest,
   CancelRequestResult,
@@ -84,6 +85,7 @@ const FAILURE_STATUSES: ReadonlySet<ExecutionStatus> = new Set([
   'timed_out',
   'cancelled',
   'rejected',
+  'missed',
 ]);
 const DAY_MS = 86_400_000;
 /**
@@ -115,7 +117,7 @@ const MAX_PAGE_SIZE = 100;
  * write also keeps the run's place in the open-runs index, which the sweep reads.
  */
 export class DynamoDbExecutionStore
-  implements ExecutionStore, ExecutionHistory, OpenRunStore, RunCancellations
+  implements ExecutionStore, ExecutionHistory, OpenRunStore, RunCancellations, MissedRunRecorder
 {
   private readonly documents: DynamoDBDocumentClient;
   private readonly tableName: string;
@@ -279,6 +281,22 @@ export class DynamoDbExecutionStore
     ).catch((error: unknown) => {
       throw translateStoreError(error, this.tableName);
     });
+  }
+
+  /**
+   * One PutItem conditioned on the run not existing: of it and the tick's claim (conditioned on
+   * no run, or this record), whichever comes first stands, and a claim after it replaces it.
+   */
+  async recordMissed(missed: Execution): Promise<boolean> {
+    try {
+      await this.putFirstAttempt('record', missed, 'attribute_not_exists(#runId)', {
+        names: { '#runId': 'runId' },
+      });
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw translateStoreError(error, this.tableName);
+    }
   }
 
   /** One conditional write: the request holds only while the run runs or a retry is due. */

@@ -12,6 +12,7 @@ import type {
   OverlapLock,
   StoredJobState,
 } from '../../ports/job-state-store';
+import type { TickCheckMark, TickCheckMarks, TickCheckState } from '../../ports/missed-runs';
 import { JOB_STATE_TABLE } from '../../tables/table-definitions';
 import { type DynamoDbClientOption, documentClientFor } from './document-client';
 import { retryWrite, type WriteRetryPolicy } from './retry-writes';
@@ -37,13 +38,16 @@ const ATTRIBUTES = {
   pausedBy: 'pausedBy',
   lockRunId: 'lockRunId',
   lockExpiresAt: 'lockExpiresAt',
+  resumedAt: 'resumedAt',
+  ticksCheckedUntil: 'ticksCheckedUntil',
+  ticksCheckedSchedule: 'ticksCheckedSchedule',
 } as const;
 
 /**
- * Pause state and the overlap lock in DynamoDB, one item per job. The item outlives deploys, so
+ * Pause state, the overlap lock and the missed-run check's mark in DynamoDB, one item per job. The item outlives deploys, so
  * a paused job stays paused when its code changes.
  */
-export class DynamoDbJobStateStore implements JobStateStore {
+export class DynamoDbJobStateStore implements JobStateStore, TickCheckMarks {
   private readonly documents: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly clock: Clock;
@@ -77,9 +81,10 @@ export class DynamoDbJobStateStore implements JobStateStore {
     const pausedAt = new Date(this.clock.now()).toISOString();
     const update: Omit<UpdateCommandInput, 'TableName' | 'Key'> = !paused
       ? {
-          UpdateExpression: 'SET #paused = :paused REMOVE #pausedAt, #pausedBy',
-          ExpressionAttributeNames: names('paused', 'pausedAt', 'pausedBy'),
-          ExpressionAttributeValues: { ':paused': false },
+          // When it was resumed, for the missed-run check: its ticks before then were not due.
+          UpdateExpression: 'SET #paused = :paused, #resumedAt = :now REMOVE #pausedAt, #pausedBy',
+          ExpressionAttributeNames: names('paused', 'resumedAt', 'pausedAt', 'pausedBy'),
+          ExpressionAttributeValues: { ':paused': false, ':now': pausedAt },
         }
       : by
         ? {
@@ -176,6 +181,37 @@ export class DynamoDbJobStateStore implements JobStateStore {
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
     }
+  }
+
+  /** Eventually consistent: a mark read stale only makes the check look at a tick again. */
+  async readTickCheck(jobName: string): Promise<TickCheckState> {
+    try {
+      const { Item } = await this.documents.send(
+        new GetCommand({ TableName: this.tableName, Key: { [KEY]: jobName } }),
+      );
+      const stored = storedJobStateOf(Item);
+      const resumedAt = Item?.[ATTRIBUTES.resumedAt];
+      const checkedUntil = Item?.[ATTRIBUTES.ticksCheckedUntil];
+      const schedule = Item?.[ATTRIBUTES.ticksCheckedSchedule];
+      return {
+        ...stored,
+        ...(typeof resumedAt === 'string' ? { resumedAt } : {}),
+        ...(typeof checkedUntil === 'string' && typeof schedule === 'string'
+          ? { mark: { checkedUntil, schedule } }
+          : {}),
+      };
+    } catch (error) {
+      throw translateStoreError(error, this.tableName);
+    }
+  }
+
+  async markTicksChecked(jobName: string, mark: TickCheckMark): Promise<void> {
+    await this.update(`mark the ticks of "${jobName}" checked`, {
+      Key: { [KEY]: jobName },
+      UpdateExpression: 'SET #ticksCheckedUntil = :until, #ticksCheckedSchedule = :schedule',
+      ExpressionAttributeNames: names('ticksCheckedUntil', 'ticksCheckedSchedule'),
+      ExpressionAttributeValues: { ':until': mark.checkedUntil, ':schedule': mark.schedule },
+    });
   }
 
   private async update(description: string, input: Omit<UpdateCommandInput, 'TableName'>) {

@@ -24,6 +24,7 @@ const ENDED_STATUSES: readonly EndedStatus[] = [
   'cancelled',
   'skipped',
   'rejected',
+  'missed',
 ];
 
 /**

@@ -41,6 +41,24 @@ export function ended(execution: Execution, outcome: Partial<Execution>): Execut
   };
 }
 
+/** The missed-run check's record of a tick that started no run. */
+export function missedTick(runId: string, jobName = 'contract-job'): Execution {
+  return {
+    jobName,
+    runId,
+    attempt: 1,
+    maxAttempts: 3,
+    trigger: 'schedule',
+    triggeredBy: 'scheduler',
+    scheduledTime: '2026-11-23T07:00:00Z',
+    status: 'missed',
+    startedAt: '2026-11-23T07:00:00.000Z',
+    completedAt: '2026-11-23T07:10:00.000Z',
+    message: 'No run started for the tick due at 2026-11-23T07:00:00Z',
+    willRetry: false,
+  };
+}
+
 export function failedWillRetry(execution: Execution): Execution {
   return ended(execution, {
     status: 'failed',
@@ -166,6 +184,18 @@ export const CLAIM_CASES: readonly ClaimCase[] = [
     candidate: running(RUN, 3, at(2 * LEASE_MS)),
     claims: true,
   },
+  {
+    name: 'a schedule tick reported missed, by its late first attempt',
+    latest: missedTick(RUN),
+    candidate: first,
+    claims: true,
+  },
+  {
+    name: 'a schedule tick reported missed, by a later attempt',
+    latest: missedTick(RUN),
+    candidate: running(RUN, 2, at(LEASE_MS)),
+    claims: false,
+  },
 ];
 
 /**
@@ -182,7 +212,7 @@ export async function seedLatestAttempt(
     await store.start(earlier);
     await store.complete(failedWillRetry(earlier));
   }
-  if (latest.status === 'rejected') {
+  if (latest.status === 'rejected' || latest.status === 'missed') {
     await store.record(latest);
     return;
   }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mayStartAttempt } from '../../../shared/executor/attempt-claim';
 import type { Execution } from '../../../shared/executor/execution';
 import type { ExecutionStore } from '../../../shared/ports/execution-store';
+import type { MissedRunRecorder } from '../../../shared/ports/missed-runs';
 import type { RunCancellations } from '../../../shared/ports/run-cancellations';
 import { DynamoDbExecutionStore } from '../../../shared/stores/dynamodb/dynamodb-execution-store';
 import { InMemoryExecutionStore } from '../../../shared/stores/in-memory-execution-store';
@@ -17,6 +18,7 @@ import {
   ended,
   failedWillRetry,
   LEASE_MS,
+  missedTick,
   running,
   STARTED,
   seedLatestAttempt,
@@ -277,6 +279,55 @@ function describeExecutionStoreContract(
 }
 
 /**
+ * The missed-run check's writes (`MissedRunRecorder`): a tick's report only where the tick has no
+ * run, and a late claim of the tick's first attempt replaces it, as the claim rule says.
+ */
+function describeMissedRunRecorderContract(
+  name: string,
+  makeStore: () => Promise<ExecutionStore & MissedRunRecorder>,
+): void {
+  describe(`${name}, as every MissedRunRecorder behaves`, () => {
+    it('records a tick that has no run as missed, once', async () => {
+      const store = await makeStore();
+      const missed = missedTick(uniqueRunId());
+
+      const first = await store.recordMissed(missed);
+      const again = await store.recordMissed({
+        ...missed,
+        completedAt: '2026-11-23T07:15:00.000Z',
+      });
+
+      expect([first, again]).toEqual([true, false]);
+      expect(await store.getRun(missed.jobName, missed.runId)).toEqual([missed]);
+    });
+
+    it('leaves a tick that started its run as it is', async () => {
+      const store = await makeStore();
+      const runId = uniqueRunId();
+      await store.start(running(runId, 1));
+
+      const recorded = await store.recordMissed(missedTick(runId));
+
+      expect(recorded).toBe(false);
+      expect(await store.getRun('contract-job', runId)).toEqual([running(runId, 1)]);
+    });
+
+    it('lets the tick’s late first attempt replace the report, and run as a new run does', async () => {
+      const store = await makeStore();
+      const runId = uniqueRunId();
+      await store.recordMissed(missedTick(runId));
+      const late = running(runId, 1, at(20 * 60_000));
+
+      const claim = await store.start(late);
+      await store.complete(ended(late, {}));
+
+      expect(claim).toEqual({ claimed: true });
+      expect(await store.getRun('contract-job', runId)).toEqual([ended(late, {})]);
+    });
+  });
+}
+
+/**
  * The cancel requests both stores keep with a run (`RunCancellations`): recorded only while the
  * run can still be stopped, the first asker kept, and read back as the worker reads them.
  */
@@ -367,6 +418,22 @@ describeRunCancellationsContract(
 );
 
 describeExecutionStoreContract('InMemoryExecutionStore', async () => new InMemoryExecutionStore());
+
+describeMissedRunRecorderContract(
+  'InMemoryExecutionStore',
+  async () => new InMemoryExecutionStore(),
+);
+
+describeMissedRunRecorderContract(
+  `DynamoDbExecutionStore on ${awsTestServerNames.dynamoDb}`,
+  async () => {
+    const tables = await createUniqueTables(dynamoDb.current);
+    return new DynamoDbExecutionStore({
+      client: dynamoDb.current.createClient(),
+      tableName: tables.executions,
+    });
+  },
+);
 
 describeExecutionStoreContract(
   `DynamoDbExecutionStore on ${awsTestServerNames.dynamoDb}`,

@@ -11,6 +11,7 @@ const ALL_RULES: AlertRuleSet = {
   onFailure: true,
   onSuccess: true,
   onDeadLetter: true,
+  onMissed: true,
   onDurationOverMs: 5_000,
 };
 
@@ -31,6 +32,13 @@ function attempt(overrides: Partial<Execution>): Execution {
 }
 
 describe('alertReasons', () => {
+  it('alerts a missed tick by its own rule alone, not as a failure or a dead letter', () => {
+    const missed = attempt({ status: 'missed', durationMs: undefined, completedAt: undefined });
+
+    expect(alertReasons(missed, ALL_RULES)).toEqual(['missed']);
+    expect(alertReasons(missed, { ...ALL_RULES, onMissed: false })).toEqual([]);
+  });
+
   it('says nothing of a failed attempt that will be retried', () => {
     expect(alertReasons(attempt({ status: 'failed', willRetry: true }), ALL_RULES)).toEqual([]);
   });
@@ -82,12 +90,20 @@ describe('alertReasons', () => {
     const last = attempt({ status: 'failed', attempt: 3 });
 
     expect(alertReasons(last, { ...ALL_RULES, onFailure: false })).toEqual(['dead_letter']);
-    expect(alertReasons(last, { ...ALL_RULES, onDeadLetter: false })).toEqual(['failure']);
+    expect(alertReasons(last, { ...ALL_RULES, onDeadLetter: false, onMissed: true })).toEqual([
+      'failure',
+    ]);
   });
 });
 
 describe('effectiveRules', () => {
-  const definition = { onFailure: false, onSuccess: true, onDeadLetter: true, onDurationOverMs: 9 };
+  const definition = {
+    onFailure: false,
+    onSuccess: true,
+    onDeadLetter: true,
+    onMissed: true,
+    onDurationOverMs: 9,
+  };
 
   it("takes the job's own entry as it is", () => {
     const own = { ...NO_ALERT_CONFIG, onFailure: true, onSuccess: false };
@@ -96,12 +112,19 @@ describe('effectiveRules', () => {
       onFailure: true,
       onSuccess: false,
       onDeadLetter: true,
+      onMissed: true,
     });
   });
 
   it("lets the job's definition override the default entry's rules", () => {
     expect(
       effectiveRules({ ...NO_ALERT_CONFIG, onDurationOverMs: 100 }, 'default', definition),
-    ).toEqual({ onFailure: false, onSuccess: true, onDeadLetter: true, onDurationOverMs: 9 });
+    ).toEqual({
+      onFailure: false,
+      onSuccess: true,
+      onDeadLetter: true,
+      onMissed: true,
+      onDurationOverMs: 9,
+    });
   });
 });

@@ -1081,6 +1081,7 @@ describe('PATCH /jobs/{name}/alerts', () => {
         onFailure: true,
         onSuccess: false,
         onDeadLetter: true,
+        onMissed: true,
         emailRecipients: ['ops@example.com'],
         slackWebhookSecret: 'jobs/slack',
         maxAlertsPerHour: 5,
@@ -1110,6 +1111,7 @@ describe('PATCH /jobs/{name}/alerts', () => {
       onFailure: true,
       onSuccess: false,
       onDeadLetter: true,
+      onMissed: true,
       emailRecipients: ['ops@example.com'],
       maxAlertsPerHour: 10,
     });

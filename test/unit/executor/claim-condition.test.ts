@@ -14,12 +14,13 @@ describe('mayStartAttempt', () => {
 });
 
 describe('claimConditionExpression', () => {
-  it('turns the first attempt’s condition into a check that the run does not exist', () => {
+  it('turns the first attempt’s condition into a check that the run does not exist or was reported missed', () => {
     const rendered = claimConditionExpression(CLAIM_CONDITIONS.first, running('run-1', 1));
 
     expect(rendered).toEqual({
-      expression: 'attribute_not_exists(#runId)',
-      names: { '#runId': 'runId' },
+      expression: 'attribute_not_exists(#runId) OR #status = :missed',
+      names: { '#runId': 'runId', '#status': 'status' },
+      values: { ':missed': 'missed' },
     });
   });
 

@@ -185,7 +185,7 @@ describe('defineJob alerts', () => {
       {
         field: 'alerts',
         message:
-          'must be an object of alert rules: { onFailure, onSuccess, onDurationOverMs, onDeadLetter }, got true',
+          'must be an object of alert rules: { onFailure, onSuccess, onDurationOverMs, onDeadLetter, onMissed }, got true',
       },
     ]);
   });
@@ -213,7 +213,7 @@ describe('defineJob alerts', () => {
       {
         field: 'alerts.email',
         message:
-          'is not an alert rule; the rules are onFailure, onSuccess, onDurationOverMs, onDeadLetter (who is alerted lives in the alert-config table)',
+          'is not an alert rule; the rules are onFailure, onSuccess, onDurationOverMs, onDeadLetter, onMissed (who is alerted lives in the alert-config table)',
       },
     ]);
   });

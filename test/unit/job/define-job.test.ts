@@ -22,7 +22,12 @@ describe('defineJob defaults', () => {
   it('alerts on failure and on dead letters, not on success, by default', () => {
     const job = defineJob({ name: 'plain', run: noop });
 
-    expect(job.alerts).toEqual({ onFailure: true, onSuccess: false, onDeadLetter: true });
+    expect(job.alerts).toEqual({
+      onFailure: true,
+      onSuccess: false,
+      onDeadLetter: true,
+      onMissed: true,
+    });
   });
 
   it('keeps the default alert rules that are not overridden', () => {
@@ -36,6 +41,7 @@ describe('defineJob defaults', () => {
       onFailure: true,
       onSuccess: true,
       onDeadLetter: true,
+      onMissed: true,
       onDurationOverMs: 5000,
     });
   });
@@ -48,7 +54,12 @@ describe('defineJob defaults', () => {
       run: noop,
     });
 
-    expect(job.alerts).toEqual({ onFailure: true, onSuccess: false, onDeadLetter: true });
+    expect(job.alerts).toEqual({
+      onFailure: true,
+      onSuccess: false,
+      onDeadLetter: true,
+      onMissed: true,
+    });
   });
 
   it('uses the name as the display name when none is given', () => {

@@ -186,14 +186,14 @@ describe('DynamoDbJobStateStore.setPaused', () => {
     });
   });
 
-  it('resumes by clearing the pause time and the pauser', async () => {
+  it('resumes by clearing the pause time and the pauser, and noting when, for the missed-run check', async () => {
     dynamo.on(UpdateCommand).resolves({});
 
     await createStore().setPaused('daily-report', false);
 
     expect(dynamo.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({
-      UpdateExpression: 'SET #paused = :paused REMOVE #pausedAt, #pausedBy',
-      ExpressionAttributeValues: { ':paused': false },
+      UpdateExpression: 'SET #paused = :paused, #resumedAt = :now REMOVE #pausedAt, #pausedBy',
+      ExpressionAttributeValues: { ':paused': false, ':now': NOW },
     });
   });
 

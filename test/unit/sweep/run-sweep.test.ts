@@ -17,7 +17,7 @@ import { createRunSweep } from '../../../shared/sweep/run-sweep';
 
 const START = '2026-06-01T09:00:00.000Z';
 const LEASE_MS = 72_000;
-const ALERT_ON_FAILURE = { onFailure: true, onSuccess: false, onDeadLetter: true };
+const ALERT_ON_FAILURE = { onFailure: true, onSuccess: false, onDeadLetter: true, onMissed: true };
 
 const importJob = defineJob({
   name: 'nightly-import',

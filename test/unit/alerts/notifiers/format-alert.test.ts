@@ -21,6 +21,16 @@ describe('alertTitle', () => {
     );
   });
 
+  it('says which tick a missed run was due at', () => {
+    const alert = failedAlert({
+      status: 'missed',
+      reasons: ['missed'],
+      scheduledTime: '2026-12-06T07:00:00Z',
+    });
+
+    expect(alertTitle(alert)).toBe('daily-report missed its run due at 2026-12-06T07:00:00Z');
+  });
+
   it('says a run succeeded, without attempts when the first one did', () => {
     expect(alertTitle(succeededAlert())).toBe('daily-report succeeded');
   });
