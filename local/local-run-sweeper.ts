@@ -2,6 +2,7 @@ import type { Execution } from '../shared/executor/execution';
 import type { Clock, Timer } from '../shared/ports/clock';
 import type { OpenRunStore } from '../shared/ports/execution-store';
 import type { Logger } from '../shared/ports/logger';
+import type { MissedRunCheck } from '../shared/sweep/missed-runs';
 import { createRunSweep } from '../shared/sweep/run-sweep';
 
 export interface LocalRunSweeperOptions {
@@ -12,6 +13,8 @@ export interface LocalRunSweeperOptions {
   readonly onSettled: (execution: Execution) => Promise<void>;
   /** @default 5000 */
   readonly intervalMs?: number;
+  /** The schedules' ticks that started no run. @default - not checked */
+  readonly missedRuns?: MissedRunCheck;
 }
 
 /** Between two sweeps of the local runtime: runs end within seconds of when the sweep may act. */
@@ -30,6 +33,7 @@ export function startLocalRunSweeper(options: LocalRunSweeperOptions): {
     clock: options.clock,
     logger: options.logger,
     onSettled: options.onSettled,
+    ...(options.missedRuns ? { missedRuns: options.missedRuns } : {}),
   });
   const intervalMs = options.intervalMs ?? LOCAL_SWEEP_INTERVAL_MS;
   let stopped = false;

@@ -35,6 +35,14 @@ export interface LocalRuntimeOptions {
   readonly watch?: boolean;
   /** Told of each reload of the job files (`npm run dev` prints it). @default - logged only */
   readonly onJobsReloaded?: (reload: JobReload) => void;
+  /**
+   * Whether a schedule tick reaches its job's queue: a test of missed-run detection drops some,
+   * as a lost delivery would. @default every tick is delivered
+   */
+  readonly deliversTick?: (tick: {
+    readonly jobName: string;
+    readonly scheduledTime: string;
+  }) => boolean;
 }
 
 /** A job as the runtime started it. */

@@ -30,6 +30,7 @@ import { ResourceNames } from '../shared/naming/resource-names';
 import type { Logger } from '../shared/ports/logger';
 import { dynamoDbAlertStores } from '../shared/stores/dynamodb/dynamodb-alert-stores';
 import { DynamoDbRunStats } from '../shared/stores/dynamodb/dynamodb-run-stats';
+import { createMissedRunCheck } from '../shared/sweep/missed-runs';
 import { createWorker } from '../shared/worker/create-worker';
 import type { RetryBackoffOptions } from '../shared/worker/retry-backoff';
 import { startApiServer } from './api-server';
@@ -249,10 +250,18 @@ export async function startLocalRuntime(
     // By job name: a reload keeps a job's poller and gives it the new code.
     const pollers = new Map(jobs.map((job) => [job.name, pollerFor(job, worker.handler)]));
 
+    const deliversTick = options.deliversTick;
     const scheduler = new LocalScheduler({
       jobs,
       clock,
-      send,
+      send: async (message) => {
+        const tick = { jobName: message.job, scheduledTime: message.scheduledTime ?? '' };
+        if (deliversTick && !deliversTick(tick)) {
+          logger.warn('Dropped a schedule tick, as the runtime was told to', tick);
+          return;
+        }
+        await send(message);
+      },
       scheduleArnFor: (jobName) =>
         `arn:aws:scheduler:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:schedule/${names.scheduleGroup}/${names.job(jobName)}`,
       logger,
@@ -317,12 +326,22 @@ export async function startLocalRuntime(
         dashboardUrl: server.url,
       });
     alerts = alertsFor(registry);
-    // Ends runs whose worker died (a crash, kill -9) or whose retry never came (shared/sweep).
+    // Ends runs whose worker died (a crash, kill -9) or whose retry never came, and reports the
+    // ticks that started no run since this start (shared/sweep).
     const sweeper = startLocalRunSweeper({
       store: history,
       clock,
       logger,
       onSettled: (execution) => alerts?.handle(execution) ?? Promise.resolve(),
+      missedRuns: createMissedRunCheck({
+        jobs: () => jobs,
+        recorder: history,
+        marks: jobStateStore,
+        clock,
+        logger,
+        onMissed: (missed) => alerts?.handle(missed) ?? Promise.resolve(),
+        notBefore: clock.now(),
+      }),
     });
     stops.push(() => sweeper.stop());
 

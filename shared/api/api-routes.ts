@@ -12,6 +12,7 @@ export const API_ROUTES = [
   { method: 'GET', path: '/jobs/{name}/runs/{runId}' },
   { method: 'POST', path: '/jobs/{name}/runs/{runId}/retry' },
   { method: 'POST', path: '/jobs/{name}/runs/{runId}/cancel' },
+  { method: 'GET', path: '/jobs/{name}/missed' },
   { method: 'GET', path: '/jobs/{name}/stats' },
   { method: 'GET', path: '/stats' },
   { method: 'GET', path: '/jobs/{name}/dead-letters' },

@@ -26,6 +26,7 @@ import type { ExecutionHistory } from '../ports/execution-history';
 import type { HealthCheck } from '../ports/health-check';
 import type { JobState, JobStateStore } from '../ports/job-state-store';
 import type { Logger } from '../ports/logger';
+import type { MissedRunHistory } from '../ports/missed-runs';
 import type { RunStats } from '../ports/run-stats';
 import type { ScheduleExpression } from '../schedule/schedule-expression';
 import { failuresOf, hourlySeries, hourOf, summarize } from '../stats/run-stats-math';
@@ -73,6 +74,8 @@ export interface ApiDependencies {
   readonly deadLetters: DeadLetters;
   /** Each job's hourly run counts and durations. @default - the stats routes answer no runs */
   readonly stats?: Pick<RunStats, 'hourly'>;
+  /** The runs the missed-run check reported. @default - the route answers none */
+  readonly missedRuns?: MissedRunHistory;
   /** Where each job's alert config is read, replaced (PUT) and merged into (PATCH). */
   readonly alertConfigStore: Pick<AlertConfigStore, 'get' | 'put'>;
   /** What `GET /health` asks: the tables and queues. @default - none: `/health` says it answers */
@@ -226,6 +229,11 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
         request.principal ?? 'an unknown caller',
       );
       return jsonResponse(202, cancelled);
+    },
+    'GET /jobs/{name}/missed': async (request, params) => {
+      const job = jobs.require(params.name);
+      const page = parseQuery(pageQuerySchema, request.query);
+      return runsPage((await deps.missedRuns?.listMissed(job.name, page)) ?? { items: [] });
     },
     'GET /jobs/{name}/stats': async (request, params) => {
       const job = jobs.require(params.name);

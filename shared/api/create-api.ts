@@ -12,6 +12,7 @@ import type { ExecutionStore } from '../ports/execution-store';
 import type { HealthChecksOfJobs } from '../ports/health-check';
 import type { JobStateStore } from '../ports/job-state-store';
 import type { Logger } from '../ports/logger';
+import type { MissedRunHistory } from '../ports/missed-runs';
 import type { RunCancellations } from '../ports/run-cancellations';
 import type { RunStats } from '../ports/run-stats';
 import type { ScheduleControl } from '../ports/schedule-control';
@@ -23,6 +24,7 @@ export interface ApiOptions {
   readonly jobs: JobRegistry | Iterable<AnyJobDefinition>;
   /** Where runs are listed and read, and a run to retry is found. */
   readonly history: ExecutionHistory &
+    MissedRunHistory &
     Pick<ExecutionStore, 'getRun'> &
     Pick<RunCancellations, 'requestCancel'>;
   readonly jobStateStore: JobStateStore;
@@ -66,6 +68,7 @@ export function createApi(options: ApiOptions): ApiHandler {
     }),
     deadLetters: options.deadLetters,
     stats: options.stats,
+    missedRuns: history,
     runCancel: new RunCancel({ jobs, cancellations: history, ...(clock ? { clock } : {}) }),
     runTrigger: new RunTrigger({
       jobs,

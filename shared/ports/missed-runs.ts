@@ -1,4 +1,11 @@
 import type { Execution } from '../executor/execution';
+import type { Page, PageRequest } from './execution-history';
+
+/** Where the runs reported missed are listed. */
+export interface MissedRunHistory {
+  /** The job's runs whose latest attempt is `missed`, newest first. */
+  listMissed(jobName: string, page?: PageRequest): Promise<Page<Execution>>;
+}
 
 /** Where the missed-run check writes down a tick that started no run. */
 export interface MissedRunRecorder {

@@ -80,7 +80,7 @@ export function missedRunOf(job: AnyNamedJobDefinition, tick: Date, detectedAt: 
     status: 'missed',
     startedAt: tick.toISOString(),
     completedAt: new Date(detectedAt).toISOString(),
-    message: `No run started for the tick due at ${due} (${onJobClock} ${zone}) within ${MISSED_TOLERANCE_MS / 60_000} minutes: Scheduler did not deliver it, or its message was lost before a worker took it. Should it still come, it runs and replaces this record.`,
+    message: `No run started for the tick due at ${due} (${onJobClock} ${zone}) by ${new Date(detectedAt).toISOString()}: Scheduler did not deliver it, or its message was lost before a worker took it. Should it still come, it runs and replaces this record.`,
     willRetry: false,
   };
 }
@@ -95,6 +95,13 @@ export interface MissedRunCheckDependencies {
   readonly logger?: Logger;
   /** Told of each tick recorded missed (the local runtime's alerts; deployed, the stream). */
   readonly onMissed?: (missed: Execution) => Promise<void>;
+  /**
+   * No tick before this time (ms) is checked: the local runtime's start, since no tick can run
+   * while it is stopped, and a laptop's night must not read as missed runs. @default - none
+   */
+  readonly notBefore?: number;
+  /** @default MISSED_TOLERANCE_MS */
+  readonly toleranceMs?: number;
 }
 
 export interface MissedRunReport {
@@ -133,6 +140,8 @@ export function createMissedRunCheck(dependencies: MissedRunCheckDependencies): 
   const clock = dependencies.clock ?? systemClock;
   const logger = dependencies.logger ?? silentLogger;
   const { recorder, marks, onMissed } = dependencies;
+  const toleranceMs = dependencies.toleranceMs ?? MISSED_TOLERANCE_MS;
+  const notBefore = dependencies.notBefore ?? Number.NEGATIVE_INFINITY;
   const known = new Map<string, TickCheckMark>();
 
   const nothingDue = (job: AnyNamedJobDefinition, until: number): boolean => {
@@ -142,17 +151,22 @@ export function createMissedRunCheck(dependencies: MissedRunCheckDependencies): 
   };
 
   const checkJob = async (job: AnyNamedJobDefinition, now: number, deadline?: number) => {
-    const until = now - MISSED_TOLERANCE_MS;
+    const until = now - toleranceMs;
     const schedule = scheduleKeyOf(job);
     const stored = await marks.readTickCheck(job.name);
     const mark = stored.mark;
     if (!mark || mark.schedule !== schedule) {
-      const first = { checkedUntil: new Date(until).toISOString(), schedule };
+      // Ticks before the check first saw this schedule may have been before it was deployed.
+      const first = { checkedUntil: new Date(now).toISOString(), schedule };
       await marks.markTicksChecked(job.name, first);
       known.set(job.name, first);
       return { ticks: 0, missed: 0, complete: true };
     }
-    const from = Math.max(Date.parse(mark.checkedUntil), until - MISSED_LOOKBACK_MS);
+    const from = Math.max(Date.parse(mark.checkedUntil), until - MISSED_LOOKBACK_MS, notBefore);
+    if (from >= until) {
+      known.set(job.name, mark);
+      return { ticks: 0, missed: 0, complete: true };
+    }
     const state = effectiveJobState(job, stored);
     const resumedAt = Date.parse(stored.resumedAt ?? '');
     const pausedAt = Date.parse(state.pausedAt ?? '');
@@ -202,7 +216,7 @@ export function createMissedRunCheck(dependencies: MissedRunCheckDependencies): 
       const now = clock.now();
       const report = { checkedJobs: 0, ticks: 0, missed: 0, failed: 0, complete: true };
       for (const job of dependencies.jobs()) {
-        if (!hasPredictableTicks(job) || nothingDue(job, now - MISSED_TOLERANCE_MS)) continue;
+        if (!hasPredictableTicks(job) || nothingDue(job, now - toleranceMs)) continue;
         if (options.deadline !== undefined && clock.now() >= options.deadline) {
           report.complete = false;
           break;

@@ -4,6 +4,7 @@ import { silentLogger } from '../logging/silent-logger';
 import type { Clock } from '../ports/clock';
 import type { OpenRunStore } from '../ports/execution-store';
 import type { Logger } from '../ports/logger';
+import type { MissedRunCheck, MissedRunReport } from './missed-runs';
 import { type SweepFinding, sweepFinding } from './open-runs';
 
 export interface RunSweepDependencies {
@@ -17,6 +18,11 @@ export interface RunSweepDependencies {
    * the executions table's stream tells the alerts function). Awaited; what it throws is logged.
    */
   readonly onSettled?: (execution: Execution) => Promise<void>;
+  /**
+   * Run after the open runs, in the time left: the schedules' ticks that started no run
+   * (`createMissedRunCheck`). @default - none
+   */
+  readonly missedRuns?: MissedRunCheck;
 }
 
 export interface SweepOptions {
@@ -43,6 +49,8 @@ export interface SweepReport {
   readonly failed: number;
   /** False when the deadline cut the sweep short. */
   readonly complete: boolean;
+  /** What the missed-run check found, when the sweep has one and had time for it. */
+  readonly missedRuns?: MissedRunReport;
 }
 
 export interface RunSweep {
@@ -109,8 +117,21 @@ export function createRunSweep(dependencies: RunSweepDependencies): RunSweep {
           });
         }
       }
-      const report: SweepReport = { ...counts, failed, complete };
-      if (report.due > 0) logger.info('Swept the open runs that were due', { ...report });
+      const missedRuns =
+        complete && dependencies.missedRuns
+          ? await dependencies.missedRuns.check(
+              options.deadline !== undefined ? { deadline: options.deadline } : {},
+            )
+          : undefined;
+      const report: SweepReport = {
+        ...counts,
+        failed: failed + (missedRuns?.failed ?? 0),
+        complete: complete && (missedRuns?.complete ?? true),
+        ...(missedRuns ? { missedRuns } : {}),
+      };
+      if (report.due > 0 || (missedRuns?.missed ?? 0) > 0) {
+        logger.info('Swept the open runs that were due', { ...report });
+      }
       return report;
     },
   };

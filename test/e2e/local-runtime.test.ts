@@ -7,7 +7,7 @@ import * as z from 'zod';
 import { startEmbeddedDynamoDb } from '../../local/embedded-dynamodb';
 import { legacyTableNames } from '../../local/legacy-local-data';
 import { startLocalRuntime } from '../../local/local-runtime';
-import type { LocalRuntime } from '../../local/local-runtime-types';
+import type { LocalRuntime, LocalRuntimeOptions } from '../../local/local-runtime-types';
 import type { RunsPage } from '../../shared/api/api-resources';
 import { ManualClock } from '../../shared/clock/manual-clock';
 import { defineJob } from '../../shared/job/define-job';
@@ -32,7 +32,12 @@ function named(definition: AnyJobDefinition): AnyNamedJobDefinition {
 
 async function start(
   jobs: readonly AnyNamedJobDefinition[],
-  options: { dataDir?: string; clock?: ManualClock; appName?: string } = {},
+  options: {
+    dataDir?: string;
+    clock?: ManualClock;
+    appName?: string;
+    deliversTick?: LocalRuntimeOptions['deliversTick'];
+  } = {},
 ): Promise<LocalRuntime> {
   const runtime = await startLocalRuntime({
     jobs,
@@ -43,6 +48,7 @@ async function start(
     shutdownGraceMs: 2_000,
     ...(options.dataDir ? { dataDir: options.dataDir } : { inMemory: true }),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.deliversTick ? { deliversTick: options.deliversTick } : {}),
   });
   cleanups.push(() => runtime.stop());
   return runtime;
@@ -230,6 +236,51 @@ describe('the local runtime, through its REST API', { timeout: E2E_TIMEOUT_MS },
       scheduledTime: '2026-07-01T09:00:00.000Z',
       status: 'skipped',
     });
+  });
+
+  it('reports the ticks whose delivery was dropped as missed, through the API', async () => {
+    const clock = new ManualClock('2026-07-01T08:59:30Z');
+    const everyMinute = named(
+      defineJob({
+        name: 'every-minute',
+        schedule: { cron: '* * * * *' },
+        run: async () => JobResult.success('ticked'),
+      }),
+    );
+    const dropped = new Set(['2026-07-01T09:02:00.000Z', '2026-07-01T09:03:00.000Z']);
+    const runtime = await start([everyMinute], {
+      clock,
+      deliversTick: (tick) => !dropped.has(tick.scheduledTime),
+    });
+
+    // Minute by minute to 09:05, as the scheduler fires; then past 09:13, when the tolerance of
+    // 09:03 has passed.
+    for (let minute = 0; minute < 15; minute++) {
+      clock.advance(60_000);
+      await eventually(
+        () => runsOf(runtime, 'every-minute'),
+        (page) => page.runs.every((run) => run.status !== 'running'),
+      );
+    }
+    const missed = await eventually(
+      async () => {
+        clock.advance(1_000);
+        return (await api(runtime, '/jobs/every-minute/missed')).body as unknown as RunsPage;
+      },
+      (page) => page.runs.length >= 2,
+    );
+    const stats = await api(runtime, '/jobs/every-minute/stats');
+    const ran = await runsOf(runtime, 'every-minute');
+
+    expect(missed.runs.map((run) => [run.scheduledTime, run.status, run.trigger])).toEqual([
+      ['2026-07-01T09:03:00Z', 'missed', 'schedule'],
+      ['2026-07-01T09:02:00Z', 'missed', 'schedule'],
+    ]);
+    expect(missed.runs[0]?.message).toContain(
+      'No run started for the tick due at 2026-07-01T09:03:00Z',
+    );
+    expect(ran.runs.filter((run) => run.status === 'succeeded').length).toBeGreaterThanOrEqual(12);
+    expect(stats.body).toMatchObject({ outcomes: { missed: 2 } });
   });
 
   it('fires a cron tick on time in its own time zone', async () => {

@@ -16,7 +16,7 @@ import type { Execution, ExecutionStatus } from '../../executor/execution';
 import type { Clock } from '../../ports/clock';
 import type { ExecutionHistory, Page, PageRequest } from '../../ports/execution-history';
 import type { ClaimResult, ExecutionStore, OpenRunStore } from '../../ports/execution-store';
-import type { MissedRunRecorder } from '../../ports/missed-runs';
+import type { MissedRunHistory, MissedRunRecorder } from '../../ports/missed-runs';
 import type {
   CancelRequest,
   CancelRequestResult,
@@ -96,6 +96,9 @@ const LATEST_ATTEMPT_ATTRIBUTES: Partial<Record<LatestAttemptField, string>> = {
   attempt: 'latestAttempt',
 };
 const DEFAULT_PAGE_SIZE = 20;
+/** How many runs one listing of missed runs reads at most, and per query. */
+const MISSED_SCAN_LIMIT = 1000;
+const MISSED_SCAN_PAGE = 200;
 /** A run's cancel request, beside its attempts in the run's item. */
 const CANCEL_REQUESTED_BY = 'cancelRequestedBy';
 const CANCEL_REQUESTED_AT = 'cancelRequestedAt';
@@ -117,7 +120,13 @@ const MAX_PAGE_SIZE = 100;
  * write also keeps the run's place in the open-runs index, which the sweep reads.
  */
 export class DynamoDbExecutionStore
-  implements ExecutionStore, ExecutionHistory, OpenRunStore, RunCancellations, MissedRunRecorder
+  implements
+    ExecutionStore,
+    ExecutionHistory,
+    OpenRunStore,
+    RunCancellations,
+    MissedRunRecorder,
+    MissedRunHistory
 {
   private readonly documents: DynamoDBDocumentClient;
   private readonly tableName: string;
@@ -476,6 +485,42 @@ export class DynamoDbExecutionStore
       ...(result.lastKey
         ? { nextCursor: encodeCursor(BY_JOB.indexName, { key: result.lastKey }) }
         : {}),
+    };
+  }
+
+  /**
+   * The job's runs, newest first, filtered to those reported missed: DynamoDB reads the runs it
+   * passes over, so one call reads at most `MISSED_SCAN_LIMIT` of them and gives a cursor on.
+   */
+  async listMissed(jobName: string, page: PageRequest = {}): Promise<Page<Execution>> {
+    const limit = pageSize(page);
+    let startKey =
+      page.cursor === undefined
+        ? undefined
+        : decodeCursor(page.cursor, BY_JOB.indexName, jobName).key;
+    const items: Execution[] = [];
+    for (let scanned = 0; items.length < limit && scanned < MISSED_SCAN_LIMIT; ) {
+      const result = await this.query({
+        IndexName: BY_JOB.indexName,
+        KeyConditionExpression: '#jobName = :jobName',
+        FilterExpression: '#status = :missed',
+        ExpressionAttributeNames: { '#jobName': BY_JOB.partitionKey.name, '#status': 'status' },
+        ExpressionAttributeValues: { ':jobName': jobName, ':missed': 'missed' },
+        // Limit counts the runs read, before the filter.
+        Limit: Math.min(MISSED_SCAN_PAGE, MISSED_SCAN_LIMIT - scanned),
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      });
+      scanned += MISSED_SCAN_PAGE;
+      for (const item of result.items) {
+        const latest = latestAttemptOfItem(item);
+        if (latest && items.length < limit) items.push(latest);
+      }
+      startKey = result.lastKey;
+      if (!startKey) break;
+    }
+    return {
+      items,
+      ...(startKey ? { nextCursor: encodeCursor(BY_JOB.indexName, { key: startKey }) } : {}),
     };
   }
 

@@ -33,7 +33,7 @@ function attempt(overrides: Partial<Execution>): Execution {
 
 describe('alertReasons', () => {
   it('alerts a missed tick by its own rule alone, not as a failure or a dead letter', () => {
-    const missed = attempt({ status: 'missed', durationMs: undefined, completedAt: undefined });
+    const missed = attempt({ status: 'missed' });
 
     expect(alertReasons(missed, ALL_RULES)).toEqual(['missed']);
     expect(alertReasons(missed, { ...ALL_RULES, onMissed: false })).toEqual([]);

@@ -9,11 +9,7 @@ import { JobResult } from '../../../shared/job/job-result';
 import { MemoryLogger } from '../../../shared/logging/memory-logger';
 import { InMemoryExecutionStore } from '../../../shared/stores/in-memory-execution-store';
 import { InMemoryJobStateStore } from '../../../shared/stores/in-memory-job-state-store';
-import {
-  createMissedRunCheck,
-  MISSED_TOLERANCE_MS,
-  ticksBetween,
-} from '../../../shared/sweep/missed-runs';
+import { createMissedRunCheck, ticksBetween } from '../../../shared/sweep/missed-runs';
 
 const MINUTE = 60_000;
 
@@ -127,9 +123,8 @@ describe('the missed-run check', () => {
     expect(report).toMatchObject({ checkedJobs: 1, ticks: 0, missed: 0 });
     expect(reported).toEqual([]);
     expect((await jobState.readTickCheck('morning-report')).mark).toEqual({
-      checkedUntil: new Date(
-        Date.parse('2026-06-01T09:00:00.000Z') - MISSED_TOLERANCE_MS,
-      ).toISOString(),
+      // Not before: a tick before the check first saw the schedule may predate its deploy.
+      checkedUntil: '2026-06-01T09:00:00.000Z',
       schedule: 'cron(0 7 * * ? *) Europe/London',
     });
   });
@@ -227,6 +222,34 @@ describe('the missed-run check', () => {
     expect(reported).toEqual([]);
   });
 
+  it('checks no tick from before the local runtime started: nothing could run while it was stopped', async () => {
+    const clock = new ManualClock('2026-06-01T05:00:00.000Z');
+    const store = new InMemoryExecutionStore();
+    const jobState = new InMemoryJobStateStore(() => clock.now());
+    const first = createMissedRunCheck({
+      jobs: () => [morningReport],
+      recorder: store,
+      marks: jobState,
+      clock,
+    });
+    await first.check();
+    clock.set('2026-06-03T05:00:00.000Z');
+    const restarted = createMissedRunCheck({
+      jobs: () => [morningReport],
+      recorder: store,
+      marks: jobState,
+      clock,
+      notBefore: clock.now(),
+    });
+
+    const report = await restarted.check();
+    clock.set('2026-06-03T06:30:00.000Z');
+    const later = await restarted.check();
+
+    expect(report.missed).toBe(0);
+    expect(later.missed).toBe(1);
+  });
+
   it('reads nothing for a job whose next tick is not due yet', async () => {
     const { check, clock, reads } = setup([morningReport], '2026-06-01T07:00:00.000Z');
     await check.check();
@@ -268,15 +291,15 @@ describe('the missed-run check', () => {
     await check.check();
     clock.advance(15 * MINUTE);
 
-    const cut = await check.check({ deadline: clock.now() + 4500 });
+    const cut = await check.check({ deadline: clock.now() + 1500 });
     const rest = await check.check();
 
-    expect(cut).toMatchObject({ ticks: 5, missed: 5, complete: false });
-    expect(rest).toMatchObject({ ticks: 10, missed: 10, complete: true });
-    // 08:51 to 09:05, each once, in order.
-    expect(recorded).toHaveLength(15);
-    expect(new Set(recorded).size).toBe(15);
-    expect(recorded[0]).toBe('2026-06-01T08:51:00Z');
+    expect(cut).toMatchObject({ ticks: 2, missed: 2, complete: false });
+    expect(rest).toMatchObject({ ticks: 3, missed: 3, complete: true });
+    // 09:01 to 09:05 (09:15 less the tolerance), each once, in order.
+    expect(recorded).toHaveLength(5);
+    expect(new Set(recorded).size).toBe(5);
+    expect(recorded[0]).toBe('2026-06-01T09:01:00Z');
     expect(recorded.at(-1)).toBe('2026-06-01T09:05:00Z');
   });
 });
