@@ -168,14 +168,16 @@ export function bundleFunctions(options: BundleOptions): Bundles {
     ].join('\n'),
   );
   controlDirs.set('keep-paused', join(codeDir, 'keep-paused'));
-  // The run sweeper reads each run's own record: it needs no job code either.
+  // The run sweeper compares each job's schedule with its runs, so it imports every job, as the
+  // API does (and shares its chunks).
   const sweepEntry = join(entriesDir, 'control', 'sweep.ts');
   writeFileSync(
     sweepEntry,
     [
       STACKS_IMPORT(importPath),
+      ...allJobs.map((job, index) => `import job${index} from ${importPath(job.file)};`),
       `import { sweepHandler } from ${importPath(join(root, 'functions', 'sweep.ts'))};`,
-      'export const handler = sweepHandler();',
+      `export const handler = sweepHandler([${allJobs.map((_, index) => `job${index}`).join(', ')}]);`,
       '',
     ].join('\n'),
   );

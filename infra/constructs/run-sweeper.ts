@@ -41,8 +41,12 @@ export const RUN_SWEEPER_SETTINGS = {
  * of Scheduler's time zones or one-time schedules, and a missed invocation costs nothing the
  * next one, 5 minutes later, does not do.
  *
- * Its role may query the open-runs index and update the executions table's items; every update
- * is conditional on the run as the sweep read it.
+ * Then it compares each job's cron or `at` schedule with its runs and records the ticks that
+ * started none as `missed` (shared/sweep/missed-runs.ts), so its bundle holds every job.
+ *
+ * Its role may query the open-runs index, update the executions table's items and put new ones
+ * (every write conditional on the run as the sweep read it, or on its absence), and read and
+ * update the job-state table's items (each job's mark of how far its ticks were checked).
  */
 export class RunSweeper extends Construct {
   readonly function: lambda.Function;
@@ -66,7 +70,8 @@ export class RunSweeper extends Construct {
     const settings = sharedFunctionSettings(names, stack.account, names.runSweeperFunction);
     this.function = new lambda.Function(this, 'Function', {
       functionName: names.runSweeperFunction,
-      description: 'Ends the runs that no worker will end: dead last attempts, lost retries',
+      description:
+        'Ends the runs that no worker will end (dead last attempts, lost retries) and reports missed ticks',
       code: props.code,
       ...settings,
       memorySize: RUN_SWEEPER_SETTINGS.memoryMb,
@@ -94,6 +99,28 @@ export class RunSweeper extends Construct {
         sid: 'EndRunsConditionally',
         actions: ['dynamodb:UpdateItem'],
         resources: [tableArn],
+      }),
+    );
+    // A tick that started no run is written only where the tick has no run (a conditional put).
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'RecordMissedRunsConditionally',
+        actions: ['dynamodb:PutItem'],
+        resources: [tableArn],
+      }),
+    );
+    // Each job's pause state and the mark of how far its ticks were checked.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadJobStateAndMarkTicksChecked',
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [
+          stack.formatArn({
+            service: 'dynamodb',
+            resource: 'table',
+            resourceName: names.tables.jobState,
+          }),
+        ],
       }),
     );
 

@@ -211,15 +211,18 @@ describe('bundleFunctions', () => {
   );
 
   it(
-    "builds the run sweeper's code without any job file, and it starts",
+    "builds the run sweeper's code with every job, whose schedules it checks, and it starts",
     async () => {
-      const dir = await jobProject(['alpha']);
-      const bundles = bundleShard(dir, ['alpha']);
+      const dir = await jobProject(['alpha', 'beta']);
+      const bundles = bundleShard(dir, ['alpha', 'beta']);
 
       const started = startWorker(join(bundles.sweepDir, 'index.mjs'), 'alpha');
 
       expect(started.stderr).toBe('');
-      expect(JSON.parse(started.stdout)).toEqual({ loaded: [], handler: 'function' });
+      expect(JSON.parse(started.stdout)).toEqual({
+        loaded: ['alpha', 'beta'],
+        handler: 'function',
+      });
     },
     BUILD_TIMEOUT_MS,
   );

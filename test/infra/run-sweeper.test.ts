@@ -67,7 +67,7 @@ describe('the run sweeper', { timeout: SYNTH_TIMEOUT_MS }, () => {
     });
   });
 
-  it('may query the open-runs index and update runs, and nothing else in DynamoDB', () => {
+  it('may query the open-runs index, update runs, put missed ones, and read and mark job state, and nothing else in DynamoDB', () => {
     const { sweeper, template } = sweeperApp();
 
     const dynamoDb = statementsOfRole(template, logicalIdOf(sweeper.role)).filter((statement) =>
@@ -86,6 +86,18 @@ describe('the run sweeper', { timeout: SYNTH_TIMEOUT_MS }, () => {
         Effect: 'Allow',
         Action: 'dynamodb:UpdateItem',
         Resource: arn('dynamodb', 'table/acme_executions'),
+      },
+      {
+        Sid: 'RecordMissedRunsConditionally',
+        Effect: 'Allow',
+        Action: 'dynamodb:PutItem',
+        Resource: arn('dynamodb', 'table/acme_executions'),
+      },
+      {
+        Sid: 'ReadJobStateAndMarkTicksChecked',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        Resource: arn('dynamodb', 'table/acme_job-state'),
       },
     ]);
   });

@@ -5,7 +5,13 @@ import { alertReasons } from '../../shared/alerts/alert-rules';
 import { createAlertsStreamHandler } from '../../shared/alerts/alerts-stream-handler';
 import { ManualClock } from '../../shared/clock/manual-clock';
 import type { Execution } from '../../shared/executor/execution';
+import { JobRegistry } from '../../shared/executor/job-registry';
+import { tickRunId } from '../../shared/executor/schedule-tick';
+import { defineJob } from '../../shared/job/define-job';
+import { JobResult } from '../../shared/job/job-result';
 import { DynamoDbExecutionStore } from '../../shared/stores/dynamodb/dynamodb-execution-store';
+import { DynamoDbJobStateStore } from '../../shared/stores/dynamodb/dynamodb-job-state-store';
+import { createMissedRunCheck } from '../../shared/sweep/missed-runs';
 import { sweepFinding } from '../../shared/sweep/open-runs';
 import { createRunSweep } from '../../shared/sweep/run-sweep';
 import {
@@ -77,7 +83,16 @@ async function setup() {
     clock,
   });
   const sweeper = createRunSweep({ store: sweeperStore, clock });
-  return { tables, workerClient, workerStore, sweeperStore, sweeper, clock, denials };
+  return {
+    tables,
+    workerClient,
+    sweeperClient,
+    workerStore,
+    sweeperStore,
+    sweeper,
+    clock,
+    denials,
+  };
 }
 
 async function rawItem(
@@ -289,6 +304,53 @@ describe(`the run sweep on ${awsTestServerNames.dynamoDb}, under the run sweeper
     const [attempt] = await workerStore.getRun('nightly-import', 'run-lost');
     expect(attempt).toMatchObject({ status: 'failed', willRetry: false });
     expect(attempt?.message).toContain('No retry came by 2026-06-01T09:30:05.000Z');
+  });
+
+  it('records the tick whose delivery never came as missed, and not the one a worker ran, within its role', async () => {
+    const { tables, workerStore, sweeperClient, clock, denials } = await setup();
+    const quarterHourly = JobRegistry.from([
+      defineJob({
+        name: 'nightly-import',
+        schedule: { cron: '*/15 * * * *' },
+        run: async () => JobResult.success(),
+      }),
+    ]).all();
+    const store = new DynamoDbExecutionStore({
+      client: sweeperClient,
+      tableName: tables.executions,
+      clock,
+    });
+    const sweeper = createRunSweep({
+      store,
+      clock,
+      missedRuns: createMissedRunCheck({
+        jobs: () => quarterHourly,
+        recorder: store,
+        marks: new DynamoDbJobStateStore({ client: sweeperClient, tableName: tables.jobState }),
+        clock,
+      }),
+    });
+    await sweeper.sweep();
+    // 09:15's tick reached a worker (Scheduler's form of its time); 09:30's never came.
+    const delivered = running(tickRunId('nightly-import', '2026-06-01T09:15:00Z'), {
+      startedAt: '2026-06-01T09:15:02.000Z',
+      scheduledTime: '2026-06-01T09:15:00Z',
+    });
+    await workerStore.start(delivered);
+    await workerStore.complete(ended(delivered, {}));
+
+    clock.set('2026-06-01T09:45:00.000Z');
+    const report = await sweeper.sweep();
+
+    expect(denials).toEqual([]);
+    expect(report.missedRuns).toMatchObject({ ticks: 2, missed: 1 });
+    const missedId = tickRunId('nightly-import', '2026-06-01T09:30:00Z');
+    expect(await workerStore.getRun('nightly-import', missedId)).toEqual([
+      expect.objectContaining({ status: 'missed', scheduledTime: '2026-06-01T09:30:00Z' }),
+    ]);
+    expect((await workerStore.listMissed('nightly-import')).items.map((run) => run.runId)).toEqual([
+      missedId,
+    ]);
   });
 });
 
