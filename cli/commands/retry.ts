@@ -6,7 +6,9 @@ import { writeJson, writeLines } from '../io';
 export function addRetryCommand(program: Command, context: CommandContext): void {
   program
     .command('retry')
-    .description('run a failed, timed-out or cancelled run again, with its input')
+    .description(
+      'run a run that ended badly (failed, timed out, cancelled, rejected or missed) again, with its input',
+    )
     .argument('<name>', 'the job')
     .argument('<runId>', 'the run to retry')
     .option('--json', 'print { jobName, runId, retryOf } as JSON')

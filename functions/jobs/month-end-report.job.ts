@@ -17,7 +17,10 @@ export default defineJob({
   timeout: '15 minutes',
   memoryMb: 1024,
   input: z.object({
-    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month written as yyyy-mm'),
+    month: z
+      .string()
+      .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month written as yyyy-mm')
+      .meta({ examples: ['2026-10'] }),
     notify: z.email().optional(),
   }),
   deps: () => ({ sales: createSampleSalesSource() }),

@@ -382,7 +382,17 @@ function inputDescriptionOf(
   job: AnyNamedJobDefinition,
 ): Pick<JobDetails, 'inputSchema' | 'inputExample'> {
   const inputSchema = inputJsonSchemaOf(job);
-  return inputSchema ? { inputSchema, inputExample: exampleOf(inputSchema) } : {};
+  if (!inputSchema) return {};
+  const inputExample = exampleOf(inputSchema);
+  // An example built from the JSON Schema cannot satisfy a pattern or a refinement: one the job's
+  // own schema refuses is left out rather than offered (`.meta({ examples })` gives a good one).
+  return acceptsInput(job, inputExample) ? { inputSchema, inputExample } : { inputSchema };
+}
+
+function acceptsInput(job: AnyNamedJobDefinition, input: unknown): boolean {
+  const result = job.inputSchema?.['~standard'].validate(input);
+  // An asynchronous schema cannot be asked here: its example stands.
+  return result === undefined || result instanceof Promise || result.issues === undefined;
 }
 
 function lastRunOf(latest: Execution): LastRun {

@@ -310,6 +310,26 @@ describe('GET /jobs', () => {
 });
 
 describe('GET /jobs/{name}', () => {
+  it('offers an input example only when the job’s own schema accepts it', async () => {
+    const monthly = (name: string, month: z.ZodString) =>
+      defineJob({ name, input: z.object({ month }), run: async () => JobResult.success() });
+    const pattern = z.string().regex(/^\d{4}-\d{2}$/, 'must be yyyy-mm');
+    const { call } = setup({
+      jobs: [
+        monthly('guessed', pattern),
+        monthly('given', pattern.meta({ examples: ['2026-10'] })),
+      ],
+    });
+
+    const guessed = await call('GET', '/jobs/guessed');
+    const given = await call('GET', '/jobs/given');
+
+    // A string example built from the JSON Schema ("text") fails the pattern: none is offered.
+    expect(guessed.json.inputSchema).toMatchObject({ type: 'object' });
+    expect(guessed.json).not.toHaveProperty('inputExample');
+    expect(given.json.inputExample).toEqual({ month: '2026-10' });
+  });
+
   it('shows the job’s options, its next five fire times and its last run', async () => {
     const { call, store } = setup();
     await store.record(execution({ runId: 'run-1', startedAt: '2026-11-22T02:00:00.000Z' }));
