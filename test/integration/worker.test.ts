@@ -10,12 +10,14 @@ import { z } from 'zod';
 import { QueuePoller } from '../../local/queue-poller';
 import { RunTrigger } from '../../shared/control/run-trigger';
 import { SqsEnqueuer } from '../../shared/delivery/sqs-enqueuer';
+import { CLAIM_CONDITIONS } from '../../shared/executor/claim-condition';
 import { replayHistoryWrite } from '../../shared/executor/history-writes';
 import { defineJob } from '../../shared/job/define-job';
 import type { AnyJobDefinition } from '../../shared/job/job-definition';
 import { JobResult } from '../../shared/job/job-result';
 import { MemoryLogger } from '../../shared/logging/memory-logger';
 import { ResourceNames } from '../../shared/naming/resource-names';
+import { claimConditionExpression } from '../../shared/stores/dynamodb/claim-condition-expression';
 import { DynamoDbExecutionStore } from '../../shared/stores/dynamodb/dynamodb-execution-store';
 import { DynamoDbJobStateStore } from '../../shared/stores/dynamodb/dynamodb-job-state-store';
 import { createWorker } from '../../shared/worker/create-worker';
@@ -453,10 +455,20 @@ describe('the worker on fauxqs and dynalite', () => {
   });
 });
 
-/** A write that claims a first attempt (the later ones are updates). */
+/** A write that claims a first attempt (the later ones are updates), by the claim rule's expression. */
 function isStart(input: HistoryWrite): boolean {
-  return input.ConditionExpression === 'attribute_not_exists(#runId)';
+  return input.ConditionExpression === FIRST_CLAIM_EXPRESSION;
 }
+
+const FIRST_CLAIM_EXPRESSION = claimConditionExpression(CLAIM_CONDITIONS.first, {
+  jobName: 'report',
+  runId: 'lost-write',
+  attempt: 1,
+  maxAttempts: 1,
+  trigger: 'manual',
+  status: 'running',
+  startedAt: '2026-06-01T09:00:00.000Z',
+}).expression;
 
 interface HistoryWrite {
   readonly UpdateExpression?: string;
