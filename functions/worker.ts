@@ -5,6 +5,7 @@ import { sqsClientOnFirstUse } from '../shared/delivery/sqs-client-on-first-use'
 import type { AnyJobDefinition } from '../shared/job/job-definition';
 import { lambdaHandler, lambdaObservability } from '../shared/lambda/lambda-handler';
 import { powertoolsRunMetrics } from '../shared/metrics/powertools-run-metrics';
+import { WORKER_SERVICE_NAME } from '../shared/naming/resource-names';
 import { SDK_RETRY_SETTINGS } from '../shared/support/sdk-retry-settings';
 import { createWorker } from '../shared/worker/create-worker';
 import { readJobWorkerEnvironment } from '../shared/worker/worker-environment';
@@ -14,7 +15,7 @@ export function jobWorkerHandler(jobName: string, job: AnyJobDefinition) {
   const environment = readJobWorkerEnvironment(jobName);
   const { names, tables, location, oneOff, retentionDays, codeVersion } = environment;
   const observability = lambdaObservability({
-    serviceName: 'jobs-worker',
+    serviceName: WORKER_SERVICE_NAME,
     metrics: { appName: names.appName, dimensions: { JobName: jobName } },
   });
   const queues = conventionalQueueLocator({ names, location });

@@ -3,6 +3,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { discoverJobs } from '#discovery';
 import { JobsError } from '../shared/errors';
+import type { DeploymentStrategy } from '../shared/job/deployment';
 import { ServerlessJobs } from './serverless-jobs';
 import { JOBS_PER_STACK, overfullStacks, STACK_ASSIGNMENT_FILE } from './stack-assignment';
 import { readStackAssignment, settleStackAssignment } from './stack-assignment-file';
@@ -48,6 +49,8 @@ const serverlessJobs = new ServerlessJobs(app, 'Jobs', {
   ...(hashShardCount !== undefined ? { hashShardCount: Number(hashShardCount) } : {}),
   ...optionalContext('jobs:alertEmailSender', 'alertEmailSender'),
   ...optionalContext('jobs:dashboardUrl', 'dashboardUrl'),
+  // Checked by ServerlessJobs, which names the strategies when it is none of them.
+  ...(optionalContext('jobs:deployment', 'deployment') as { deployment?: DeploymentStrategy }),
   ...listContext('jobs:alarmEmail', 'alarmEmails'),
   ...(app.node.tryGetContext('jobs:tracing') === undefined
     ? {}

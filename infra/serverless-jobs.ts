@@ -3,6 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { JobsError } from '../shared/errors';
+import { DEPLOYMENT_STRATEGIES, type DeploymentStrategy } from '../shared/job/deployment';
 import { bundleJobCode, type FunctionCode } from './function-code';
 import { APP_NAME_PATTERN, ResourceNames } from './naming';
 import {
@@ -78,6 +79,13 @@ export interface ServerlessJobsProps {
    * @default false
    */
   readonly tracing?: boolean;
+  /**
+   * How the new code of jobs without their own `deployment` goes out: a job then runs behind its
+   * `live` alias, which CodeDeploy shifts by this strategy and moves back when the job's alarms
+   * fire (see `JobOptions.deployment`).
+   * @default - none: all at once, without versions (a job may still set its own)
+   */
+  readonly deployment?: DeploymentStrategy;
   /** The folder with `functions/` and the job files. @default process.cwd() */
   readonly projectRoot?: string;
   /**
@@ -116,6 +124,12 @@ export class ServerlessJobs extends Construct {
     if (!APP_NAME_PATTERN.test(appName)) {
       throw new JobsError(
         `appName must be lower-case kebab of 1 to 24 characters starting with a letter, got "${appName}"`,
+      );
+    }
+    const deployment: unknown = props.deployment;
+    if (deployment !== undefined && !DEPLOYMENT_STRATEGIES.some((name) => name === deployment)) {
+      throw new JobsError(
+        `deployment (-c jobs:deployment) must be one of ${DEPLOYMENT_STRATEGIES.join(', ')} (CDK's names of Lambda's deployment configurations), got ${JSON.stringify(deployment)}`,
       );
     }
     const hashShardCount = props.hashShardCount ?? HASH_SHARD_COUNT;
@@ -188,6 +202,7 @@ export class ServerlessJobs extends Construct {
         ...(props.retentionDays !== undefined ? { retentionDays: props.retentionDays } : {}),
         ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
         ...(props.tracing !== undefined ? { tracing: props.tracing } : {}),
+        ...(props.deployment !== undefined ? { deployment: props.deployment } : {}),
         ...env,
       });
       stack.addStackDependency(this.dataStack);

@@ -25,6 +25,7 @@ export type {
 } from './executor/execution';
 export { TRIGGERS } from './executor/execution';
 export { defineJob } from './job/define-job';
+export type { DeploymentStrategy } from './job/deployment';
 export type {
   AlertRules,
   AnyJobDefinition,

@@ -1,5 +1,7 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -16,8 +18,15 @@ import {
 } from '../../shared/delivery/queue-class-settings';
 import type { RunMessage } from '../../shared/delivery/run-message';
 import { SCHEDULE_DELIVERY_RETRY } from '../../shared/delivery/schedule-delivery';
+import { type DeploymentStrategy, LIVE_ALIAS } from '../../shared/job/deployment';
 import type { AnyNamedJobDefinition } from '../../shared/job/job-definition';
-import { JOB_ALARMS } from '../../shared/naming/resource-names';
+import { RUN_METRICS } from '../../shared/metrics/powertools-run-metrics';
+import {
+  DEPLOYMENT_ALARMS,
+  JOB_ALARMS,
+  metricsNamespace,
+  WORKER_SERVICE_NAME,
+} from '../../shared/naming/resource-names';
 import { WORKER_ENVIRONMENT } from '../../shared/worker/worker-environment';
 import { acknowledge, FUNCTION_REASONS, nagArn } from '../acknowledge';
 import { firstBreachAlarm } from '../alarms';
@@ -48,7 +57,39 @@ export interface JobWorkerProps {
    * @default false
    */
   readonly tracing?: boolean;
+  /**
+   * How a deploy moves the job's runs to its new code (`JobOptions.deployment`, or the app's
+   * default), with the stack's CodeDeploy application and role. @default - none: as without
+   * versions, the new code takes every run at once
+   */
+  readonly deployment?: JobDeployment;
 }
+
+/** A job's deployment by CodeDeploy, and what its shard shares between its jobs. */
+export interface JobDeployment {
+  readonly strategy: DeploymentStrategy;
+  readonly application: codedeploy.ILambdaApplication;
+  readonly role: iam.IRole;
+}
+
+/** The resources a job's deployment by CodeDeploy adds to its stack, beyond the job's own. */
+export const RESOURCES_PER_DEPLOYED_JOB = 5;
+/** And those its stack adds once, for all its jobs deployed so: the application and its role. */
+export const RESOURCES_PER_STACK_WITH_DEPLOYMENTS = 2;
+
+const DEPLOYMENT_CONFIGS: Readonly<Record<DeploymentStrategy, codedeploy.ILambdaDeploymentConfig>> =
+  {
+    allAtOnce: codedeploy.LambdaDeploymentConfig.ALL_AT_ONCE,
+    canary10Percent5Minutes: codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES,
+    canary10Percent10Minutes: codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_10MINUTES,
+    canary10Percent15Minutes: codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_15MINUTES,
+    canary10Percent30Minutes: codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_30MINUTES,
+    linear10PercentEvery1Minute: codedeploy.LambdaDeploymentConfig.LINEAR_10PERCENT_EVERY_1MINUTE,
+    linear10PercentEvery2Minutes: codedeploy.LambdaDeploymentConfig.LINEAR_10PERCENT_EVERY_2MINUTES,
+    linear10PercentEvery3Minutes: codedeploy.LambdaDeploymentConfig.LINEAR_10PERCENT_EVERY_3MINUTES,
+    linear10PercentEvery10Minutes:
+      codedeploy.LambdaDeploymentConfig.LINEAR_10PERCENT_EVERY_10MINUTES,
+  };
 
 /**
  * Everything one job needs, from its definition alone: its queue and dead-letter queue, its
@@ -65,6 +106,9 @@ export class JobWorker extends Construct {
    * 15 minutes: it may send only to the jobs this one declares. Present when it declares any.
    */
   readonly laterRunsRole?: iam.Role;
+  /** The `live` alias the queue invokes, when the job deploys by CodeDeploy. */
+  readonly alias?: lambda.Alias;
+  readonly deploymentGroup?: codedeploy.LambdaDeploymentGroup;
 
   constructor(scope: Construct, id: string, props: JobWorkerProps) {
     super(scope, id);
@@ -110,6 +154,11 @@ export class JobWorker extends Construct {
       ...settings,
       handler: props.handler ?? settings.handler,
       tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
+      // A deploy publishes a new version and keeps the last: CodeDeploy shifts runs between the
+      // two, and `jobctl rollback` moves the alias back to an earlier one.
+      ...(props.deployment
+        ? { currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN } }
+        : {}),
       memorySize: job.memoryMb,
       timeout: Duration.seconds(functionTimeout),
       role,
@@ -129,8 +178,19 @@ export class JobWorker extends Construct {
     grantJobAccess(role, job, names, stack, this.laterRunsRole);
     logGroup.grantWrite(role);
 
+    // Deployed by CodeDeploy, the queue invokes the alias, which a deployment shifts from version
+    // to version: a batch runs wholly on the version that took it, which its runs record.
+    if (props.deployment) {
+      // A Version is an IVersion, which exactOptionalPropertyTypes cannot see (aws/aws-cdk#37996).
+      const version: unknown = this.function.currentVersion;
+      this.alias = new lambda.Alias(this, 'Live', {
+        aliasName: LIVE_ALIAS,
+        version: version as lambda.IVersion,
+        description: `The version of job ${job.name} its queue invokes`,
+      });
+    }
     const queueSettings = QUEUE_CLASS_SETTINGS[job.queue];
-    this.function.addEventSource(
+    (this.alias ?? this.function).addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: queueSettings.batchSize,
         ...(queueSettings.maxBatchingWindowSeconds !== undefined
@@ -200,7 +260,54 @@ export class JobWorker extends Construct {
       }),
     ];
     for (const alarm of alarms) alarm.addAlarmAction(alarmAction);
+
+    if (props.deployment && this.alias) {
+      this.deploymentGroup = deploymentGroupOf(this, job, names, props.deployment, this.alias);
+    }
   }
+}
+
+/**
+ * The job's CodeDeploy deployment group: it shifts the `live` alias to each new version as the
+ * strategy says, watching two alarms of the alias's runs, and moves it back when either fires
+ * (or the deployment fails or is stopped).
+ */
+function deploymentGroupOf(
+  worker: JobWorker,
+  job: AnyNamedJobDefinition,
+  names: ResourceNames,
+  deployment: JobDeployment,
+  alias: lambda.Alias,
+): codedeploy.LambdaDeploymentGroup {
+  const period = Duration.minutes(1);
+  const canaryAlarms = [
+    firstBreachAlarm(worker, 'DeploymentErrorsAlarm', {
+      alarmName: names.jobAlarm(job.name, DEPLOYMENT_ALARMS.errors),
+      alarmDescription: `The live alias of job ${job.name} failed an invocation (crash or timeout): a deployment in progress rolls back`,
+      metric: alias.metricErrors({ period, statistic: 'Sum' }),
+    }),
+    firstBreachAlarm(worker, 'DeploymentFailedRunsAlarm', {
+      alarmName: names.jobAlarm(job.name, DEPLOYMENT_ALARMS.failedRuns),
+      alarmDescription: `A run of job ${job.name} failed for good: a deployment in progress rolls back`,
+      metric: new cloudwatch.Metric({
+        namespace: metricsNamespace(names.appName),
+        metricName: RUN_METRICS.failed,
+        // As the worker's Powertools Metrics write them (functions/worker.ts).
+        dimensionsMap: { JobName: job.name, service: WORKER_SERVICE_NAME },
+        period,
+        statistic: 'Sum',
+      }),
+    }),
+  ];
+  return new codedeploy.LambdaDeploymentGroup(worker, 'Deployment', {
+    application: deployment.application,
+    deploymentGroupName: names.job(job.name),
+    alias,
+    deploymentConfig: DEPLOYMENT_CONFIGS[deployment.strategy],
+    alarms: canaryAlarms,
+    role: deployment.role,
+    autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
+  });
 }
 
 /**
@@ -227,8 +334,9 @@ function acknowledgeJobFindings(
   tracing: boolean,
 ): void {
   acknowledge(worker.function, 'Serverless-LambdaDLQ', FUNCTION_REASONS.lambdaDlq);
+  // The mapping belongs to what the queue invokes: the alias, when the job has one.
   acknowledge(
-    worker.function,
+    worker.alias ?? worker.function,
     'Serverless-LambdaEventSourceMappingDestination',
     "On-failure destinations exist for stream and Kafka sources only; for this SQS source, the worker moves runs that failed every attempt to the queue's dead-letter queue, and the queue's redrive policy backs it up.",
   );

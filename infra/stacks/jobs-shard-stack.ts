@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { ArnFormat, CustomResource, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  Annotations,
+  ArnFormat,
+  CustomResource,
+  Duration,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -8,8 +17,15 @@ import {
   KEEP_PAUSED_PROPERTIES,
   keepPausedJobsProperty,
 } from '../../shared/deploy/keep-paused-schedules';
+import type { DeploymentStrategy } from '../../shared/job/deployment';
 import type { AnyNamedJobDefinition } from '../../shared/job/job-definition';
-import { JobWorker } from '../constructs/job-worker';
+import { acknowledge } from '../acknowledge';
+import {
+  type JobDeployment,
+  JobWorker,
+  RESOURCES_PER_DEPLOYED_JOB,
+  RESOURCES_PER_STACK_WITH_DEPLOYMENTS,
+} from '../constructs/job-worker';
 import type { WorkerCode } from '../function-code';
 import type { ResourceNames } from '../naming';
 
@@ -21,6 +37,8 @@ export interface JobsShardStackProps extends StackProps {
   readonly logRetention?: logs.RetentionDays;
   /** @default false (see `JobWorkerProps.tracing`) */
   readonly tracing?: boolean;
+  /** How jobs without their own `deployment` go out. @default - none: all at once, unversioned */
+  readonly deployment?: DeploymentStrategy;
 }
 
 /**
@@ -41,8 +59,10 @@ export class JobsShardStack extends Stack {
       'AlarmTopic',
       this.formatArn({ service: 'sns', resource: names.alarmTopic }),
     );
+    const deploymentOf = deploymentsOf(this, props);
     const workers = new Map<string, JobWorker>();
     for (const job of props.jobs) {
+      const deployment = deploymentOf(job);
       workers.set(
         job.name,
         new JobWorker(this, `Job-${job.name}`, {
@@ -53,6 +73,7 @@ export class JobsShardStack extends Stack {
           ...(props.retentionDays !== undefined ? { retentionDays: props.retentionDays } : {}),
           ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
           ...(props.tracing !== undefined ? { tracing: props.tracing } : {}),
+          ...(deployment ? { deployment } : {}),
         }),
       );
     }
@@ -88,6 +109,47 @@ export class JobsShardStack extends Stack {
     });
     for (const schedule of schedules) this.keepPausedSchedules.node.addDependency(schedule);
   }
+}
+
+/**
+ * Each job's deployment by CodeDeploy, if it has one (its own `deployment`, or the app's), over
+ * one CodeDeploy application and one service role for the stack, made only when a job needs
+ * them. Synth says what they cost the stack in resources.
+ */
+function deploymentsOf(
+  stack: Stack,
+  props: JobsShardStackProps,
+): (job: AnyNamedJobDefinition) => JobDeployment | undefined {
+  const strategyOf = (job: AnyNamedJobDefinition) => job.deployment ?? props.deployment;
+  const deployed = props.jobs.filter((job) => strategyOf(job) !== undefined);
+  if (deployed.length === 0) return () => undefined;
+  const application = new codedeploy.LambdaApplication(stack, 'Deployments', {
+    applicationName: stack.stackName,
+  });
+  const role = new iam.Role(stack, 'DeploymentRole', {
+    assumedBy: new iam.ServicePrincipal('codedeploy.amazonaws.com'),
+    description: "CodeDeploy shifts the live aliases of this stack's jobs, watching their alarms",
+    managedPolicies: [
+      iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSCodeDeployRoleForLambdaLimited'),
+    ],
+  });
+  acknowledge(
+    role,
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
+    "AWS's own limited policy for CodeDeploy's Lambda deployments: reading and updating aliases, reading alarms and invoking hook functions, which is what the deployment groups do; the role can be assumed by CodeDeploy only.",
+  );
+  const added = deployed.length * RESOURCES_PER_DEPLOYED_JOB + RESOURCES_PER_STACK_WITH_DEPLOYMENTS;
+  Annotations.of(stack).addInfo(
+    `${deployed.length} ${deployed.length === 1 ? 'job deploys' : 'jobs deploy'} by CodeDeploy (${deployed
+      .map((job) => `${job.name}: ${strategyOf(job)}`)
+      .join(
+        ', ',
+      )}): ${added} resources more in this stack, ${RESOURCES_PER_DEPLOYED_JOB} a job (a version, the live alias, a deployment group and two alarms) and ${RESOURCES_PER_STACK_WITH_DEPLOYMENTS} for the stack (its CodeDeploy application and role)`,
+  );
+  return (job) => {
+    const strategy = strategyOf(job);
+    return strategy === undefined ? undefined : { strategy, application, role };
+  };
 }
 
 /**

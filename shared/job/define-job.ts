@@ -3,6 +3,7 @@ import { type DefinitionIssue, JobDefinitionError, ScheduleExpressionError } fro
 import { AtExpression } from '../schedule/at-expression';
 import { ScheduleExpression } from '../schedule/schedule-expression';
 import { closestName } from '../support/closest-name';
+import { DEPLOYMENT_STRATEGIES } from './deployment';
 import '../support/zod-messages';
 import { bundledJobFile } from './bundled-job-file';
 import { parseDurationSeconds } from './duration';
@@ -67,6 +68,11 @@ const optionsSchema = z.strictObject({
   ),
   overlap: z.optional(z.enum(['allow', 'skip'], { error: "must be 'allow' or 'skip'" })),
   paused: z.optional(z.boolean({ error: 'must be true or false' })),
+  deployment: z.optional(
+    z.enum(DEPLOYMENT_STRATEGIES, {
+      error: `must be one of ${DEPLOYMENT_STRATEGIES.join(', ')} (CDK's names of Lambda's deployment configurations)`,
+    }),
+  ),
   input: z.optional(
     z.custom<StandardSchemaV1>(isStandardSchema, {
       error: 'must be a zod schema (or another Standard Schema), such as z.object({ ... })',
@@ -212,6 +218,7 @@ function buildDefinition(options: unknown, inferredName: string | undefined): An
     memoryMb: valid.memoryMb ?? 256,
     overlap: valid.overlap ?? 'allow',
     paused: valid.paused ?? false,
+    ...(valid.deployment !== undefined ? { deployment: valid.deployment } : {}),
     inputSchema: valid.input,
     // Rule by rule: a rule given as undefined takes its default, as an absent one does.
     alerts: Object.freeze({

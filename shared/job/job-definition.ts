@@ -1,6 +1,7 @@
 import type { Trigger } from '../executor/execution';
 import type { Logger } from '../ports/logger';
 import type { ScheduleExpression, ScheduleSpec } from '../schedule/schedule-expression';
+import type { DeploymentStrategy } from './deployment';
 import type { JobResult } from './job-result';
 import type { StandardSchemaV1 } from './standard-schema';
 
@@ -142,6 +143,15 @@ export interface JobOptions<
   readonly paused?: boolean;
   /** A zod (or other Standard Schema) schema; input that fails it is rejected before `run`. */
   readonly input?: TSchema;
+  /**
+   * How a deploy moves the job's runs to its new code: `'canary10Percent5Minutes'` and the other
+   * predefined Lambda configurations (see `DEPLOYMENT_STRATEGIES`). The job's worker is then
+   * published as a version behind the `live` alias, which its queue invokes, and CodeDeploy
+   * shifts the alias, rolling back when the job's alarms fire.
+   * @default - the app's default (`ServerlessJobs`' `deployment`), or none: the new code takes
+   * every run at once, with no version, alias or deployment group
+   */
+  readonly deployment?: DeploymentStrategy;
   /** @default { onFailure: true, onDeadLetter: true, onMissed: true } */
   readonly alerts?: AlertRules;
   /**
@@ -173,6 +183,8 @@ export interface JobDefinition<TInput = unknown, TDeps = unknown> {
   readonly overlap: OverlapPolicy;
   /** Whether the job starts paused (see `JobOptions.paused`). */
   readonly paused: boolean;
+  /** How a deploy moves its runs to new code; undefined: the app's default. */
+  readonly deployment?: DeploymentStrategy | undefined;
   readonly inputSchema?: StandardSchemaV1<unknown, TInput> | undefined;
   readonly alerts: Required<Omit<AlertRules, 'onDurationOverMs'>> &
     Pick<AlertRules, 'onDurationOverMs'>;

@@ -34,6 +34,8 @@ export interface PhysicalName {
 export interface NamedJob {
   readonly name: string;
   readonly schedule?: unknown;
+  /** Its own deployment strategy, when it deploys by CodeDeploy. */
+  readonly deployment?: unknown;
 }
 
 /** The alarms every job gets, by the words that end their names. */
@@ -42,6 +44,19 @@ export const JOB_ALARMS = {
   workerErrors: 'worker errors',
   nearTimeout: 'near timeout',
 } as const;
+
+/** The alarms a job deployed by CodeDeploy gets besides, which its deployments watch. */
+export const DEPLOYMENT_ALARMS = {
+  errors: 'deployment errors',
+  failedRuns: 'deployment failed runs',
+} as const;
+
+type JobAlarm =
+  | (typeof JOB_ALARMS)[keyof typeof JOB_ALARMS]
+  | (typeof DEPLOYMENT_ALARMS)[keyof typeof DEPLOYMENT_ALARMS];
+
+/** The `service` the workers' logs and metrics carry (Powertools' service name). */
+export const WORKER_SERVICE_NAME = 'jobs-worker';
 
 /** The alarms of the alerts function, by the words that end their names. */
 export const ALERTS_ALARMS = {
@@ -98,7 +113,7 @@ export class ResourceNames {
     return `/aws/lambda/${functionName}`;
   }
 
-  jobAlarm(jobName: string, alarm: (typeof JOB_ALARMS)[keyof typeof JOB_ALARMS]): string {
+  jobAlarm(jobName: string, alarm: JobAlarm): string {
     return `${this.job(jobName)} ${alarm}`;
   }
 
@@ -203,9 +218,12 @@ export class ResourceNames {
       of('Lambda function', functionName, 'worker function'),
       of('log group', this.logGroup(functionName), "worker's log group"),
       ...(job.schedule ? [of('schedule', this.job(job.name), 'schedule')] : []),
-      ...Object.values(JOB_ALARMS).map((alarm) =>
-        of('CloudWatch alarm', this.jobAlarm(job.name, alarm), `"${alarm}" alarm`),
-      ),
+      ...[
+        ...Object.values(JOB_ALARMS),
+        // A job deployed by the app's default deployment has them too; job names have no spaces,
+        // so theirs never meet another job's.
+        ...(job.deployment !== undefined ? Object.values(DEPLOYMENT_ALARMS) : []),
+      ].map((alarm) => of('CloudWatch alarm', this.jobAlarm(job.name, alarm), `"${alarm}" alarm`)),
     ];
   }
 

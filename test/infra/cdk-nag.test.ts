@@ -14,7 +14,7 @@ const NAG_TIMEOUT_MS = 60_000;
 function checkedJobsApp(
   options: { environmentAgnostic?: boolean } & Pick<
     JobsAppOptions,
-    'alarmEmails' | 'alertEmailSender' | 'dashboardUrl' | 'tracing'
+    'alarmEmails' | 'alertEmailSender' | 'dashboardUrl' | 'tracing' | 'deployment'
   > = {},
 ) {
   const { environmentAgnostic, ...rest } = options;
@@ -44,6 +44,12 @@ describe('cdk-nag checks', { timeout: NAG_TIMEOUT_MS }, () => {
       dashboardUrl: 'https://jobs.example.com',
       tracing: true,
     });
+
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('pass on an app whose jobs deploy by canary, with their aliases, deployment groups and role', () => {
+    const { app } = checkedJobsApp({ deployment: 'canary10Percent5Minutes' });
 
     expect(() => app.synth()).not.toThrow();
   });

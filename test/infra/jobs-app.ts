@@ -7,6 +7,7 @@ import type { StackAssignment } from '../../infra/stack-assignment';
 import type { JobsShardStack } from '../../infra/stacks/jobs-shard-stack';
 import type { JobSource } from '../../infra/validate-jobs';
 import { defineJob } from '../../shared/job/define-job';
+import type { DeploymentStrategy } from '../../shared/job/deployment';
 import type { AnyJobDefinition } from '../../shared/job/job-definition';
 
 /** The first app of a file loads most of aws-cdk-lib: allow for a slow machine. */
@@ -99,6 +100,8 @@ export interface JobsAppOptions {
   readonly alarmEmails?: readonly string[];
   /** @default - X-Ray tracing off */
   readonly tracing?: boolean;
+  /** The app's default deployment strategy. @default - none */
+  readonly deployment?: DeploymentStrategy;
 }
 
 export interface JobsApp {
@@ -135,6 +138,7 @@ export function buildJobsApp(options: JobsAppOptions = {}): JobsApp {
     ...(options.dashboardUrl !== undefined ? { dashboardUrl: options.dashboardUrl } : {}),
     ...(options.alarmEmails !== undefined ? { alarmEmails: options.alarmEmails } : {}),
     ...(options.tracing !== undefined ? { tracing: options.tracing } : {}),
+    ...(options.deployment !== undefined ? { deployment: options.deployment } : {}),
   });
   return { app, jobs };
 }

@@ -321,7 +321,7 @@ describe('defineJob unknown options', () => {
       {
         field: 'recipients',
         message:
-          'is not an option of defineJob; the options are name, displayName, description, schedule, queue, retries, timeout, memoryMb, overlap, paused, input, alerts, enqueues, deps, run',
+          'is not an option of defineJob; the options are name, displayName, description, schedule, queue, retries, timeout, memoryMb, overlap, paused, deployment, input, alerts, enqueues, deps, run',
       },
     ]);
   });
@@ -392,5 +392,34 @@ describe('JobDefinitionError from defineJob', () => {
 
     expect(error).toBeInstanceOf(JobDefinitionError);
     expect(error.name).toBe('JobDefinitionError');
+  });
+});
+
+describe('defineJob deployment', () => {
+  it('takes CDK’s name of a Lambda deployment configuration', () => {
+    const job = defineJob({ name: 'billing', deployment: 'canary10Percent5Minutes', run: noop });
+
+    expect(job.deployment).toBe('canary10Percent5Minutes');
+  });
+
+  it('leaves a job without one to the app’s default', () => {
+    expect(defineJob({ name: 'billing', run: noop }).deployment).toBeUndefined();
+  });
+
+  it('rejects another name, listing the ones there are', () => {
+    const issues = definitionIssues({
+      name: 'billing',
+      deployment: 'CANARY_10PERCENT_5MINUTES',
+      run: noop,
+    });
+
+    expect(issues).toEqual([
+      {
+        field: 'deployment',
+        message: expect.stringMatching(
+          /^must be one of allAtOnce, canary10Percent5Minutes, .*linear10PercentEvery10Minutes \(CDK's names of Lambda's deployment configurations\), got "CANARY_10PERCENT_5MINUTES"$/,
+        ),
+      },
+    ]);
   });
 });

@@ -1,0 +1,236 @@
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { RESOURCES_PER_DEPLOYED_JOB } from '../../infra/constructs/job-worker';
+import { defineJob } from '../../shared/job/define-job';
+import {
+  buildJobsApp,
+  jobSource,
+  logicalIdOf,
+  ON_DEMAND_JOB,
+  onDemandJob,
+  RECURRING_JOB,
+  recurringJob,
+  SYNTH_TIMEOUT_MS,
+  stackOf,
+  workerOf,
+} from './jobs-app';
+
+const CANARY_JOB = 'nightly-billing';
+
+function canaryJob() {
+  return jobSource(
+    defineJob({
+      name: CANARY_JOB,
+      schedule: { cron: '0 2 * * *', timezone: 'Europe/London' },
+      deployment: 'canary10Percent5Minutes',
+      run: async () => {},
+    }),
+  );
+}
+
+/** An app where one job deploys by canary and the others as before. */
+function appWithCanary() {
+  return buildJobsApp({
+    jobs: [canaryJob(), recurringJob(), onDemandJob()],
+    // Every job in one stack, so that the stack shows both kinds side by side.
+    hashShardCount: 1,
+  });
+}
+
+describe('a job deployed by canary', { timeout: SYNTH_TIMEOUT_MS }, () => {
+  it('runs behind a live alias of a published version, which CodeDeploy updates', () => {
+    const { jobs } = appWithCanary();
+    const worker = workerOf(jobs, CANARY_JOB);
+    const template = Template.fromStack(stackOf(jobs, CANARY_JOB));
+
+    const alias = template.findResources('AWS::Lambda::Alias')[logicalIdOf(worker.alias ?? worker)];
+
+    expect(alias).toMatchObject({
+      Properties: {
+        Name: 'live',
+        FunctionName: { Ref: logicalIdOf(worker.function) },
+        FunctionVersion: { 'Fn::GetAtt': [expect.stringMatching(/CurrentVersion/), 'Version'] },
+      },
+      // CloudFormation hands the alias's update to CodeDeploy (AWS::Lambda::Alias's
+      // UpdatePolicy, CodeDeployLambdaAliasUpdate): a deploy shifts it as the group says.
+      UpdatePolicy: {
+        CodeDeployLambdaAliasUpdate: {
+          ApplicationName: expect.anything(),
+          DeploymentGroupName: expect.anything(),
+        },
+      },
+    });
+    template.hasResource('AWS::Lambda::Version', {
+      Properties: { FunctionName: { Ref: logicalIdOf(worker.function) } },
+      // Kept when a deploy publishes the next one: a rollback moves the alias back to it.
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('has its queue invoke the alias, so that a batch runs on the version that took it', () => {
+    const { jobs } = appWithCanary();
+    const worker = workerOf(jobs, CANARY_JOB);
+    const template = Template.fromStack(stackOf(jobs, CANARY_JOB));
+
+    const [mapping] = Object.values(
+      template.findResources('AWS::Lambda::EventSourceMapping', {
+        Properties: { EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(worker.queue), 'Arn'] } },
+      }),
+    ) as { Properties: { FunctionName: unknown } }[];
+
+    // `<function name>:live`, the alias's qualified name, which Lambda takes as FunctionName.
+    expect(mapping?.Properties.FunctionName).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          {
+            'Fn::Select': [6, { 'Fn::Split': [':', { Ref: logicalIdOf(worker.alias ?? worker) }] }],
+          },
+          ':live',
+        ],
+      ],
+    });
+  });
+
+  it('shifts by its strategy, watching two alarms of its live runs, and rolls back on either', () => {
+    const { jobs } = appWithCanary();
+    const worker = workerOf(jobs, CANARY_JOB);
+    const template = Template.fromStack(stackOf(jobs, CANARY_JOB));
+    const alarmId = (id: string) => {
+      const alarm = worker.node.findChild(id);
+      return logicalIdOf(alarm);
+    };
+
+    template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+      DeploymentGroupName: `acme_${CANARY_JOB}`,
+      // CodeDeploy's name for CDK's LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES.
+      DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+      DeploymentStyle: {
+        DeploymentType: 'BLUE_GREEN',
+        DeploymentOption: 'WITH_TRAFFIC_CONTROL',
+      },
+      AlarmConfiguration: {
+        Enabled: true,
+        Alarms: [
+          { Name: { Ref: alarmId('DeploymentErrorsAlarm') } },
+          { Name: { Ref: alarmId('DeploymentFailedRunsAlarm') } },
+        ],
+      },
+      AutoRollbackConfiguration: {
+        Enabled: true,
+        Events: Match.arrayWith(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM']),
+      },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: `acme_${CANARY_JOB} deployment errors`,
+      MetricName: 'Errors',
+      Dimensions: Match.arrayWith([
+        {
+          Name: 'Resource',
+          Value: { 'Fn::Join': ['', [{ Ref: logicalIdOf(worker.function) }, ':live']] },
+        },
+      ]),
+    });
+    // The runs the worker counts as failed for good, as its EMF lines name them.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: `acme_${CANARY_JOB} deployment failed runs`,
+      Namespace: 'Jobs/acme',
+      MetricName: 'RunsFailed',
+      Dimensions: Match.arrayWith([
+        { Name: 'JobName', Value: CANARY_JOB },
+        { Name: 'service', Value: 'jobs-worker' },
+      ]),
+    });
+  });
+
+  it('shares one CodeDeploy application and one role per stack, which only CodeDeploy may assume', () => {
+    const { jobs } = appWithCanary();
+    const template = Template.fromStack(stackOf(jobs, CANARY_JOB));
+
+    template.resourceCountIs('AWS::CodeDeploy::Application', 1);
+    template.hasResourceProperties('AWS::CodeDeploy::Application', { ComputePlatform: 'Lambda' });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { Service: 'codedeploy.amazonaws.com' },
+          },
+        ],
+      },
+    });
+  });
+
+  it('says at synth what the canary costs its stack in resources', () => {
+    const { jobs } = appWithCanary();
+
+    Annotations.fromStack(stackOf(jobs, CANARY_JOB)).hasInfo(
+      '*',
+      Match.stringLikeRegexp(
+        `1 job deploys by CodeDeploy \\(${CANARY_JOB}: canary10Percent5Minutes\\): ${RESOURCES_PER_DEPLOYED_JOB + 2} resources more`,
+      ),
+    );
+  });
+
+  it('costs its stack exactly what synth says', () => {
+    const count = (jobsApp: ReturnType<typeof appWithCanary>) =>
+      Object.keys(Template.fromStack(stackOf(jobsApp.jobs, CANARY_JOB)).toJSON().Resources).length;
+    const withCanary = count(appWithCanary());
+    const without = count(
+      buildJobsApp({
+        jobs: [
+          jobSource(
+            defineJob({
+              name: CANARY_JOB,
+              schedule: { cron: '0 2 * * *', timezone: 'Europe/London' },
+              run: async () => {},
+            }),
+          ),
+          recurringJob(),
+          onDemandJob(),
+        ],
+        hashShardCount: 1,
+      }),
+    );
+
+    expect(withCanary - without).toBe(RESOURCES_PER_DEPLOYED_JOB + 2);
+  });
+});
+
+describe('a job without a deployment', { timeout: SYNTH_TIMEOUT_MS }, () => {
+  it('synthesizes as before: no version, no alias, no CodeDeploy, its queue invoking the function', () => {
+    const { jobs } = buildJobsApp({ jobs: [recurringJob(), onDemandJob()], hashShardCount: 1 });
+    const worker = workerOf(jobs, RECURRING_JOB);
+    const template = Template.fromStack(stackOf(jobs, RECURRING_JOB));
+
+    template.resourceCountIs('AWS::Lambda::Alias', 0);
+    template.resourceCountIs('AWS::Lambda::Version', 0);
+    template.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 0);
+    template.resourceCountIs('AWS::CodeDeploy::Application', 0);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(worker.queue), 'Arn'] },
+      FunctionName: { Ref: logicalIdOf(worker.function) },
+    });
+    expect(worker.alias).toBeUndefined();
+  });
+
+  it('takes the app’s default deployment, and a job’s own beats it', () => {
+    const { jobs } = buildJobsApp({
+      jobs: [canaryJob(), recurringJob(), onDemandJob()],
+      hashShardCount: 1,
+      deployment: 'linear10PercentEvery1Minute',
+    });
+    const template = Template.fromStack(stackOf(jobs, ON_DEMAND_JOB));
+
+    template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+      DeploymentGroupName: `acme_${ON_DEMAND_JOB}`,
+      DeploymentConfigName: 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute',
+    });
+    template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+      DeploymentGroupName: `acme_${CANARY_JOB}`,
+      DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+    });
+    template.resourceCountIs('AWS::CodeDeploy::Application', 1);
+  });
+});
