@@ -6,7 +6,7 @@ import type {
   RunDetails,
   RunsPage,
 } from '../shared/api/api-resources';
-import type { PauseResult } from '../shared/control/job-control';
+import type { AllPausedResult, PauseResult } from '../shared/control/job-control';
 import type { CancelAccepted } from '../shared/control/run-cancel';
 import type { DeadLetterList, RedriveResult } from '../shared/ports/dead-letters';
 import { ApiResponseError, ApiUnreachableError } from './errors';
@@ -29,6 +29,8 @@ export interface JobsApi {
   listRuns(name: string, page?: RunsPageRequest): Promise<RunsPage>;
   pause(name: string): Promise<PauseResult>;
   resume(name: string): Promise<PauseResult>;
+  /** Pauses or resumes every job: the emergency brake. */
+  setAllPaused(paused: boolean): Promise<AllPausedResult>;
   getAlerts(name: string): Promise<JobAlerts>;
   /** Replaces the job's own alert config with `config`. */
   putAlerts(name: string, config: unknown): Promise<JobAlerts>;
@@ -143,6 +145,10 @@ export class HttpJobsApi implements JobsApi {
 
   resume(name: string): Promise<PauseResult> {
     return this.request('POST', `/jobs/${segment(name)}/resume`);
+  }
+
+  setAllPaused(paused: boolean): Promise<AllPausedResult> {
+    return this.request('POST', paused ? '/jobs/pause' : '/jobs/resume');
   }
 
   getAlerts(name: string): Promise<JobAlerts> {

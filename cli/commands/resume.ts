@@ -2,15 +2,21 @@ import type { Command } from 'commander';
 import type { CommandContext, JsonOption } from '../command-context';
 import { CliError } from '../errors';
 import { writeJson, writeLines } from '../io';
+import { type AllOption, requireName, setAllPaused } from './pause';
 
-/** `jobctl resume <name>`: undoes `jobctl pause`. */
+/** `jobctl resume <name>` (or `--all`): undoes `jobctl pause`. */
 export function addResumeCommand(program: Command, context: CommandContext): void {
   program
     .command('resume')
     .description('resume a paused job: its schedule and enqueued runs run again')
-    .argument('<name>', 'the job')
+    .argument('[name]', 'the job')
+    .option('--all', 'resume every job')
     .option('--json', "print the API's JSON instead")
-    .action((name: string, options: JsonOption) => resumeJob(context, name, options));
+    .action((name: string | undefined, options: AllOption) =>
+      options.all
+        ? setAllPaused(context, false, name, options)
+        : resumeJob(context, requireName(name, 'resume'), options),
+    );
 }
 
 export async function resumeJob(

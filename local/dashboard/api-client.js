@@ -4,7 +4,7 @@
 /**
  * @import { Execution } from '../../shared/executor/execution'
  * @import { ApiErrorBody, JobDetails, JobStats, JobSummary, RunDetails, RunsPage, StatsOverview, StatsRange } from '../../shared/api/api-resources'
- * @import { PauseResult } from '../../shared/control/job-control'
+ * @import { AllPausedResult, PauseResult } from '../../shared/control/job-control'
  * @import { CancelAccepted } from '../../shared/control/run-cancel'
  * @import { DeadLetterList, RedriveResult } from '../../shared/ports/dead-letters'
  */
@@ -121,6 +121,11 @@ export function getJobStats(jobName, range) {
 /** Every job's totals and hourly trend over the last 24 hours. @returns {Promise<StatsOverview>} */
 export function getStatsOverview() {
   return call('GET', '/stats?range=24h');
+}
+
+/** Pauses or resumes every job. @returns {Promise<AllPausedResult>} */
+export function postAllPaused(/** @type {boolean} */ paused) {
+  return call('POST', paused ? '/jobs/pause' : '/jobs/resume');
 }
 
 /** Pauses or resumes the job. @returns {Promise<PauseResult>} */

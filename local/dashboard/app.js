@@ -4,6 +4,7 @@
 
 import { renderConnection } from './connection.js';
 import { syncFieldsFromText } from './input-fields.js';
+import { setAllPaused } from './job-actions.js';
 import { closeRun, onRoute } from './navigation.js';
 import { page } from './page.js';
 import { refresh, scheduleRefresh } from './refresh.js';
@@ -29,6 +30,8 @@ setUpHistoryFilters();
 page.runClose.addEventListener('click', closeRun);
 page.drawerBackdrop.addEventListener('click', closeRun);
 page.refreshNow.addEventListener('click', () => refresh());
+page.pauseAll.addEventListener('click', () => setAllPaused(true, page.pauseAll));
+page.resumeAll.addEventListener('click', () => setAllPaused(false, page.resumeAll));
 page.autoRefresh.addEventListener('change', () => scheduleRefresh());
 document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape' && state.openRun) closeRun();

@@ -1,7 +1,7 @@
 // @ts-check
 // What the buttons of a job or a run do: retry or cancel a run, pause or resume a job.
 
-import { errorMessage, postCancel, postPaused, postRetry } from './api-client.js';
+import { errorMessage, postAllPaused, postCancel, postPaused, postRetry } from './api-client.js';
 import { notice } from './notices.js';
 import { refresh } from './refresh.js';
 import { runHref } from './routes.js';
@@ -75,5 +75,34 @@ export async function setPaused(jobName, paused, button) {
     notice('error', `Could not ${paused ? 'pause' : 'resume'} ${jobName}: ${errorMessage(error)}`);
   } finally {
     if (button?.isConnected) button.disabled = false;
+  }
+}
+
+/**
+ * Pauses or resumes every job, once the reader confirms: the emergency brake.
+ * @param {boolean} paused
+ * @param {HTMLButtonElement} button disabled meanwhile
+ */
+export async function setAllPaused(paused, button) {
+  const question = paused
+    ? 'Pause every job? Their scheduled and enqueued runs are skipped until they are resumed.'
+    : 'Resume every job?';
+  if (!confirm(question)) return;
+  button.disabled = true;
+  try {
+    const result = await postAllPaused(paused);
+    notice(
+      'ok',
+      paused
+        ? `Paused all ${result.jobs.length} jobs: their scheduled and enqueued runs are skipped until resumed.`
+        : `Resumed all ${result.jobs.length} jobs.`,
+      'notice-all-paused',
+    );
+    await refresh();
+  } catch (error) {
+    notice('error', `Could not ${paused ? 'pause' : 'resume'} every job: ${errorMessage(error)}`);
+    await refresh();
+  } finally {
+    if (button.isConnected) button.disabled = false;
   }
 }

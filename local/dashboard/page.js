@@ -24,6 +24,8 @@ export const page = {
   autoRefresh: byId('auto-refresh', HTMLInputElement),
   refreshNow: byId('refresh-now', HTMLButtonElement),
   jobsCount: byId('jobs-count', HTMLElement),
+  pauseAll: byId('pause-all', HTMLButtonElement),
+  resumeAll: byId('resume-all', HTMLButtonElement),
   jobsBody: byId('jobs-body', HTMLTableSectionElement),
   failuresBody: byId('failures-body', HTMLTableSectionElement),
   jobPanel: byId('job-panel', HTMLElement),

@@ -20,6 +20,8 @@ export const API_ROUTES = [
   { method: 'GET', path: '/jobs/{name}/alerts' },
   { method: 'PUT', path: '/jobs/{name}/alerts' },
   { method: 'PATCH', path: '/jobs/{name}/alerts' },
+  { method: 'POST', path: '/jobs/pause' },
+  { method: 'POST', path: '/jobs/resume' },
   { method: 'POST', path: '/jobs/{name}/pause' },
   { method: 'POST', path: '/jobs/{name}/resume' },
   { method: 'GET', path: '/runs/recent' },

@@ -3,7 +3,7 @@ import { alertConfigInEffect, mergeAlertConfig } from '../alerts/merge-alert-con
 import { validAlertConfig } from '../alerts/validate-alert-config';
 import { systemClock } from '../clock/system-clock';
 import { effectiveJobState } from '../control/initial-pause-states';
-import type { JobControl } from '../control/job-control';
+import type { AllPausedResult, JobControl } from '../control/job-control';
 import type { RunCancel } from '../control/run-cancel';
 import type { RunTrigger } from '../control/run-trigger';
 import {
@@ -67,7 +67,7 @@ export interface ApiDependencies {
    * goes through `jobControl`.
    */
   readonly jobStateStore: Pick<JobStateStore, 'get'>;
-  readonly jobControl: Pick<JobControl, 'pause' | 'resume'>;
+  readonly jobControl: Pick<JobControl, 'pause' | 'resume' | 'setAllPaused'>;
   readonly runTrigger: Pick<RunTrigger, 'trigger' | 'retry'>;
   readonly runCancel: Pick<RunCancel, 'cancel'>;
   /** Each job's dead-letter queue. */
@@ -308,6 +308,10 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
       await alertConfigStore.put(job.name, config);
       return jsonResponse(200, { jobName: job.name, source: 'job', config });
     },
+    'POST /jobs/pause': async (request) =>
+      allPausedResponse(await jobControl.setAllPaused(true, request.principal)),
+    'POST /jobs/resume': async (request) =>
+      allPausedResponse(await jobControl.setAllPaused(false, request.principal)),
     'POST /jobs/{name}/pause': async (request, params) =>
       jsonResponse(200, await jobControl.pause(params.name, request.principal)),
     'POST /jobs/{name}/resume': async (request, params) =>
@@ -393,6 +397,22 @@ function acceptsInput(job: AnyNamedJobDefinition, input: unknown): boolean {
   const result = job.inputSchema?.['~standard'].validate(input);
   // An asynchronous schema cannot be asked here: its example stands.
   return result === undefined || result instanceof Promise || result.issues === undefined;
+}
+
+/**
+ * 200 when every job was paused or resumed; otherwise 500, an error that names the jobs that
+ * could not be and why, with what was done beside it.
+ */
+function allPausedResponse(result: AllPausedResult) {
+  if (result.failed.length === 0) return jsonResponse(200, result);
+  const verb = result.paused ? 'pause' : 'resume';
+  return jsonResponse(500, {
+    error: 'internal_error',
+    message: `Could not ${verb} ${result.failed.length} of ${result.failed.length + result.jobs.length} jobs: ${result.failed
+      .map((failed) => `${failed.jobName} (${failed.message})`)
+      .join(', ')}. The others are ${result.paused ? 'paused' : 'resumed'}; ask again to ${verb} the rest.`,
+    ...result,
+  });
 }
 
 function lastRunOf(latest: Execution): LastRun {

@@ -1,3 +1,4 @@
+import pMap from 'p-map';
 import type { JobRegistry } from '../executor/job-registry';
 import { silentLogger } from '../logging/silent-logger';
 import type { JobState, JobStateStore } from '../ports/job-state-store';
@@ -10,6 +11,18 @@ export interface JobControlOptions {
   /** Where recurring schedules fire; absent when nothing but the worker needs telling. */
   readonly scheduleControl?: ScheduleControl;
   readonly logger?: Logger;
+}
+
+/** Jobs paused or resumed at once, and their schedules switched, a few at a time. */
+const ALL_JOBS_CONCURRENCY = 8;
+
+/** What pausing or resuming every job did. */
+export interface AllPausedResult {
+  readonly paused: boolean;
+  /** Each job paused or resumed, by name. */
+  readonly jobs: readonly PauseResult[];
+  /** The jobs whose state could not be written, and why: try again. */
+  readonly failed: readonly { readonly jobName: string; readonly message: string }[];
 }
 
 /** A job's state after a pause or resume, and whether its schedule could be switched too. */
@@ -42,6 +55,35 @@ export class JobControl {
 
   resume(jobName: string, by?: string): Promise<PauseResult> {
     return this.setPaused(jobName, false, by);
+  }
+
+  /**
+   * Pauses or resumes every job: the emergency brake while a bad deploy is rolled back. Each job
+   * is tried, whatever happens to the others; those that could not be paused are listed with why.
+   */
+  async setAllPaused(paused: boolean, by?: string): Promise<AllPausedResult> {
+    const names = this.options.jobs.names().sort();
+    const outcomes = await pMap(
+      names,
+      async (jobName) => {
+        try {
+          return { done: await this.setPaused(jobName, paused, by) };
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          this.logger.error(`Could not ${paused ? 'pause' : 'resume'} a job of all`, {
+            jobName,
+            error: message,
+          });
+          return { failed: { jobName, message } };
+        }
+      },
+      { concurrency: ALL_JOBS_CONCURRENCY },
+    );
+    return {
+      paused,
+      jobs: outcomes.flatMap((outcome) => ('done' in outcome ? [outcome.done] : [])),
+      failed: outcomes.flatMap((outcome) => ('failed' in outcome ? [outcome.failed] : [])),
+    };
   }
 
   private async setPaused(jobName: string, paused: boolean, by?: string): Promise<PauseResult> {

@@ -262,6 +262,21 @@ describe('npx jobctl against the local runtime', { timeout: E2E_TIMEOUT_MS }, ()
       expect(after.find((job) => job.name === REPORT)?.paused).toBe(false);
     });
 
+    it('pauses and resumes every job with --all, the emergency brake, and list shows them', async () => {
+      const paused = await jobsInProcess('pause', '--all');
+      const listed = await jobsInProcess('list', '--json');
+      const resumed = await jobsInProcess('resume', '--all');
+      const relisted = await jobsInProcess('list', '--json');
+
+      const states = (output: string) =>
+        (JSON.parse(output) as { jobs: JobSummary[] }).jobs.map((job) => job.paused);
+      expect(paused.code).toBe(0);
+      expect(paused.stdout).toMatch(/^Paused all \d+ jobs: /);
+      expect(states(listed.stdout).every((state) => state)).toBe(true);
+      expect(resumed.code).toBe(0);
+      expect(states(relisted.stdout).some((state) => state)).toBe(false);
+    });
+
     it('exits 1 for a run of an unknown job', async () => {
       const { code, stderr } = await jobsInProcess('run', 'cli-e2e-nope');
 

@@ -494,6 +494,37 @@ describe('the dashboard', { timeout: TEST_TIMEOUT_MS }, () => {
     expect(problems).toEqual([]);
   });
 
+  it('pauses and resumes every job at once, once asked to confirm', async () => {
+    const first = uniqueName('first');
+    const second = uniqueName('second');
+    const runtime = await startRuntime([
+      defineJob({ name: first, run: async () => JobResult.success() }),
+      defineJob({ name: second, run: async () => JobResult.success() }),
+    ]);
+    const { page, problems } = await openDashboard(runtime);
+    const states = () =>
+      page
+        .locator('[data-testid="job-row"]')
+        .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-paused')));
+    await jobRow(page, second).waitFor();
+    const questions: string[] = [];
+    page.on('dialog', (dialog) => {
+      questions.push(dialog.message());
+      void dialog.accept();
+    });
+
+    await page.getByTestId('pause-all').click();
+    await expect.poll(states).toEqual(['true', 'true']);
+    await page.getByTestId('resume-all').click();
+    await expect.poll(states).toEqual(['false', 'false']);
+
+    expect(questions[0]).toContain('Pause every job?');
+    expect(await page.getByTestId('notice-all-paused').first().textContent()).toContain(
+      'Paused all 2 jobs',
+    );
+    expect(problems).toEqual([]);
+  });
+
   it('formats the input and keeps what was typed for each job', async () => {
     const greet = uniqueName('greet');
     const other = uniqueName('other');

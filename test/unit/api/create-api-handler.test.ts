@@ -913,6 +913,56 @@ describe('POST /jobs/{name}/pause and /resume', () => {
   });
 });
 
+describe('POST /jobs/pause and /jobs/resume: every job at once', () => {
+  it('pauses every job for the caller, and resumes them all', async () => {
+    const { call, jobStateStore } = setup();
+
+    const paused = await call('POST', '/jobs/pause', { principal: ALICE });
+    const states = [
+      await jobStateStore.get('nightly-report'),
+      await jobStateStore.get('send-email'),
+    ];
+    const resumed = await call('POST', '/jobs/resume', { principal: ALICE });
+    const listed = await call('GET', '/jobs');
+
+    expect(paused.statusCode).toBe(200);
+    expect(paused.json).toEqual({
+      paused: true,
+      jobs: [
+        expect.objectContaining({ jobName: 'nightly-report', paused: true, pausedBy: ALICE }),
+        expect.objectContaining({ jobName: 'send-email', paused: true, pausedBy: ALICE }),
+      ],
+      failed: [],
+    });
+    expect(states.map((state) => state.paused)).toEqual([true, true]);
+    expect(resumed.json.jobs.map((job: { paused: boolean }) => job.paused)).toEqual([false, false]);
+    expect(listed.json.jobs.map((job: { paused: boolean }) => job.paused)).toEqual([false, false]);
+  });
+
+  it('pauses every job it can when one cannot be, and answers 500 naming it', async () => {
+    const { call, jobStateStore } = setup();
+    const write = jobStateStore.setPaused.bind(jobStateStore);
+    jobStateStore.setPaused = async (jobName, paused, by) => {
+      if (jobName === 'nightly-report') throw new Error('the table is throttled');
+      return write(jobName, paused, by);
+    };
+
+    const response = await call('POST', '/jobs/pause');
+
+    expect(response.statusCode).toBe(500);
+    expect(response.json.message).toBe(
+      'Could not pause 1 of 2 jobs: nightly-report (the table is throttled). The others are paused; ask again to pause the rest.',
+    );
+    expect(response.json.jobs).toEqual([
+      expect.objectContaining({ jobName: 'send-email', paused: true }),
+    ]);
+    expect(response.json.failed).toEqual([
+      { jobName: 'nightly-report', message: 'the table is throttled' },
+    ]);
+    expect((await jobStateStore.get('send-email')).paused).toBe(true);
+  });
+});
+
 describe('GET /runs/recent and /runs/failures', () => {
   it('lists the runs of every job, newest first', async () => {
     const { call, store } = setup();

@@ -65,6 +65,7 @@ export function fakeApi(methods: Partial<JobsApi> = {}): JobsApi {
     listRuns: unexpected('listRuns'),
     pause: unexpected('pause'),
     resume: unexpected('resume'),
+    setAllPaused: unexpected('setAllPaused'),
     getAlerts: unexpected('getAlerts'),
     putAlerts: unexpected('putAlerts'),
     patchAlerts: unexpected('patchAlerts'),

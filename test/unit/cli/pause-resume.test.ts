@@ -79,3 +79,79 @@ describe('jobs pause and resume', () => {
     expect(stderr).toBe(`error: ${message}\n`);
   });
 });
+
+describe('jobctl pause --all and resume --all', () => {
+  const all = (paused: boolean, schedule: 'updated' | 'failed' = 'updated') => ({
+    paused,
+    jobs: ['daily-report', 'send-email'].map((jobName) =>
+      pauseResult({ jobName, paused, schedule }),
+    ),
+    failed: [],
+  });
+
+  it('pauses every job at once and says how to resume them', async () => {
+    const asked: boolean[] = [];
+    const api = fakeApi({
+      setAllPaused: async (paused) => {
+        asked.push(paused);
+        return all(paused);
+      },
+    });
+
+    const { code, stdout } = await cli(['pause', '--all'], { api });
+
+    expect(code).toBe(0);
+    expect(asked).toEqual([true]);
+    expect(stdout).toBe(
+      [
+        'Paused all 2 jobs: their schedule ticks and enqueued runs are skipped until resumed.',
+        'Resume them with: npx jobctl resume --all',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('resumes every job, and exits 1 when a schedule could not be switched back on', async () => {
+    const api = fakeApi({ setAllPaused: async (paused) => all(paused, 'failed') });
+
+    const { code, stdout, stderr } = await cli(['resume', '--all'], { api });
+
+    expect(code).toBe(1);
+    expect(stdout).toContain('Resumed all 2 jobs');
+    expect(stdout).toContain('could not be switched back on');
+    expect(stderr).toContain("2 resumed jobs' schedules are still off");
+  });
+
+  it("exits 1 with the API's message when some jobs could not be paused", async () => {
+    const api = fakeApi({
+      setAllPaused: async () => {
+        throw new ApiResponseError(
+          500,
+          {
+            error: 'internal_error',
+            message:
+              'Could not pause 1 of 2 jobs: daily-report (the table is throttled). The others are paused; ask again to pause the rest.',
+          },
+          '',
+        );
+      },
+    });
+
+    const { code, stderr } = await cli(['pause', '--all'], { api });
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('Could not pause 1 of 2 jobs: daily-report (the table is throttled)');
+  });
+
+  it('asks for a job or --all, and not both (exit 2)', async () => {
+    const neither = await cli(['pause']);
+    const both = await cli(['resume', 'daily-report', '--all']);
+
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toContain(
+      'Name the job to pause (jobctl pause <name>), or pause every job with --all',
+    );
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("Give a job's name or --all, not both");
+  });
+});
