@@ -406,11 +406,11 @@ function acceptsInput(job: AnyNamedJobDefinition, input: unknown): boolean {
 function allPausedResponse(result: AllPausedResult) {
   if (result.failed.length === 0) return jsonResponse(200, result);
   const verb = result.paused ? 'pause' : 'resume';
+  const total = result.failed.length + result.jobs.length;
+  const which = result.failed.map((failed) => `${failed.jobName} (${failed.message})`).join(', ');
   return jsonResponse(500, {
     error: 'internal_error',
-    message: `Could not ${verb} ${result.failed.length} of ${result.failed.length + result.jobs.length} jobs: ${result.failed
-      .map((failed) => `${failed.jobName} (${failed.message})`)
-      .join(', ')}. The others are ${result.paused ? 'paused' : 'resumed'}; ask again to ${verb} the rest.`,
+    message: `Could not ${verb} ${result.failed.length} of ${total} jobs: ${which}. The others are ${result.paused ? 'paused' : 'resumed'}; ask again to ${verb} the rest.`,
     ...result,
   });
 }
