@@ -19,6 +19,7 @@ import { addRetryCommand } from './commands/retry';
 import { addRunCommand } from './commands/run';
 import { addShowCommand } from './commands/show';
 import { addValidateCommand } from './commands/validate';
+import { addRollbackCommand, addVersionsCommand } from './commands/versions';
 import { CliError } from './errors';
 import type { CliIo } from './io';
 import { type ConnectApi, connectApi, type TargetOptions } from './target';
@@ -118,6 +119,8 @@ export function createProgram(context: CommandContext): Command {
   addAlertsCommand(program, context);
   addResumeCommand(program, context);
   addNextCommand(program, context);
+  addVersionsCommand(program, context);
+  addRollbackCommand(program, context);
   addValidateCommand(program, context);
   addNewCommand(program, context);
   addImportCommand(program, context);

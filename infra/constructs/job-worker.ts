@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
@@ -18,7 +18,11 @@ import {
 } from '../../shared/delivery/queue-class-settings';
 import type { RunMessage } from '../../shared/delivery/run-message';
 import { SCHEDULE_DELIVERY_RETRY } from '../../shared/delivery/schedule-delivery';
-import { type DeploymentStrategy, LIVE_ALIAS } from '../../shared/job/deployment';
+import {
+  DEPLOYMENT_APPLICATION_TAG,
+  type DeploymentStrategy,
+  LIVE_ALIAS,
+} from '../../shared/job/deployment';
 import type { AnyNamedJobDefinition } from '../../shared/job/job-definition';
 import { RUN_METRICS } from '../../shared/metrics/powertools-run-metrics';
 import {
@@ -263,6 +267,11 @@ export class JobWorker extends Construct {
 
     if (props.deployment && this.alias) {
       this.deploymentGroup = deploymentGroupOf(this, job, names, props.deployment, this.alias);
+      // Where `jobctl versions` and `rollback` find the job's deployments.
+      Tags.of(this.function).add(
+        DEPLOYMENT_APPLICATION_TAG,
+        props.deployment.application.applicationName,
+      );
     }
   }
 }

@@ -21,3 +21,6 @@ export type DeploymentStrategy = (typeof DEPLOYMENT_STRATEGIES)[number];
 
 /** The alias the job's queue invokes, and that a deployment or a rollback moves. */
 export const LIVE_ALIAS = 'live';
+
+/** The tag of a deployed job's function that names its CodeDeploy application. */
+export const DEPLOYMENT_APPLICATION_TAG = 'jobs:deployment-application';
