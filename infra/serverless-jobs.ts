@@ -229,6 +229,6 @@ function stackCapacityProblems(stack: Stack): string[] {
   const resources = stack.node.findAll().filter((node) => node instanceof CfnResource).length;
   if (resources <= MAX_RESOURCES_PER_STACK) return [];
   return [
-    `${stack.stackName} holds ${resources} resources, over the ${MAX_RESOURCES_PER_STACK} this app allows a stack (CloudFormation's limit is 500). Its jobs were put there by hand in ${STACK_ASSIGNMENT_FILE}, or grew: move the lines of jobs not yet deployed to a new stack number, or split the stack's jobs into new apps`,
+    `${stack.stackName} holds ${resources} resources, over the ${MAX_RESOURCES_PER_STACK} this app allows a stack (CloudFormation's limit is 500). Its jobs were put there by hand in ${STACK_ASSIGNMENT_FILE}, or grew (a job with a deployment by CodeDeploy adds 5, and its stack 2 once): move the lines of jobs not yet deployed to a new stack number, or split the stack's jobs into new apps`,
   ];
 }
