@@ -2,7 +2,6 @@ import {
   BatchGetDeploymentsCommand,
   type CodeDeployClient,
   type DeploymentInfo,
-  type DeploymentStatus,
   ListDeploymentsCommand,
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
@@ -53,6 +52,8 @@ export interface RollbackResult {
 
 /** The CodeDeploy deployments that may still move the alias. */
 const RUNNING_DEPLOYMENT_STATUSES = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'] as const;
+/** How many of a job's deployments the commands read, newest first. */
+const MAX_DEPLOYMENTS_READ = 100;
 
 /**
  * A deployed job's versions and its `live` alias, read and moved with the Lambda and CodeDeploy
@@ -70,20 +71,13 @@ export class JobVersions {
 
   async report(): Promise<JobVersionsReport> {
     const alias = await this.alias();
+    const applicationName = await this.applicationName();
     const [versions, deployments] = await Promise.all([
       this.versions(),
-      this.deployments(['Succeeded', ...RUNNING_DEPLOYMENT_STATUSES]),
+      this.deployments(applicationName),
     ]);
-    const wentLive = new Map<string, string>();
-    for (const deployment of deployments) {
-      const target = targetVersionOf(deployment);
-      const done = deployment.completeTime?.toISOString();
-      if (deployment.status !== 'Succeeded' || !target || !done) continue;
-      if ((wentLive.get(target) ?? '') < done) wentLive.set(target, done);
-    }
-    const running = deployments.find((deployment) =>
-      RUNNING_DEPLOYMENT_STATUSES.some((status) => status === deployment.status),
-    );
+    const wentLive = wentLiveTimes(deployments);
+    const running = deployments.find(isRunning);
     const weights = alias.RoutingConfig?.AdditionalVersionWeights ?? {};
     const shifted = Object.values(weights).reduce((sum, weight) => sum + weight, 0);
     return {
@@ -109,12 +103,22 @@ export class JobVersions {
   }
 
   /**
-   * Points the live alias at the version before the one it points at, at once: a deployment in
-   * progress is stopped first (CodeDeploy moves the alias back itself), and the alias's
-   * description says who rolled back what. Refused when the alias moved meanwhile.
+   * Takes the job's runs off its newest code at once:
+   * - while a deployment shifts the alias, the version it shifts from is the good one: the
+   *   deployment is stopped (CodeDeploy then moves the alias back itself) and the alias is
+   *   pointed at that version alone, now;
+   * - otherwise the alias goes back to the last version before it that a deployment made live
+   *   (so never to one that was rolled back), or, with no deployments on record, the published
+   *   one before it.
+   * The alias's description says who rolled back what; Lambda refuses the move if the alias
+   * changed since it was read, unless it already holds what was asked.
    */
   async rollback(by: string, now: Date): Promise<RollbackResult> {
-    const running = (await this.deployments(RUNNING_DEPLOYMENT_STATUSES))[0];
+    // A job without a deployment has no alias: say so before anything else.
+    await this.alias();
+    const applicationName = await this.applicationName();
+    const deployments = await this.deployments(applicationName);
+    const running = deployments.find(isRunning);
     if (running?.deploymentId) {
       await this.clients.codeDeploy.send(
         new StopDeploymentCommand({
@@ -124,25 +128,43 @@ export class JobVersions {
       );
     }
     const alias = await this.alias();
-    const from = alias.FunctionVersion ?? '';
-    const published = (await this.versions()).map((version) => version.Version ?? '');
-    const to = published.find((version) => Number(version) < Number(from));
-    if (to === undefined) {
-      throw new CliError(
-        `${this.jobName} has no version before ${from} to roll back to: its earlier versions were never published or were deleted. Deploy the code you want instead.`,
-      );
+    const primary = alias.FunctionVersion ?? '';
+    const shiftedTo = Object.keys(alias.RoutingConfig?.AdditionalVersionWeights ?? {});
+    const target = running ? targetVersionOf(running) : undefined;
+    let from: string;
+    let to: string;
+    if (running || shiftedTo.length > 0) {
+      from = target ?? shiftedTo[0] ?? primary;
+      to = primary;
+    } else {
+      from = primary;
+      to = this.previousGoodVersion(primary, await this.versions(), wentLiveTimes(deployments));
     }
     const at = now.toISOString();
-    await this.clients.lambda.send(
-      new UpdateAliasCommand({
-        FunctionName: this.functionName,
-        Name: LIVE_ALIAS,
-        FunctionVersion: to,
-        RoutingConfig: { AdditionalVersionWeights: {} },
-        Description: `Rolled back from version ${from} to ${to} by ${by} at ${at}`,
-        ...(alias.RevisionId ? { RevisionId: alias.RevisionId } : {}),
-      }),
-    );
+    try {
+      await this.clients.lambda.send(
+        new UpdateAliasCommand({
+          FunctionName: this.functionName,
+          Name: LIVE_ALIAS,
+          FunctionVersion: to,
+          RoutingConfig: { AdditionalVersionWeights: {} },
+          Description: `Rolled back from version ${from} to ${to} by ${by} at ${at}`,
+          ...(alias.RevisionId ? { RevisionId: alias.RevisionId } : {}),
+        }),
+      );
+    } catch (error) {
+      // CodeDeploy's own rollback of the stopped deployment may have got there first.
+      if (!(error instanceof Error && error.name === 'PreconditionFailedException')) throw error;
+      const now = await this.alias();
+      const settled =
+        now.FunctionVersion === to &&
+        Object.keys(now.RoutingConfig?.AdditionalVersionWeights ?? {}).length === 0;
+      if (!settled) {
+        throw new CliError(
+          `The live alias of ${this.jobName} changed while it was being rolled back (a deploy or another rollback): see \`jobctl versions ${this.jobName}\` and roll back again if needed.`,
+        );
+      }
+    }
     return {
       functionName: this.functionName,
       from,
@@ -151,6 +173,24 @@ export class JobVersions {
       at,
       ...(running?.deploymentId ? { stoppedDeployment: running.deploymentId } : {}),
     };
+  }
+
+  private previousGoodVersion(
+    current: string,
+    published: readonly { readonly Version?: string | undefined }[],
+    wentLive: ReadonlyMap<string, string>,
+  ): string {
+    const earlier = published
+      .map((version) => version.Version ?? '')
+      .filter((version) => Number(version) < Number(current));
+    const good = wentLive.size > 0 ? earlier.filter((version) => wentLive.has(version)) : earlier;
+    const to = good[0];
+    if (to === undefined) {
+      throw new CliError(
+        `${this.jobName} has no version before ${current} that went live to roll back to: deploy the code you want instead.`,
+      );
+    }
+    return to;
   }
 
   private async alias() {
@@ -185,29 +225,65 @@ export class JobVersions {
     return found.sort((a, b) => Number(b.Version) - Number(a.Version));
   }
 
-  /** The job's deployments in these statuses, newest first, from its function's tag. */
-  private async deployments(statuses: readonly DeploymentStatus[]): Promise<DeploymentInfo[]> {
+  /**
+   * The CodeDeploy application the job's function is tagged with. GetFunction gives the tags
+   * only to a caller allowed lambda:ListTags: without them, a deployment in progress would go
+   * unseen, so that is an error.
+   */
+  private async applicationName(): Promise<string> {
     const { Tags } = await this.clients.lambda.send(
       new GetFunctionCommand({ FunctionName: this.functionName }),
     );
-    const applicationName = Tags?.[DEPLOYMENT_APPLICATION_TAG];
-    if (!applicationName) return [];
-    const { deployments: ids = [] } = await this.clients.codeDeploy.send(
-      new ListDeploymentsCommand({
-        applicationName,
-        deploymentGroupName: this.functionName,
-        includeOnlyStatuses: [...statuses],
-      }),
-    );
-    if (ids.length === 0) return [];
-    // BatchGetDeployments takes at most 25 ids; the newest 25 are the ones that matter.
-    const { deploymentsInfo = [] } = await this.clients.codeDeploy.send(
-      new BatchGetDeploymentsCommand({ deploymentIds: ids.slice(0, 25) }),
-    );
-    return deploymentsInfo.sort(
-      (a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0),
-    );
+    const name = Tags?.[DEPLOYMENT_APPLICATION_TAG];
+    if (!name) {
+      throw new CliError(
+        `Cannot find the CodeDeploy application of ${this.jobName}: its function ${this.functionName} shows no ${DEPLOYMENT_APPLICATION_TAG} tag. Your AWS identity needs lambda:ListTags on it (GetFunction leaves tags out otherwise), or the job was deployed before it had a deployment: deploy it again.`,
+      );
+    }
+    return name;
   }
+
+  /** The job's deployments (at most the newest 100), newest first. */
+  private async deployments(applicationName: string): Promise<DeploymentInfo[]> {
+    const ids: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.clients.codeDeploy.send(
+        new ListDeploymentsCommand({
+          applicationName,
+          deploymentGroupName: this.functionName,
+          ...(nextToken ? { nextToken } : {}),
+        }),
+      );
+      ids.push(...(page.deployments ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken && ids.length < MAX_DEPLOYMENTS_READ);
+    const found: DeploymentInfo[] = [];
+    // BatchGetDeployments takes at most 25 ids at a time.
+    for (let start = 0; start < Math.min(ids.length, MAX_DEPLOYMENTS_READ); start += 25) {
+      const { deploymentsInfo = [] } = await this.clients.codeDeploy.send(
+        new BatchGetDeploymentsCommand({ deploymentIds: ids.slice(start, start + 25) }),
+      );
+      found.push(...deploymentsInfo);
+    }
+    return found.sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0));
+  }
+}
+
+/** When each version went live: the latest successful deployment to it. */
+function wentLiveTimes(deployments: readonly DeploymentInfo[]): Map<string, string> {
+  const wentLive = new Map<string, string>();
+  for (const deployment of deployments) {
+    const target = targetVersionOf(deployment);
+    const done = deployment.completeTime?.toISOString();
+    if (deployment.status !== 'Succeeded' || !target || !done) continue;
+    if ((wentLive.get(target) ?? '') < done) wentLive.set(target, done);
+  }
+  return wentLive;
+}
+
+function isRunning(deployment: DeploymentInfo): boolean {
+  return RUNNING_DEPLOYMENT_STATUSES.some((status) => status === deployment.status);
 }
 
 /** The version a Lambda deployment moves the alias to, from its AppSpec (JSON or YAML). */

@@ -276,6 +276,23 @@ export class JobWorker extends Construct {
   }
 }
 
+/** One of the worker's run metrics of the job, as its Powertools Metrics write them. */
+function runMetric(
+  names: ResourceNames,
+  job: AnyNamedJobDefinition,
+  metricName: string,
+  period: Duration,
+): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: metricsNamespace(names.appName),
+    metricName,
+    // As functions/worker.ts's Powertools Metrics write them: the job and the service.
+    dimensionsMap: { JobName: job.name, service: WORKER_SERVICE_NAME },
+    period,
+    statistic: 'Sum',
+  });
+}
+
 /**
  * The job's CodeDeploy deployment group: it shifts the `live` alias to each new version as the
  * strategy says, watching two alarms of the alias's runs, and moves it back when either fires
@@ -295,16 +312,20 @@ function deploymentGroupOf(
       alarmDescription: `The live alias of job ${job.name} failed an invocation (crash or timeout): a deployment in progress rolls back`,
       metric: alias.metricErrors({ period, statistic: 'Sum' }),
     }),
-    firstBreachAlarm(worker, 'DeploymentFailedRunsAlarm', {
-      alarmName: names.jobAlarm(job.name, DEPLOYMENT_ALARMS.failedRuns),
-      alarmDescription: `A run of job ${job.name} failed for good: a deployment in progress rolls back`,
-      metric: new cloudwatch.Metric({
-        namespace: metricsNamespace(names.appName),
-        metricName: RUN_METRICS.failed,
-        // As the worker's Powertools Metrics write them (functions/worker.ts).
-        dimensionsMap: { JobName: job.name, service: WORKER_SERVICE_NAME },
+    firstBreachAlarm(worker, 'DeploymentFailedAttemptsAlarm', {
+      alarmName: names.jobAlarm(job.name, DEPLOYMENT_ALARMS.failedAttempts),
+      alarmDescription: `An attempt of a run of job ${job.name} failed (retried or not): a deployment in progress rolls back`,
+      // A job's own errors are caught and reported per message, so the alias's Errors never
+      // see them; and a failed attempt's retry may land on the other version. So every failed
+      // attempt counts: those the worker retries and those that end their run.
+      metric: new cloudwatch.MathExpression({
+        expression: 'FILL(retried, 0) + FILL(failed, 0)',
+        label: 'Failed attempts',
         period,
-        statistic: 'Sum',
+        usingMetrics: {
+          retried: runMetric(names, job, RUN_METRICS.retried, period),
+          failed: runMetric(names, job, RUN_METRICS.failed, period),
+        },
       }),
     }),
   ];

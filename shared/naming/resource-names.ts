@@ -48,7 +48,7 @@ export const JOB_ALARMS = {
 /** The alarms a job deployed by CodeDeploy gets besides, which its deployments watch. */
 export const DEPLOYMENT_ALARMS = {
   errors: 'deployment errors',
-  failedRuns: 'deployment failed runs',
+  failedAttempts: 'deployment failed attempts',
 } as const;
 
 type JobAlarm =

@@ -113,7 +113,7 @@ describe('a job deployed by canary', { timeout: SYNTH_TIMEOUT_MS }, () => {
         Enabled: true,
         Alarms: [
           { Name: { Ref: alarmId('DeploymentErrorsAlarm') } },
-          { Name: { Ref: alarmId('DeploymentFailedRunsAlarm') } },
+          { Name: { Ref: alarmId('DeploymentFailedAttemptsAlarm') } },
         ],
       },
       AutoRollbackConfiguration: {
@@ -131,14 +131,29 @@ describe('a job deployed by canary', { timeout: SYNTH_TIMEOUT_MS }, () => {
         },
       ]),
     });
-    // The runs the worker counts as failed for good, as its EMF lines name them.
+    // Every failed attempt, retried or not, as the worker's EMF lines name them: a job's own
+    // errors never reach the alias's Errors.
+    const workerMetric = (name: string) => ({
+      MetricStat: {
+        Metric: {
+          Namespace: 'Jobs/acme',
+          MetricName: name,
+          Dimensions: Match.arrayWith([
+            { Name: 'JobName', Value: CANARY_JOB },
+            { Name: 'service', Value: 'jobs-worker' },
+          ]),
+        },
+        Period: 60,
+        Stat: 'Sum',
+      },
+      ReturnData: false,
+    });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: `acme_${CANARY_JOB} deployment failed runs`,
-      Namespace: 'Jobs/acme',
-      MetricName: 'RunsFailed',
-      Dimensions: Match.arrayWith([
-        { Name: 'JobName', Value: CANARY_JOB },
-        { Name: 'service', Value: 'jobs-worker' },
+      AlarmName: `acme_${CANARY_JOB} deployment failed attempts`,
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'FILL(retried, 0) + FILL(failed, 0)' }),
+        Match.objectLike({ Id: 'retried', ...workerMetric('Retries') }),
+        Match.objectLike({ Id: 'failed', ...workerMetric('RunsFailed') }),
       ]),
     });
   });

@@ -9,6 +9,7 @@ import {
   GetFunctionCommand,
   LambdaClient,
   ListVersionsByFunctionCommand,
+  PreconditionFailedException,
   ResourceNotFoundException,
   UpdateAliasCommand,
 } from '@aws-sdk/client-lambda';
@@ -99,7 +100,14 @@ describe('jobctl rollback', () => {
     expect(codeDeploy.commandCalls(StopDeploymentCommand)).toHaveLength(0);
   });
 
-  it('stops a deployment in progress first, letting CodeDeploy roll it back', async () => {
+  it('during a canary, stops the deployment and puts every run back on the version it shifts from', async () => {
+    // A canary of 8: the alias still names 7, with 10% of the runs on 8.
+    lambda.on(GetAliasCommand).resolves({
+      Name: 'live',
+      FunctionVersion: '7',
+      RoutingConfig: { AdditionalVersionWeights: { '8': 0.1 } },
+      RevisionId: 'rev-2',
+    });
     codeDeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-RUNNING'] });
     codeDeploy
       .on(BatchGetDeploymentsCommand)
@@ -117,7 +125,79 @@ describe('jobctl rollback', () => {
       deploymentId: 'd-RUNNING',
       autoRollbackEnabled: true,
     });
+    // Back to 7, the good version, not a step further.
+    expect(lambda.commandCalls(UpdateAliasCommand)[0]?.args[0].input).toMatchObject({
+      FunctionVersion: '7',
+      RoutingConfig: { AdditionalVersionWeights: {} },
+      RevisionId: 'rev-2',
+    });
     expect(stdout).toContain('Stopped deployment d-RUNNING');
+    expect(stdout).toContain('Rolled daily-report back from version 8 to 7');
+  });
+
+  it('accepts that CodeDeploy’s own rollback got the alias there first', async () => {
+    lambda
+      .on(GetAliasCommand)
+      .resolvesOnce({
+        Name: 'live',
+        FunctionVersion: '7',
+        RoutingConfig: { AdditionalVersionWeights: { '8': 0.1 } },
+        RevisionId: 'rev-2',
+      })
+      .resolvesOnce({
+        Name: 'live',
+        FunctionVersion: '7',
+        RoutingConfig: { AdditionalVersionWeights: { '8': 0.1 } },
+        RevisionId: 'rev-2',
+      })
+      .resolves({ Name: 'live', FunctionVersion: '7', RevisionId: 'rev-3' });
+    lambda
+      .on(UpdateAliasCommand)
+      .rejects(
+        new PreconditionFailedException({ message: 'The RevisionId changed', $metadata: {} }),
+      );
+
+    const { code } = await cli([...REMOTE, 'rollback', 'daily-report'], { api: api() });
+
+    expect(code).toBe(0);
+  });
+
+  it('goes back to the last version a deployment made live, never to one that was rolled back', async () => {
+    lambda
+      .on(GetAliasCommand)
+      .resolves({ Name: 'live', FunctionVersion: '8', RevisionId: 'rev-1' });
+    lambda.on(ListVersionsByFunctionCommand).resolves({
+      Versions: ['5', '6', '7', '8'].map((Version) => ({
+        Version,
+        LastModified: '2026-12-01T09:00:00.000+0000',
+      })),
+    });
+    codeDeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-8', 'd-7', 'd-6'] });
+    codeDeploy.on(BatchGetDeploymentsCommand).resolves({
+      deploymentsInfo: [
+        deployment('d-8', '8', 'Succeeded', '2026-12-05T09:25:00Z'),
+        // 7 failed its canary and was rolled back.
+        deployment('d-7', '7', 'Stopped', '2026-12-03T09:25:00Z'),
+        deployment('d-6', '6', 'Succeeded', '2026-12-01T09:25:00Z'),
+      ],
+    });
+
+    const { code, stdout } = await cli([...REMOTE, 'rollback', 'daily-report'], { api: api() });
+
+    expect(code).toBe(0);
+    expect(lambda.commandCalls(UpdateAliasCommand)[0]?.args[0].input.FunctionVersion).toBe('6');
+    expect(stdout).toContain('from version 8 to 6');
+  });
+
+  it('fails loudly when it cannot read the tags that name the job’s deployments', async () => {
+    // GetFunction leaves the tags out for a caller without lambda:ListTags.
+    lambda.on(GetFunctionCommand).resolves({});
+
+    const { code, stderr } = await cli([...REMOTE, 'rollback', 'daily-report'], { api: api() });
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('needs lambda:ListTags');
+    expect(lambda.commandCalls(UpdateAliasCommand)).toHaveLength(0);
   });
 
   it('says there is nothing to roll back to when the live version is the first', async () => {
@@ -126,7 +206,7 @@ describe('jobctl rollback', () => {
     const { code, stderr } = await cli([...REMOTE, 'rollback', 'daily-report'], { api: api() });
 
     expect(code).toBe(1);
-    expect(stderr).toContain('daily-report has no version before 5 to roll back to');
+    expect(stderr).toContain('daily-report has no version before 5 that went live to roll back to');
     expect(lambda.commandCalls(UpdateAliasCommand)).toHaveLength(0);
   });
 
