@@ -1,10 +1,9 @@
-import { Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -194,16 +193,26 @@ export class JobWorker extends Construct {
       });
     }
     const queueSettings = QUEUE_CLASS_SETTINGS[job.queue];
-    (this.alias ?? this.function).addEventSource(
-      new SqsEventSource(this.queue, {
+    // The mapping stays where SqsEventSource put it (under the function, with its logical id)
+    // whatever it invokes, so that a job that gains a deployment has its mapping updated in place
+    // to the alias (FunctionName updates with no interruption) rather than a second mapping of
+    // the same queue created beside the first.
+    const invoked: unknown = this.alias ?? this.function;
+    new lambda.EventSourceMapping(
+      this.function,
+      `SqsEventSource:${Names.nodeUniqueId(this.queue.node)}`,
+      {
+        target: invoked as lambda.IFunction,
+        eventSourceArn: this.queue.queueArn,
         batchSize: queueSettings.batchSize,
         ...(queueSettings.maxBatchingWindowSeconds !== undefined
           ? { maxBatchingWindow: Duration.seconds(queueSettings.maxBatchingWindowSeconds) }
           : {}),
         maxConcurrency: queueSettings.maxConcurrency,
         reportBatchItemFailures: true,
-      }),
+      },
     );
+    this.queue.grantConsumeMessages(role);
     // The worker changes a message's visibility to retry it after a backoff, and moves a run
     // whose retries are spent, or that can never run, to the dead-letter queue itself.
     this.queue.grant(role, 'sqs:ChangeMessageVisibility');
@@ -364,9 +373,8 @@ function acknowledgeJobFindings(
   tracing: boolean,
 ): void {
   acknowledge(worker.function, 'Serverless-LambdaDLQ', FUNCTION_REASONS.lambdaDlq);
-  // The mapping belongs to what the queue invokes: the alias, when the job has one.
   acknowledge(
-    worker.alias ?? worker.function,
+    worker.function,
     'Serverless-LambdaEventSourceMappingDestination',
     "On-failure destinations exist for stream and Kafka sources only; for this SQS source, the worker moves runs that failed every attempt to the queue's dead-letter queue, and the queue's redrive policy backs it up.",
   );

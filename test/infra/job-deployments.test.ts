@@ -92,6 +92,33 @@ describe('a job deployed by canary', { timeout: SYNTH_TIMEOUT_MS }, () => {
     });
   });
 
+  it('keeps the queue mapping it had without one, so that a deploy points it at the alias in place', () => {
+    const mappingsOf = (jobsApp: ReturnType<typeof appWithCanary>) =>
+      Object.keys(
+        Template.fromStack(stackOf(jobsApp.jobs, CANARY_JOB)).findResources(
+          'AWS::Lambda::EventSourceMapping',
+        ),
+      ).sort();
+    const before = buildJobsApp({
+      jobs: [
+        jobSource(
+          defineJob({
+            name: CANARY_JOB,
+            schedule: { cron: '0 2 * * *', timezone: 'Europe/London' },
+            run: async () => {},
+          }),
+        ),
+        recurringJob(),
+        onDemandJob(),
+      ],
+      hashShardCount: 1,
+    });
+
+    // The same logical id: CloudFormation updates its FunctionName (no interruption) rather
+    // than creating a second mapping of the queue beside the first.
+    expect(mappingsOf(appWithCanary())).toEqual(mappingsOf(before));
+  });
+
   it('shifts by its strategy, watching two alarms of its live runs, and rolls back on either', () => {
     const { jobs } = appWithCanary();
     const worker = workerOf(jobs, CANARY_JOB);
