@@ -37,6 +37,24 @@ function appWithCanary() {
   });
 }
 
+/** The same app, the job with no deployment: as it was before it gained one. */
+function appWithoutCanary() {
+  return buildJobsApp({
+    jobs: [
+      jobSource(
+        defineJob({
+          name: CANARY_JOB,
+          schedule: { cron: '0 2 * * *', timezone: 'Europe/London' },
+          run: async () => {},
+        }),
+      ),
+      recurringJob(),
+      onDemandJob(),
+    ],
+    hashShardCount: 1,
+  });
+}
+
 describe('a job deployed by canary', { timeout: SYNTH_TIMEOUT_MS }, () => {
   it('runs behind a live alias of a published version, which CodeDeploy updates', () => {
     const { jobs } = appWithCanary();
@@ -99,20 +117,7 @@ describe('a job deployed by canary', { timeout: SYNTH_TIMEOUT_MS }, () => {
           'AWS::Lambda::EventSourceMapping',
         ),
       ).sort();
-    const before = buildJobsApp({
-      jobs: [
-        jobSource(
-          defineJob({
-            name: CANARY_JOB,
-            schedule: { cron: '0 2 * * *', timezone: 'Europe/London' },
-            run: async () => {},
-          }),
-        ),
-        recurringJob(),
-        onDemandJob(),
-      ],
-      hashShardCount: 1,
-    });
+    const before = appWithoutCanary();
 
     // The same logical id: CloudFormation updates its FunctionName (no interruption) rather
     // than creating a second mapping of the queue beside the first.
@@ -219,22 +224,7 @@ describe('a job deployed by canary', { timeout: SYNTH_TIMEOUT_MS }, () => {
     const count = (jobsApp: ReturnType<typeof appWithCanary>) =>
       Object.keys(Template.fromStack(stackOf(jobsApp.jobs, CANARY_JOB)).toJSON().Resources).length;
     const withCanary = count(appWithCanary());
-    const without = count(
-      buildJobsApp({
-        jobs: [
-          jobSource(
-            defineJob({
-              name: CANARY_JOB,
-              schedule: { cron: '0 2 * * *', timezone: 'Europe/London' },
-              run: async () => {},
-            }),
-          ),
-          recurringJob(),
-          onDemandJob(),
-        ],
-        hashShardCount: 1,
-      }),
-    );
+    const without = count(appWithoutCanary());
 
     expect(withCanary - without).toBe(RESOURCES_PER_DEPLOYED_JOB + 2);
   });

@@ -401,6 +401,15 @@ function describeRunCancellationsContract(
 
 const dynamoDb = useDynamoDb();
 
+/** A DynamoDB store over a table of its own, on the test server. */
+async function dynamoDbExecutionStore(): Promise<DynamoDbExecutionStore> {
+  const tables = await createUniqueTables(dynamoDb.current);
+  return new DynamoDbExecutionStore({
+    client: dynamoDb.current.createClient(),
+    tableName: tables.executions,
+  });
+}
+
 describeRunCancellationsContract(
   'InMemoryExecutionStore',
   async () => new InMemoryExecutionStore(),
@@ -408,13 +417,7 @@ describeRunCancellationsContract(
 
 describeRunCancellationsContract(
   `DynamoDbExecutionStore on ${awsTestServerNames.dynamoDb}`,
-  async () => {
-    const tables = await createUniqueTables(dynamoDb.current);
-    return new DynamoDbExecutionStore({
-      client: dynamoDb.current.createClient(),
-      tableName: tables.executions,
-    });
-  },
+  dynamoDbExecutionStore,
 );
 
 describeExecutionStoreContract('InMemoryExecutionStore', async () => new InMemoryExecutionStore());
@@ -426,22 +429,10 @@ describeMissedRunRecorderContract(
 
 describeMissedRunRecorderContract(
   `DynamoDbExecutionStore on ${awsTestServerNames.dynamoDb}`,
-  async () => {
-    const tables = await createUniqueTables(dynamoDb.current);
-    return new DynamoDbExecutionStore({
-      client: dynamoDb.current.createClient(),
-      tableName: tables.executions,
-    });
-  },
+  dynamoDbExecutionStore,
 );
 
 describeExecutionStoreContract(
   `DynamoDbExecutionStore on ${awsTestServerNames.dynamoDb}`,
-  async () => {
-    const tables = await createUniqueTables(dynamoDb.current);
-    return new DynamoDbExecutionStore({
-      client: dynamoDb.current.createClient(),
-      tableName: tables.executions,
-    });
-  },
+  dynamoDbExecutionStore,
 );

@@ -128,6 +128,18 @@ describe('the local API server', () => {
 });
 
 describe('the local API server’s static files', () => {
+  /** The dashboard as the local runtime serves it, with the modules it imports from outside. */
+  async function serveDashboard() {
+    const server = await startApiServer({
+      port: 0,
+      handler: async () => ({ statusCode: 404, headers: {}, body: '' }),
+      staticDir: DASHBOARD_DIR,
+      browserModules: DASHBOARD_MODULES,
+    });
+    servers.push(server);
+    return server;
+  }
+
   async function serve(staticDir: string) {
     const server = await startApiServer({
       port: 0,
@@ -173,13 +185,7 @@ describe('the local API server’s static files', () => {
   // A browser resolves `../../shared/control/retryable.js` from `/run-status.js` to
   // `/shared/control/retryable.js` (RFC 3986: `..` above the root stays at the root).
   it('serves the runtime modules the dashboard imports, each where its relative import reaches', async () => {
-    const server = await startApiServer({
-      port: 0,
-      handler: async () => ({ statusCode: 404, headers: {}, body: '' }),
-      staticDir: DASHBOARD_DIR,
-      browserModules: DASHBOARD_MODULES,
-    });
-    servers.push(server);
+    const server = await serveDashboard();
     const statusModule = new URL(
       '../../shared/control/retryable.js',
       `${server.url}/run-status.js`,
@@ -197,13 +203,7 @@ describe('the local API server’s static files', () => {
   });
 
   it('serves the charting library that index.html’s import map names, as the package ships it', async () => {
-    const server = await startApiServer({
-      port: 0,
-      handler: async () => ({ statusCode: 404, headers: {}, body: '' }),
-      staticDir: DASHBOARD_DIR,
-      browserModules: DASHBOARD_MODULES,
-    });
-    servers.push(server);
+    const server = await serveDashboard();
     const index = await (await fetch(`${server.url}/`)).text();
     const importMap = JSON.parse(
       /<script type="importmap">([\s\S]*?)<\/script>/.exec(index)?.[1] ?? '{}',
