@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { type DefinitionIssue, JobDefinitionError, ScheduleExpressionError } from '../errors';
 import { AtExpression } from '../schedule/at-expression';
+import { schedulesCheckedAtSynth } from '../schedule/checked-at-synth';
 import { ScheduleExpression } from '../schedule/schedule-expression';
 import { closestName } from '../support/closest-name';
 import { DEPLOYMENT_STRATEGIES } from './deployment';
@@ -200,13 +201,13 @@ function buildDefinition(options: unknown, inferredName: string | undefined): An
   if (!parsed.success) issues.push(...parsed.error.issues.flatMap((issue) => describe(issue, raw)));
 
   const timeoutSeconds = checkTimeout(raw.timeout, issues);
-  const schedule = checkSchedule(raw.schedule, issues);
+  const schedule = schedulesCheckedAtSynth ? undefined : checkSchedule(raw.schedule, issues);
   if (schedule && isStandardSchema(raw.input)) checkTickInput(raw.input, issues);
 
   if (issues.length > 0) throw new JobDefinitionError(name, issues);
   const valid = parsed.data as NonNullable<typeof parsed.data>;
 
-  return Object.freeze({
+  const definition = {
     [JOB_DEFINITION]: true as const,
     name,
     displayName: valid.displayName ?? name,
@@ -239,6 +240,26 @@ function buildDefinition(options: unknown, inferredName: string | undefined): An
     ]),
     deps: valid.deps as AnyJobDefinition['deps'],
     run: valid.run as AnyJobDefinition['run'],
+  };
+  if (schedulesCheckedAtSynth && raw.schedule !== undefined) {
+    scheduleParsedOnFirstRead(definition, raw.schedule);
+  }
+  return Object.freeze(definition);
+}
+
+/**
+ * In a function's bundle, synth has checked the schedule (`at` times included, which have passed
+ * by the time their run starts): it is parsed when first read, by the API or the run sweeper. A
+ * job's worker never reads it, and starts without parsing it.
+ */
+function scheduleParsedOnFirstRead(definition: { schedule?: unknown }, value: unknown): void {
+  let parsed: ScheduleExpression | undefined;
+  Object.defineProperty(definition, 'schedule', {
+    enumerable: true,
+    get: () => {
+      parsed ??= ScheduleExpression.parse(value as never);
+      return parsed;
+    },
   });
 }
 
