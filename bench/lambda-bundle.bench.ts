@@ -23,7 +23,7 @@ import type { BuildOptions, Metafile } from 'esbuild';
 import { bundleFunctions } from '../infra/bundling';
 import { median, report } from './report';
 
-const SAMPLES = Number(process.env.SAMPLES ?? 9);
+const SAMPLES = Number(process.env.SAMPLES ?? 15);
 // The node that imports the bundles: this one, or another, such as the Node 24 that Lambda's
 // nodejs24.x runs: BENCH_NODE=$(npx -y node@24 -p process.execPath) npm run bench:lambda
 const NODE = process.env.BENCH_NODE ?? process.execPath;
@@ -155,13 +155,14 @@ function runChild(script: string, file: string, nodeOptions: readonly string[] =
 }
 
 /**
- * Median import time of each file, one fresh process per sample; the files take turns, so that
- * a busy moment of the machine does not land on one of them only. One unrecorded round first.
+ * Import times of each file, one fresh process per sample, round by round; the files take turns,
+ * so that a busy moment of the machine does not land on one of them only. One unrecorded round
+ * first.
  */
-function loadTimes(
+function loadSamples(
   files: readonly string[],
   nodeOptions: readonly string[] = [],
-): Map<string, number> {
+): Map<string, number[]> {
   const samples = new Map(files.map((file) => [file, [] as number[]]));
   for (let round = 0; round <= SAMPLES; round++) {
     for (const file of files) {
@@ -169,7 +170,26 @@ function loadTimes(
       if (round > 0) samples.get(file)?.push(ms);
     }
   }
+  return samples;
+}
+
+/** Median import time of each file (see loadSamples). */
+function loadTimes(
+  files: readonly string[],
+  nodeOptions: readonly string[] = [],
+): Map<string, number> {
+  const samples = loadSamples(files, nodeOptions);
   return new Map([...samples].map(([file, values]) => [file, median(values)]));
+}
+
+/**
+ * The median of one file's time over another's, taken round by round: the two run back to back
+ * in each round, so a busy spell of this shared machine slows both, and leaves their ratio.
+ */
+function pairedRatio(samples: Map<string, number[]>, file: string, over: string): number {
+  const times = samples.get(file) ?? [];
+  const others = samples.get(over) ?? [];
+  return median(times.map((ms, round) => ms / (others[round] ?? Number.NaN)));
 }
 
 function nodeVersion(): string {
@@ -487,7 +507,9 @@ async function main(): Promise<void> {
     );
     const splitReference = join(splitReferenceDir, 'dynamodb-client.mjs');
 
-    const times = loadTimes([bundled, runtime, reference, mini, splitReference]);
+    // The reference first, then the worker measured against it, in each round.
+    const samples = loadSamples([bundled, runtime, reference, mini, splitReference]);
+    const times = new Map([...samples].map(([file, values]) => [file, median(values)]));
     const withSourceMaps = loadTimes([bundled, runtime], ['--enable-source-maps']);
     const bundledMs = times.get(bundled) ?? 0;
     const runtimeMs = times.get(runtime) ?? 0;
@@ -549,7 +571,7 @@ async function main(): Promise<void> {
     report('bundled worker over the reference', bundledMs - referenceMs, 'ms');
     report(
       'bundled worker / the reference',
-      bundledMs / referenceMs,
+      pairedRatio(samples, bundled, reference),
       'x',
       "the example jobs' schemas in zod's classic API, which costs by itself the line below",
     );
@@ -563,9 +585,9 @@ async function main(): Promise<void> {
     // what Powertools, middy and the runtime add to a job's start (issue 15's target).
     report(
       'the same worker / the reference',
-      miniMs / referenceMs,
+      pairedRatio(samples, mini, reference),
       'x',
-      'target: ≤ 1.2x (the runtime, middy and Powertools over a bare client)',
+      `target: ≤ 1.2x (the runtime, middy and Powertools over a bare client); median of ${SAMPLES} rounds' ratios`,
     );
     const splitReferenceMs = times.get(splitReference) ?? 0;
     report(
@@ -576,7 +598,7 @@ async function main(): Promise<void> {
     );
     report(
       'the same worker / that bare client',
-      miniMs / splitReferenceMs,
+      pairedRatio(samples, mini, splitReference),
       'x',
       `${(miniMs - splitReferenceMs).toFixed(1)} ms: zod, Powertools, middy and the runtime`,
     );

@@ -70,9 +70,19 @@ function bundleOneShard(dir: string, names: readonly string[]): string {
   return bundleShard(dir, names).workerDir('shard-00');
 }
 
-/** Imports a job's entry in a fresh node, as Lambda would, and says what it loaded. */
-function startWorker(entryFile: string, jobName: string, alsoReport: readonly string[] = []) {
+/**
+ * Imports a job's entry in a fresh node, as Lambda would, and says what it loaded; `clockAheadMs`
+ * moves the child's clock on, as time passes between synth and a run.
+ */
+function startWorker(
+  entryFile: string,
+  jobName: string,
+  alsoReport: readonly string[] = [],
+  clockAheadMs = 0,
+) {
   const script = `
+    const now = Date.now;
+    Date.now = () => now() + ${clockAheadMs};
     const worker = await import(${JSON.stringify(pathToFileURL(entryFile).href)});
     process.stdout.write(JSON.stringify({ loaded: globalThis.loadedJobs ?? [], handler: typeof worker.handler, ${alsoReport.join(', ')} }));
   `;
@@ -223,6 +233,112 @@ describe('bundleFunctions', () => {
         loaded: ['alpha', 'beta'],
         handler: 'function',
       });
+    },
+    BUILD_TIMEOUT_MS,
+  );
+
+  it(
+    "starts a one-off job's worker, the API and the sweeper after the job's time has passed",
+    async () => {
+      const dir = await jobProject(['alpha']);
+      const inAnHour = new Date(Date.now() + 3_600_000).toISOString().slice(0, 19);
+      await writeFile(
+        join(dir, 'jobs', 'once.job.ts'),
+        [
+          "import { defineJob, JobResult } from '#shared';",
+          "((globalThis as any).loadedJobs ??= []).push('once');",
+          `export default defineJob({ schedule: { at: '${inAnHour}' }, run: async () => JobResult.success('done') });`,
+          '',
+        ].join('\n'),
+      );
+      const bundles = bundleShard(dir, ['alpha', 'once']);
+      // Scheduler sends the tick at the job's time: its worker starts then, or later on a retry.
+      const twoHours = 7_200_000;
+
+      const started = [
+        startWorker(join(bundles.workerDir('shard-00'), 'once.mjs'), 'once', [], twoHours),
+        startWorker(join(bundles.apiDir, 'index.mjs'), 'once', [], twoHours),
+        startWorker(join(bundles.sweepDir, 'index.mjs'), 'once', [], twoHours),
+      ];
+
+      expect(started.map(({ stderr }) => stderr)).toEqual(['', '', '']);
+      expect(started.map(({ stdout }) => JSON.parse(stdout).handler)).toEqual([
+        'function',
+        'function',
+        'function',
+      ]);
+    },
+    BUILD_TIMEOUT_MS,
+  );
+
+  it(
+    "leaves the runtime's cron library out of the workers, but not out of a job that imports it, nor out of the API and the sweeper",
+    async () => {
+      const dir = await jobProject(['alpha']);
+      await writeFile(
+        join(dir, 'jobs', 'timetable.job.ts'),
+        [
+          "import { Cron } from 'croner';",
+          "import { defineJob, JobResult } from '#shared';",
+          "const nextBell = new Cron('0 9 * * *', { timezone: 'UTC' }).nextRun(new Date('2026-06-01T10:00:00Z'));",
+          '((globalThis as any).loadedJobs ??= []).push(nextBell?.toISOString());',
+          "export default defineJob({ schedule: { cron: '0 7 * * *' }, run: async () => JobResult.success('done') });",
+          '',
+        ].join('\n'),
+      );
+      const bundles = bundleShard(dir, ['alpha', 'timetable']);
+      const [workers, control] = bundles.metafiles;
+      const loadsCroner = (metafile: Metafile | undefined, entry: string) => {
+        const outputs = metafile?.outputs ?? {};
+        const file = Object.keys(outputs).find((key) => key.endsWith(`/${entry}.mjs`)) ?? '';
+        return [...reachable(outputs, file, ['import-statement'])].some((output) =>
+          Object.keys(outputs[output]?.inputs ?? {}).some((input) =>
+            input.includes('node_modules/croner/'),
+          ),
+        );
+      };
+
+      expect(loadsCroner(workers, 'alpha')).toBe(false);
+      expect(loadsCroner(workers, 'timetable')).toBe(true);
+      expect(loadsCroner(control, 'api')).toBe(true);
+      expect(loadsCroner(control, 'sweep')).toBe(true);
+      const started = startWorker(
+        join(bundles.workerDir('shard-00'), 'timetable.mjs'),
+        'timetable',
+      );
+      expect(started.stderr).toBe('');
+      expect(JSON.parse(started.stdout).loaded).toEqual(['2026-06-02T09:00:00.000Z']);
+    },
+    BUILD_TIMEOUT_MS,
+  );
+
+  it(
+    'makes a require only in the chunks that call it, and the worker still starts',
+    async () => {
+      const dir = await jobProject(['alpha']);
+      const folder = bundleOneShard(dir, ['alpha']);
+      const chunks = await Promise.all(
+        (await readdir(folder, { recursive: true }))
+          .filter((file) => file.endsWith('.mjs'))
+          .map(async (file) => {
+            const [first = '', ...rest] = (await readFile(join(folder, file), 'utf8')).split('\n');
+            return {
+              file,
+              makesRequire: first.includes('__createRequire'),
+              callsRequire: /\brequire\b/.test(rest.join('\n')),
+            };
+          }),
+      );
+
+      expect(
+        chunks.filter((chunk) => chunk.makesRequire !== chunk.callsRequire).map(({ file }) => file),
+      ).toEqual([]);
+      // The bundled CommonJS packages (mnemonist, under the DynamoDB client) call it.
+      expect(chunks.filter((chunk) => chunk.makesRequire).length).toBeGreaterThan(0);
+      expect(chunks.filter((chunk) => !chunk.makesRequire).length).toBeGreaterThan(0);
+      const started = startWorker(join(folder, 'alpha.mjs'), 'alpha');
+      expect(started.stderr).toBe('');
+      expect(JSON.parse(started.stdout)).toEqual({ loaded: ['alpha'], handler: 'function' });
     },
     BUILD_TIMEOUT_MS,
   );
