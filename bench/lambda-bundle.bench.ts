@@ -19,8 +19,8 @@ import { mkdir, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { SourceMap } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { BuildOptions, Metafile } from 'esbuild';
-import { bundleFunctions } from '../infra/bundling';
+import type { Metafile } from 'esbuild';
+import { bundleFunctions, functionBuildOptions, type RunnerBuild } from '../infra/bundling';
 import { median, report } from './report';
 
 const SAMPLES = Number(process.env.SAMPLES ?? 15);
@@ -200,8 +200,8 @@ function nodeVersion(): string {
 const kb = async (file: string) => (await stat(file)).size / 1024;
 
 /**
- * Bundles small entries with the options and plugins bundleFunctions uses (the same esbuild
- * runner), so that each piece is measured as it is built into a worker.
+ * Bundles small entries with the options and plugins bundleFunctions gives the workers' build
+ * (the same esbuild runner), so that each piece is measured as it is built into a worker.
  */
 function bundlePieces(
   entries: Readonly<Record<string, string>>,
@@ -209,25 +209,13 @@ function bundlePieces(
   minify: boolean,
   splitting = false,
 ): void {
-  const buildOptions: BuildOptions = {
-    ...(splitting ? { splitting, chunkNames: 'chunks/[name]-[hash]' } : {}),
+  const buildOptions: RunnerBuild = {
+    ...functionBuildOptions(REPO_ROOT, 'bundle'),
+    splitting,
     entryPoints: entries,
     outdir,
-    outExtension: { '.js': '.mjs' },
-    absWorkingDir: REPO_ROOT,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    mainFields: ['module', 'main'],
     minify,
-    sourcemap: true,
-    sourcesContent: false,
-    legalComments: 'none',
-    banner: {
-      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-    },
-    logLevel: 'error',
+    jobWorkers: true,
   };
   const result = spawnSync(process.execPath, [join(REPO_ROOT, 'infra', 'esbuild-runner.mjs')], {
     input: JSON.stringify([buildOptions]),

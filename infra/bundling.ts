@@ -183,29 +183,7 @@ export function bundleFunctions(options: BundleOptions): Bundles {
   );
   controlDirs.set('sweep', join(codeDir, 'sweep'));
 
-  const buildOptions: BuildOptions = {
-    outExtension: { '.js': '.mjs' },
-    // Chunks one folder down, entries at the top: an entry copied into its function's folder
-    // still finds them at ./chunks.
-    chunkNames: 'chunks/[name]-[hash]',
-    splitting: true,
-    absWorkingDir: root,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    mainFields: ['module', 'main'],
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    legalComments: 'none',
-    banner: { js: REQUIRE_BANNER },
-    // The jobs given here are discovery's, which loaded every job file and so checked its
-    // schedules: the functions skip those checks as they start (shared/schedule/checked-at-synth.ts).
-    define: { JOBS_SCHEDULES_CHECKED_AT_SYNTH: 'true' },
-    external: options.awsSdk === 'runtime' ? AWS_SDK_PACKAGES : [],
-    logLevel: 'error',
-  };
+  const buildOptions = functionBuildOptions(root, options.awsSdk ?? 'bundle');
   // Two builds: esbuild keeps a module's code wherever any entry of a build uses it, so the
   // API's share of the runtime (reached through the `#shared` barrel) and the alerts' clients
   // (SES, Secrets Manager) and notifiers stay out of the workers. The API and the alerts
@@ -245,6 +223,36 @@ export function bundleFunctions(options: BundleOptions): Bundles {
     keepPausedDir: join(codeDir, 'keep-paused'),
     sweepDir: join(codeDir, 'sweep'),
     metafiles: [workersMetafile, controlMetafile],
+  };
+}
+
+/**
+ * The esbuild options every function's build shares (the workers' build adds `jobWorkers`); the
+ * Lambda bundle benchmark builds its pieces with them too.
+ */
+export function functionBuildOptions(root: string, awsSdk: 'bundle' | 'runtime'): BuildOptions {
+  return {
+    outExtension: { '.js': '.mjs' },
+    // Chunks one folder down, entries at the top: an entry copied into its function's folder
+    // still finds them at ./chunks.
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
+    absWorkingDir: root,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    legalComments: 'none',
+    banner: { js: REQUIRE_BANNER },
+    // The jobs given here are discovery's, which loaded every job file and so checked its
+    // schedules: the functions skip those checks as they start (shared/schedule/checked-at-synth.ts).
+    define: { JOBS_SCHEDULES_CHECKED_AT_SYNTH: 'true' },
+    external: awsSdk === 'runtime' ? AWS_SDK_PACKAGES : [],
+    logLevel: 'error',
   };
 }
 
@@ -338,7 +346,7 @@ function linkOrCopy(source: string, target: string): void {
 const RUNNER = join(dirname(fileURLToPath(import.meta.url)), 'esbuild-runner.mjs');
 
 /** Build options for the runner; `jobWorkers` marks the job workers' build. */
-type RunnerBuild = BuildOptions & { readonly jobWorkers?: boolean };
+export type RunnerBuild = BuildOptions & { readonly jobWorkers?: boolean };
 
 /** esbuild builds, run in a child process: the only way to use plugins and stay synchronous. */
 function runEsbuild(builds: readonly RunnerBuild[]): Metafile[] {
