@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions, Metafile } from 'esbuild';
 import { JobsError } from '../shared/errors';
 import { jobNameProblem } from '../shared/job/job-name';
+import { CRONER_FILE, CRONER_ON_FIRST_USE } from './croner-on-first-use.mjs';
 
 /** What a job's function needs bundled: its name and its job file. */
 export interface BundledJob {
@@ -211,10 +213,12 @@ export function bundleFunctions(options: BundleOptions): Bundles {
   for (const [name, dir] of controlDirs) {
     packageEntries(controlMetafile, root, controlDir, [{ entry: name, as: 'index' }], dir);
   }
+  const besideOutputs = cronerBesideItsLoader(workersMetafile, root);
   for (const bundle of options.workers) {
     if (bundle.jobs.length === 0) continue;
     const entries = bundle.jobs.map((job) => ({ entry: job.name, as: job.name }));
-    packageEntries(workersMetafile, root, workersDir, entries, join(codeDir, 'workers', bundle.id));
+    const targetDir = join(codeDir, 'workers', bundle.id);
+    packageEntries(workersMetafile, root, workersDir, entries, targetDir, besideOutputs);
   }
   return {
     workerDir: (bundleId) => join(codeDir, 'workers', bundleId),
@@ -267,6 +271,7 @@ function packageEntries(
   buildDir: string,
   entries: readonly { readonly entry: string; readonly as: string }[],
   targetDir: string,
+  besideOutputs: ReadonlyMap<string, string> = new Map(),
 ): void {
   const outputKey = (file: string) => relative(root, file).replaceAll('\\', '/');
   const renamed = new Map(
@@ -298,7 +303,29 @@ function packageEntries(
       linkOrCopy(source, target);
       linkOrCopy(`${source}.map`, `${target}.map`);
     }
+    const companion = besideOutputs.get(key);
+    if (companion !== undefined) {
+      const besideDir = dirname(join(targetDir, relative(buildDir, source)));
+      linkOrCopy(companion, join(besideDir, basename(companion)));
+    }
   }
+}
+
+/**
+ * Puts croner's CommonJS build beside the output that loads it on first use (the workers' build
+ * replaces the runtime's import of croner: infra/croner-on-first-use.mjs), and says which output
+ * that is, by its metafile key. The croner the project resolves, as the import would have.
+ */
+function cronerBesideItsLoader(metafile: Metafile, root: string): Map<string, string> {
+  const loader = Object.keys(metafile.outputs).find((key) =>
+    Object.keys(metafile.outputs[key]?.inputs ?? {}).some((input) =>
+      input.startsWith(`${CRONER_ON_FIRST_USE}:`),
+    ),
+  );
+  if (loader === undefined) return new Map();
+  const croner = join(dirname(join(root, loader)), CRONER_FILE);
+  copyFileSync(createRequire(join(root, 'package.json')).resolve('croner'), croner);
+  return new Map([[loader, croner]]);
 }
 
 /**
@@ -324,14 +351,15 @@ function projectRelativeSources(metafile: Metafile, root: string): void {
  * only, and never name `require`. Their banner gives way to an empty line, so that their source
  * maps, which count the banner's line, still match.
  */
-function dropUnusedRequireBanners(metafile: Metafile, root: string): void {
-  for (const key of Object.keys(metafile.outputs)) {
+export function dropUnusedRequireBanners(metafile: Metafile, root: string): void {
+  for (const [key, output] of Object.entries(metafile.outputs)) {
     if (!key.endsWith('.mjs')) continue;
     const file = join(root, key);
     const code = readFileSync(file, 'utf8');
     if (!code.startsWith(REQUIRE_BANNER)) continue;
     if (/\brequire\b/.test(code.slice(REQUIRE_BANNER.length))) continue;
     writeFileSync(file, code.slice(REQUIRE_BANNER.length));
+    output.bytes -= Buffer.byteLength(REQUIRE_BANNER);
   }
 }
 

@@ -4,6 +4,7 @@
 // writes the list of their metafiles as JSON on stdout.
 import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
+import { cronerOnFirstUse } from './croner-on-first-use.mjs';
 
 /**
  * zod's `z.locales` re-exports every language's messages (about 260 KB minified), which esbuild
@@ -92,34 +93,6 @@ const middyWebStreamsOnFirstUse = {
   },
 };
 
-/**
- * A job's worker runs the ticks Scheduler sends and never works out a schedule's fire times (the
- * API, the run sweeper and the CLI do), and a worker does not even parse its job's schedule
- * (shared/job/define-job.ts): the runtime's cron library, about 32 KB and 2 ms of each cold start
- * (bench/lambda-bundle.bench.ts), stays out of the workers' build. Only the runtime's own import
- * is replaced: a job file that imports croner for its own use gets croner.
- */
-const cronEvaluatorLeftOut = {
-  name: 'cron-evaluator-left-out',
-  setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^croner$/ }, (args) =>
-      /[\\/]shared[\\/]schedule[\\/]cron-expression\.ts$/.test(args.importer)
-        ? { path: 'croner', namespace: 'cron-evaluator-left-out' }
-        : undefined,
-    );
-    pluginBuild.onLoad({ filter: /.*/, namespace: 'cron-evaluator-left-out' }, () => ({
-      contents: `export class Cron {
-  constructor() {
-    throw new Error(
-      "A job's worker has no cron evaluator (infra/esbuild-runner.mjs leaves croner out of the workers' build): work out fire times in the API, the run sweeper or the CLI, which have it",
-    );
-  }
-}`,
-      loader: 'js',
-    }));
-  },
-};
-
 const builds = JSON.parse(readFileSync(0, 'utf8'));
 const metafiles = await Promise.all(
   builds.map(async ({ jobWorkers, ...options }) => {
@@ -131,7 +104,7 @@ const metafiles = await Promise.all(
         jobFileNames,
         sideEffectFreeBarrel,
         middyWebStreamsOnFirstUse,
-        ...(jobWorkers ? [cronEvaluatorLeftOut] : []),
+        ...(jobWorkers ? [cronerOnFirstUse] : []),
       ],
     });
     return result.metafile;

@@ -272,23 +272,36 @@ describe('bundleFunctions', () => {
   );
 
   it(
-    "leaves the runtime's cron library out of the workers, but not out of a job that imports it, nor out of the API and the sweeper",
+    "loads the runtime's cron library in a worker only when a job works out fire times, and a job's own import of it as it starts",
     async () => {
       const dir = await jobProject(['alpha']);
+      const after = "new Date('2026-06-01T10:00:00Z')";
+      const loaded = '((globalThis as any).loadedJobs ??= []).push';
       await writeFile(
         join(dir, 'jobs', 'timetable.job.ts'),
         [
           "import { Cron } from 'croner';",
           "import { defineJob, JobResult } from '#shared';",
-          "const nextBell = new Cron('0 9 * * *', { timezone: 'UTC' }).nextRun(new Date('2026-06-01T10:00:00Z'));",
-          '((globalThis as any).loadedJobs ??= []).push(nextBell?.toISOString());',
-          "export default defineJob({ schedule: { cron: '0 7 * * *' }, run: async () => JobResult.success('done') });",
+          `${loaded}(new Cron('0 9 * * *', { timezone: 'UTC' }).nextRun(${after})?.toISOString());`,
+          "export default defineJob({ run: async () => JobResult.success('done') });",
           '',
         ].join('\n'),
       );
-      const bundles = bundleShard(dir, ['alpha', 'timetable']);
+      await writeFile(
+        join(dir, 'jobs', 'rota.job.ts'),
+        [
+          "import { defineJob, JobResult, ScheduleExpression } from '#shared';",
+          "const bell = ScheduleExpression.parse({ cron: '0 9 * * *', timezone: 'UTC' });",
+          `${loaded}(bell.nextFireTimes({ count: 1, after: ${after} })[0]?.toISOString());`,
+          "const rota = defineJob({ schedule: { cron: '30 6 * * *' }, run: async () => JobResult.success('done') });",
+          `${loaded}(rota.schedule?.nextFireTimes({ count: 1, after: ${after} })[0]?.toISOString());`,
+          'export default rota;',
+          '',
+        ].join('\n'),
+      );
+      const bundles = bundleShard(dir, ['alpha', 'timetable', 'rota']);
       const [workers, control] = bundles.metafiles;
-      const loadsCroner = (metafile: Metafile | undefined, entry: string) => {
+      const loadsCronerAtStart = (metafile: Metafile | undefined, entry: string) => {
         const outputs = metafile?.outputs ?? {};
         const file = Object.keys(outputs).find((key) => key.endsWith(`/${entry}.mjs`)) ?? '';
         return [...reachable(outputs, file, ['import-statement'])].some((output) =>
@@ -297,17 +310,21 @@ describe('bundleFunctions', () => {
           ),
         );
       };
+      const start = (job: string) =>
+        startWorker(join(bundles.workerDir('shard-00'), `${job}.mjs`), job);
 
-      expect(loadsCroner(workers, 'alpha')).toBe(false);
-      expect(loadsCroner(workers, 'timetable')).toBe(true);
-      expect(loadsCroner(control, 'api')).toBe(true);
-      expect(loadsCroner(control, 'sweep')).toBe(true);
-      const started = startWorker(
-        join(bundles.workerDir('shard-00'), 'timetable.mjs'),
-        'timetable',
-      );
-      expect(started.stderr).toBe('');
-      expect(JSON.parse(started.stdout).loaded).toEqual(['2026-06-02T09:00:00.000Z']);
+      expect(loadsCronerAtStart(workers, 'alpha')).toBe(false);
+      expect(loadsCronerAtStart(workers, 'rota')).toBe(false);
+      expect(loadsCronerAtStart(workers, 'timetable')).toBe(true);
+      expect(loadsCronerAtStart(control, 'api')).toBe(true);
+      expect(loadsCronerAtStart(control, 'sweep')).toBe(true);
+      const [rota, timetable] = [start('rota'), start('timetable')];
+      expect([rota.stderr, timetable.stderr]).toEqual(['', '']);
+      expect(JSON.parse(rota.stdout).loaded).toEqual([
+        '2026-06-02T09:00:00.000Z',
+        '2026-06-02T06:30:00.000Z',
+      ]);
+      expect(JSON.parse(timetable.stdout).loaded).toEqual(['2026-06-02T09:00:00.000Z']);
     },
     BUILD_TIMEOUT_MS,
   );
