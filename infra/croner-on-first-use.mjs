@@ -3,13 +3,13 @@
 import { fileURLToPath } from 'node:url';
 
 /**
- * A job's worker runs the ticks Scheduler sends and never works out a schedule's fire times (the
- * API, the run sweeper and the CLI do), and a worker does not even parse its job's schedule
- * (shared/job/define-job.ts): the runtime's cron library, about 32 KB and 2 ms of each cold start
- * (bench/lambda-bundle.bench.ts), is not loaded as a worker starts. The runtime's own import of
- * it becomes a class that loads croner's CommonJS build, which bundleFunctions puts beside it as
- * CRONER_FILE, when a job's code first works out fire times; a job file's own import of croner
- * is left as it is.
+ * A job's worker runs the ticks Scheduler sends: the runtime works out no fire times there (the
+ * API, the run sweeper and the CLI do), and does not even parse the job's schedule
+ * (shared/job/define-job.ts). So the runtime's cron library, about 32 KB and 2 ms of each cold
+ * start (bench/lambda-bundle.bench.ts), is not loaded as a worker starts: the runtime's own
+ * import of it becomes a class that loads croner's CommonJS build, which bundleFunctions puts
+ * beside it as CRONER_FILE, when a job's code first works out fire times. A job file's own
+ * import of croner is left as it is.
  */
 const CRON_EXPRESSION_MODULE = fileURLToPath(
   new URL('../shared/schedule/cron-expression.ts', import.meta.url),
